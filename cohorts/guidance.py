@@ -1,0 +1,45 @@
+"""What a COP's phase asks of its leaders and members next, in copkit's own words,
+drawn from the TTA practice texts in shared/domain."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Community
+
+Phase = Community.Phase
+
+LEADER_NEXT_STEP = {
+    Phase.FORMING: _(
+        "Welcome your members and agree a first meeting: a regular time (monthly works for "
+        "many groups) and a format everyone can join."
+    ),
+    Phase.DEFINING: _(
+        "Gather what members need and what they can offer, pick the three most pressing "
+        "needs, and start the action plan: goals, how you will know you met them, and roles."
+    ),
+    Phase.ACTIVE: _(
+        "Keep the meetings going, record who came, and tell your TTA coach how things are "
+        "going at each check-in."
+    ),
+    Phase.SUNSETTING: _(
+        "Plan how the COP carries on after the program: who convenes it, where resources "
+        "live, and what you want to keep doing."
+    ),
+    Phase.CONTINUING: _("Your COP runs on its own now. Keep sharing what you learn."),
+    Phase.CLOSED: _("This COP has closed. Its records stay here for reference."),
+}
+
+MEMBER_NEXT_STEP = {
+    Phase.FORMING: _("Get to know your fellow members and say when you can meet."),
+    Phase.DEFINING: _(
+        "Share a need your organization has and the expertise you could offer the group."
+    ),
+    Phase.ACTIVE: _("Join the next meeting and bring a question or a practice to share."),
+    Phase.SUNSETTING: _("Tell your leaders how you would like the COP to carry on."),
+    Phase.CONTINUING: _("Your COP runs on its own now. Keep taking part."),
+    Phase.CLOSED: _("This COP has closed."),
+}
+
+
+def next_step(community, leading):
+    table = LEADER_NEXT_STEP if leading else MEMBER_NEXT_STEP
+    return table.get(community.phase, "")

@@ -1,0 +1,44 @@
+from django.urls import include, path
+
+from .views import cohorts, communities, invitations, participants, roster
+
+app_name = "cohorts"
+
+community_urls = [
+    path("", communities.community_detail, name="community-detail"),
+    path("edit/", communities.community_edit, name="community-edit"),
+    path("archive/", communities.community_archive, name="community-archive"),
+    path("members/add/", communities.membership_add, name="membership-add"),
+    path("members/<uuid:membership_id>/", communities.membership_edit, name="membership-edit"),
+]
+
+cohort_urls = [
+    path("", cohorts.dashboard, name="dashboard"),
+    path("edit/", cohorts.cohort_edit, name="cohort-edit"),
+    path("team/", cohorts.team, name="team"),
+    path("team/<uuid:role_id>/remove/", cohorts.team_remove, name="team-remove"),
+    path("topics/", cohorts.topic_list, name="topic-list"),
+    path("organizations/", cohorts.organization_list, name="organization-list"),
+    path("profile/", cohorts.my_profile, name="my-profile"),
+    path("participants/", participants.participant_list, name="participant-list"),
+    path("participants/import/", roster.roster_import, name="roster-import"),
+    path("participants/invite/", invitations.invite, name="invite"),
+    path(
+        "participants/<uuid:participant_id>/",
+        participants.participant_edit,
+        name="participant-edit",
+    ),
+    path(
+        "participants/<uuid:participant_id>/resend/",
+        invitations.invitation_resend,
+        name="invitation-resend",
+    ),
+    path("communities/", communities.community_list, name="community-list"),
+    path("communities/new/", communities.community_create, name="community-create"),
+    path("communities/<slug:community_slug>/", include(community_urls)),
+]
+
+urlpatterns = [
+    path("new/", cohorts.cohort_create, name="cohort-create"),
+    path("<slug:cohort_slug>/", include(cohort_urls)),
+]

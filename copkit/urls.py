@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cohorts.views import invitations
+from copkit import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("invite/<str:token>/", invitations.accept_invitation, name="accept-invitation"),
+    path("c/", include("cohorts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "copkit.views.permission_denied"
+handler404 = "copkit.views.page_not_found"
+handler500 = "copkit.views.server_error"

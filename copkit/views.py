@@ -1,0 +1,84 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from cohorts.guidance import next_step
+from cohorts.models import CohortRole, Membership
+
+
+@login_required
+def home(request):
+    """A person's home: the cohorts they run or observe, and, as a participant, their
+    communities and what each asks of them next."""
+    user = request.user
+    roles = (
+        CohortRole.objects.filter(user=user)
+        .select_related("cohort")
+        .order_by("-cohort__starts_on", "cohort__name")
+    )
+    participations = list(
+        user.participations.select_related("cohort", "organization")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(
+                    community__archived_at__isnull=True
+                ).select_related("community__topic"),
+            )
+        )
+        .order_by("-cohort__starts_on")
+    )
+    for participation in participations:
+        participation.asks = []
+        if not participation.expertise or not participation.format_preference:
+            participation.asks.append(
+                {
+                    "text": _("Tell your cohort what you know and how you like to meet."),
+                    "url_name": "cohorts:my-profile",
+                    "label": _("Complete your profile"),
+                }
+            )
+        for membership in participation.memberships.all():
+            membership.next_step = next_step(membership.community, membership.is_leading)
+        if not participation.memberships.all():
+            participation.asks.append(
+                {
+                    "text": _(
+                        "You are not in a community yet. Look at the communities your "
+                        "cohort has; your TTA team will help you find a place."
+                    ),
+                    "url_name": "cohorts:community-list",
+                    "label": _("See the communities"),
+                }
+            )
+    return render(
+        request,
+        "home.html",
+        {
+            "roles": roles,
+            "participations": participations,
+            "can_create_cohorts": user.can_create_cohorts or user.is_superuser,
+        },
+    )
+
+
+def healthz(request):
+    """Liveness and database reachability, for the load balancer and compose health checks."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)

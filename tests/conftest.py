@@ -1,0 +1,96 @@
+"""Personas shared by every test.
+
+One cohort, "Riverbend Capacity Cohort", with:
+- staff:       Sam, TTA staff of the cohort
+- observer:    Olive, a funder observing the cohort
+- leader:      Lee, a participant who leads the community "Board Builders"
+- participant: Pat, a participant and member of "Board Builders"
+and an outsider, Oscar, who is staff of another cohort and holds no role in Riverbend.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+
+from cohorts.models import CohortRole, Membership
+from tests import factories
+from tests.factories import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def world(db):
+    cohort = factories.CohortFactory(name="Riverbend Capacity Cohort")
+    other = factories.CohortFactory(name="Elsewhere Cohort")
+    topic = factories.TopicFactory(cohort=cohort, name="Board development")
+    community = factories.CommunityFactory(cohort=cohort, name="Board Builders", topic=topic)
+    org = factories.OrganizationFactory(cohort=cohort, name="Riverbend Food Pantry")
+
+    staff = factories.UserFactory(email="sam@tta.example", name="Sam Staff")
+    observer = factories.UserFactory(email="olive@funder.example", name="Olive Observer")
+    leader = factories.UserFactory(email="lee@pantry.example", name="Lee Leader")
+    participant = factories.UserFactory(email="pat@pantry.example", name="Pat Participant")
+    outsider = factories.UserFactory(email="oscar@elsewhere.example", name="Oscar Outsider")
+
+    factories.CohortRoleFactory(cohort=cohort, user=staff, role=CohortRole.Role.STAFF)
+    factories.CohortRoleFactory(cohort=cohort, user=observer, role=CohortRole.Role.OBSERVER)
+    factories.CohortRoleFactory(cohort=other, user=outsider, role=CohortRole.Role.STAFF)
+
+    leader_p = factories.ParticipantFactory(
+        cohort=cohort, organization=org, user=leader, name=leader.name, email=leader.email
+    )
+    participant_p = factories.ParticipantFactory(
+        cohort=cohort,
+        organization=org,
+        user=participant,
+        name=participant.name,
+        email=participant.email,
+    )
+    leader_m = factories.MembershipFactory(
+        community=community, participant=leader_p, role=Membership.Role.LEADER
+    )
+    member_m = factories.MembershipFactory(
+        community=community, participant=participant_p, role=Membership.Role.MEMBER
+    )
+    return SimpleNamespace(
+        cohort=cohort,
+        other_cohort=other,
+        topic=topic,
+        community=community,
+        organization=org,
+        staff=staff,
+        observer=observer,
+        leader=leader,
+        participant=participant,
+        outsider=outsider,
+        leader_participant=leader_p,
+        participant_participant=participant_p,
+        leader_membership=leader_m,
+        member_membership=member_m,
+        users={
+            "staff": staff,
+            "observer": observer,
+            "leader": leader,
+            "participant": participant,
+            "outsider": outsider,
+        },
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def client_for(client, world):
+    """client_for("staff") -> a test client logged in as that persona (None: anonymous)."""
+
+    def make(persona):
+        if persona is not None and persona != "anonymous":
+            client.force_login(world.users[persona])
+        return client
+
+    return make

@@ -1,0 +1,104 @@
+"""factory_boy factories for copkit's models."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from cohorts.models import (
+    Cohort,
+    CohortRole,
+    Community,
+    Invitation,
+    Membership,
+    Organization,
+    Participant,
+    Topic,
+)
+from copkit.models import User
+
+PASSWORD = "correct horse battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    starts_on = datetime.date(2026, 9, 1)
+    ends_on = datetime.date(2027, 6, 30)
+
+
+class CohortRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CohortRole
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+    role = CohortRole.Role.STAFF
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: f"Neighborhood Services {n}")
+    state = "VA"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    cohort = factory.SubFactory(CohortFactory)
+    organization = factory.SubFactory(OrganizationFactory, cohort=factory.SelfAttribute("..cohort"))
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"participant{n}@example.org")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    participant = factory.SubFactory(ParticipantFactory)
+    cohort = factory.SelfAttribute("participant.cohort")
+    send_count = 1
+    last_sent_at = factory.LazyFunction(timezone.now)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: f"Community {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    community = factory.SubFactory(CommunityFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, cohort=factory.SelfAttribute("..community.cohort")
+    )
+    role = Membership.Role.MEMBER
