@@ -32,7 +32,9 @@ def world(db):
     community = factories.CommunityFactory(cohort=cohort, name="Board Builders", topic=topic)
     org = factories.OrganizationFactory(cohort=cohort, name="Riverbend Food Pantry")
 
-    staff = factories.UserFactory(email="sam@tta.example", name="Sam Staff")
+    staff = factories.UserFactory(
+        email="sam@tta.example", name="Sam Staff", can_create_cohorts=True
+    )
     observer = factories.UserFactory(email="olive@funder.example", name="Olive Observer")
     leader = factories.UserFactory(email="lee@pantry.example", name="Lee Leader")
     participant = factories.UserFactory(email="pat@pantry.example", name="Pat Participant")

@@ -1,44 +1,178 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+"""The cohort itself: creating and editing it, the staff dashboard, its team, topics,
+organizations, and a participant's own profile."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cohorts.forms.cohorts import CohortForm, ProfileForm, TeamMemberForm, TopicForm
+from cohorts.models import Community, Membership
+from cohorts.services import cohorts as services
 from copkit.access import cohort_view
+
+PAGE_SIZE = 50
 
 
 @login_required
 def cohort_create(request):
-    return HttpResponse("cohort_create", status=501)
-
-
-@cohort_view("cohort.report")
-def dashboard(request, access):
-    return HttpResponse("dashboard", status=501)
+    if not (request.user.can_create_cohorts or request.user.is_superuser):
+        raise PermissionDenied
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = services.create_cohort(actor=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Cohort created. Next, import your participant roster."),
+        )
+        return redirect("cohorts:dashboard", cohort_slug=cohort.slug)
+    return render(request, "cohorts/cohort_form.html", {"form": form, "creating": True})
 
 
 @cohort_view("cohort.manage")
 def cohort_edit(request, access):
-    return HttpResponse("cohort_edit", status=501)
+    cohort = access.cohort
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        services.update_cohort(
+            cohort,
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        messages.success(request, _("Cohort saved."))
+        return redirect("cohorts:dashboard", cohort_slug=cohort.slug)
+    return render(request, "cohorts/cohort_form.html", {"form": form, "creating": False})
+
+
+def _participant_figures(cohort):
+    invited_pending = Q(invitation__isnull=False, user__isnull=True)
+    return cohort.participants.aggregate(
+        total=Count("pk"),
+        joined=Count("pk", filter=Q(user__isnull=False)),
+        invited=Count("pk", filter=invited_pending),
+        not_invited=Count("pk", filter=Q(invitation__isnull=True, user__isnull=True)),
+    )
+
+
+@cohort_view("cohort.report")
+def dashboard(request, access):
+    """Staff see the whole cohort; observers see the same figures without names."""
+    cohort = access.cohort
+    figures = _participant_figures(cohort)
+    figures["organizations"] = cohort.organizations.count()
+    communities = list(
+        cohort.communities.active()
+        .with_member_count()
+        .select_related("topic")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(role__in=Membership.LEADING_ROLES)
+                .select_related("participant")
+                .order_by("role", "participant__name"),
+                to_attr="leaders",
+            )
+        )
+        .order_by("name")
+    )
+    phase_counts = dict.fromkeys(Community.Phase, 0)
+    for community in communities:
+        phase_counts[community.phase] += 1
+    context = {
+        "figures": figures,
+        "communities": communities,
+        "phases": [(phase.label, phase_counts[phase]) for phase in Community.Phase],
+        "show_people": access.is_staff,
+    }
+    if access.is_staff:
+        unplaced = cohort.participants.without_community()
+        context["unplaced"] = unplaced.select_related("organization").order_by("name")[:20]
+        context["unplaced_count"] = unplaced.count()
+        context["recent_activity"] = cohort.activities.select_related("actor")[:8]
+    return render(request, "cohorts/dashboard.html", context)
 
 
 @cohort_view("cohort.manage")
 def team(request, access):
-    return HttpResponse("team", status=501)
+    cohort = access.cohort
+    form = TeamMemberForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role = services.add_team_member(cohort, actor=request.user, **form.cleaned_data)
+        except services.ServiceError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request,
+                _("%(email)s is now %(role)s of this cohort; we have emailed them.")
+                % {"email": role.user.email, "role": role.get_role_display()},
+            )
+            return redirect("cohorts:team", cohort_slug=cohort.slug)
+    roles = cohort.roles.select_related("user").order_by("role", "user__name", "user__email")
+    return render(request, "cohorts/team.html", {"form": form, "roles": roles})
 
 
+@require_POST
 @cohort_view("cohort.manage")
 def team_remove(request, access, role_id):
-    return HttpResponse("team_remove", status=501)
+    cohort_role = get_object_or_404(access.cohort.roles.select_related("user"), public_id=role_id)
+    try:
+        services.remove_team_member(access.cohort, actor=request.user, cohort_role=cohort_role)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("%(email)s no longer has a role here.") % {"email": cohort_role.user.email}
+        )
+    return redirect("cohorts:team", cohort_slug=access.cohort.slug)
 
 
 @cohort_view("cohort.manage")
 def topic_list(request, access):
-    return HttpResponse("topic_list", status=501)
+    cohort = access.cohort
+    form = TopicForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        topic = services.save_topic(cohort, actor=request.user, form=form)
+        messages.success(request, _("Topic “%(name)s” added.") % {"name": topic.name})
+        return redirect("cohorts:topic-list", cohort_slug=cohort.slug)
+    topics = cohort.topics.annotate(
+        community_count=Count("communities", filter=Q(communities__archived_at__isnull=True))
+    ).order_by("name")
+    return render(request, "cohorts/topic_list.html", {"form": form, "topics": topics})
 
 
 @cohort_view("cohort.manage")
 def organization_list(request, access):
-    return HttpResponse("organization_list", status=501)
+    query = request.GET.get("q", "").strip()
+    organizations = access.cohort.organizations.annotate(
+        participant_count=Count("participants")
+    ).order_by("name")
+    if query:
+        organizations = organizations.filter(
+            Q(name__icontains=query)
+            | Q(city__icontains=query)
+            | Q(state__iexact=query)
+            | Q(kind__icontains=query)
+        )
+    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cohorts/organization_list.html", {"page": page, "query": query})
 
 
 @cohort_view("cohort.profile")
 def my_profile(request, access):
-    return HttpResponse("my_profile", status=501)
+    participant = access.participant
+    form = ProfileForm(request.POST or None, instance=participant)
+    if request.method == "POST" and form.is_valid():
+        services.save_participant(
+            participant, actor=request.user, form=form, verb="updated own profile"
+        )
+        messages.success(request, _("Your profile is saved."))
+        return redirect("home")
+    memberships = participant.memberships.select_related("community").filter(
+        community__archived_at__isnull=True
+    )
+    return render(request, "cohorts/my_profile.html", {"form": form, "memberships": memberships})

@@ -1,38 +1,178 @@
-from django.http import HttpResponse
+"""Communities of practice: the list, a COP's page, and managing who is in it."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cohorts.forms.communities import AddMemberForm, CommunityForm, MembershipForm
+from cohorts.guidance import next_step
+from cohorts.models import Community, Membership
+from cohorts.services import communities as services
+from cohorts.services.cohorts import ServiceError
 from copkit.access import cohort_view
+
+
+def _leaders_prefetch():
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(role__in=Membership.LEADING_ROLES)
+        .select_related("participant")
+        .order_by("role", "participant__name"),
+        to_attr="leaders",
+    )
 
 
 @cohort_view("cohort.view")
 def community_list(request, access):
-    return HttpResponse("community_list", status=501)
+    communities = (
+        access.cohort.communities.with_member_count()
+        .select_related("topic")
+        .prefetch_related(_leaders_prefetch())
+        .order_by("name")
+    )
+    phase = request.GET.get("phase", "")
+    if phase in Community.Phase.values:
+        communities = communities.filter(phase=phase)
+    else:
+        phase = ""
+    active, archived = [], []
+    for community in communities:
+        community.my_membership = access.membership(community)
+        (archived if community.is_archived else active).append(community)
+    return render(
+        request,
+        "cohorts/community_list.html",
+        {
+            "communities": active,
+            "archived": archived,
+            "phase": phase,
+            "phases": Community.Phase.choices,
+        },
+    )
 
 
 @cohort_view("community.manage")
 def community_create(request, access):
-    return HttpResponse("community_create", status=501)
+    form = CommunityForm(request.POST or None, cohort=access.cohort)
+    if request.method == "POST" and form.is_valid():
+        community = services.save_community(access.cohort, actor=request.user, form=form)
+        messages.success(request, _("Community created. Now add its members and leaders."))
+        return redirect(community)
+    return render(request, "cohorts/community_form.html", {"form": form, "creating": True})
 
 
 @cohort_view("community.view")
 def community_detail(request, access):
-    return HttpResponse("community_detail", status=501)
+    community = access.community
+    membership = access.membership()
+    context = {
+        "community": community,
+        "membership": membership,
+        "can_see_members": access.can("community.members"),
+        "can_manage": access.can("community.manage"),
+        "can_edit": access.can("community.lead") and not community.is_archived,
+        "next_step": next_step(community, membership.is_leading) if membership else "",
+    }
+    if context["can_see_members"]:
+        memberships = list(
+            community.memberships.select_related("participant__organization").order_by(
+                "role", "participant__name"
+            )
+        )
+        context["memberships"] = memberships
+        if context["can_manage"] and not community.is_archived:
+            context["add_form"] = AddMemberForm(community=community)
+            context["role_choices"] = Membership.Role.choices
+    else:
+        context["member_count"] = community.memberships.count()
+    return render(request, "cohorts/community_detail.html", context)
 
 
-@cohort_view("community.manage")
+@cohort_view("community.lead")
 def community_edit(request, access):
-    return HttpResponse("community_edit", status=501)
+    community = access.community
+    if community.is_archived:
+        raise PermissionDenied
+    form = CommunityForm(request.POST or None, instance=community, cohort=access.cohort)
+    if request.method == "POST" and form.is_valid():
+        services.save_community(access.cohort, actor=request.user, form=form)
+        messages.success(request, _("Community saved."))
+        return redirect(community)
+    return render(
+        request,
+        "cohorts/community_form.html",
+        {"form": form, "creating": False, "community": community},
+    )
 
 
+@require_POST
 @cohort_view("community.manage")
 def community_archive(request, access):
-    return HttpResponse("community_archive", status=501)
+    community = access.community
+    archive = request.POST.get("action") != "restore"
+    services.set_archived(community, actor=request.user, archived=archive)
+    if archive:
+        messages.success(
+            request,
+            _("“%(name)s” is archived. Its records are kept; restore it from the list.")
+            % {"name": community.name},
+        )
+        return redirect("cohorts:community-list", cohort_slug=access.cohort.slug)
+    messages.success(request, _("“%(name)s” is restored.") % {"name": community.name})
+    return redirect(community)
 
 
+@require_POST
 @cohort_view("community.manage")
 def membership_add(request, access):
-    return HttpResponse("membership_add", status=501)
+    community = access.community
+    form = AddMemberForm(request.POST, community=community)
+    if form.is_valid():
+        try:
+            membership = services.add_member(
+                community,
+                actor=request.user,
+                participant=form.cleaned_data["participant"],
+                role=form.cleaned_data["role"],
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s added as %(role)s.")
+                % {"name": membership.participant.name, "role": membership.get_role_display()},
+            )
+    else:
+        messages.error(request, _("Choose a participant of this cohort to add."))
+    return redirect(community)
 
 
+@require_POST
 @cohort_view("community.manage")
 def membership_edit(request, access, membership_id):
-    return HttpResponse("membership_edit", status=501)
+    community = access.community
+    membership = get_object_or_404(
+        community.memberships.select_related("participant"), public_id=membership_id
+    )
+    try:
+        if request.POST.get("action") == "remove":
+            services.remove_member(membership, actor=request.user)
+            messages.success(
+                request, _("%(name)s removed.") % {"name": membership.participant.name}
+            )
+        else:
+            form = MembershipForm(request.POST, instance=membership)
+            if form.is_valid():
+                services.change_membership(membership, actor=request.user, form=form)
+                messages.success(
+                    request, _("%(name)s saved.") % {"name": membership.participant.name}
+                )
+            else:
+                messages.error(request, _("Choose a role from the list."))
+    except ServiceError as error:
+        messages.error(request, str(error))
+    return redirect(community)

@@ -1,0 +1,128 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Cohort, CohortRole, FormatPreference, Participant, Topic
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["name", "description", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "description": _("Who the program serves and what it aims for, in a few lines."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The program must end on or after the day it starts."))
+        return cleaned
+
+
+class TeamMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=CohortRole.Role.choices)
+
+    def __init__(self, *args, cohort, **kwargs):
+        self.cohort = cohort
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if self.cohort.roles.filter(user__email__iexact=email).exists():
+            raise forms.ValidationError(_("This person already has a role in this cohort."))
+        return email
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, cohort, **kwargs):
+        self.cohort = cohort
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = self.cohort.topics.filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("This cohort already has a topic with that name."))
+        return name
+
+
+class ProfileForm(forms.ModelForm):
+    """What a participant tells the cohort about themselves."""
+
+    format_preference = forms.ChoiceField(
+        label=_("How do you prefer to meet?"),
+        choices=FormatPreference.choices,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["name", "job_title", "expertise", "format_preference"]
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 3})}
+        labels = {"expertise": _("What could you help others with?")}
+        help_texts = {
+            "expertise": _(
+                "Skills, experience or tools others might value, separated by commas: "
+                "grant writing, volunteer recruitment, board recruitment, ..."
+            ),
+        }
+
+    def clean_expertise(self):
+        items = [" ".join(item.split()) for item in self.cleaned_data["expertise"].split(",")]
+        return ", ".join(item for item in items if item)
+
+
+class ParticipantForm(forms.ModelForm):
+    """Staff's edit of a participant's record."""
+
+    class Meta:
+        model = Participant
+        fields = [
+            "name",
+            "email",
+            "organization",
+            "job_title",
+            "zip_code",
+            "expertise",
+            "format_preference",
+        ]
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = self.instance.cohort.organizations.all()
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        clash = self.instance.cohort.participants.filter(email__iexact=email).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(_("Another participant of this cohort has this email."))
+        if self.instance.user_id and email != self.instance.email:
+            raise forms.ValidationError(
+                _("This person has joined with their email; they can change it themselves.")
+            )
+        return email

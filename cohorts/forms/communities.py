@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Community, Membership
+
+
+class CommunityForm(forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = ["name", "topic", "description", "work_type", "meeting_format", "phase"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "work_type": forms.RadioSelect,
+        }
+        help_texts = {
+            "work_type": _("What kind of work will be most useful to this COP?"),
+            "phase": _("Where the COP is in its life; it shapes what copkit asks of its leaders."),
+        }
+
+    def __init__(self, *args, cohort, **kwargs):
+        self.cohort = cohort
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = cohort.topics.all()
+        self.fields["topic"].empty_label = _("No topic")
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = self.cohort.communities.filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("This cohort already has a community with that name."))
+        return name
+
+
+class AddMemberForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("Participant"), queryset=None)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = (
+            community.cohort.participants.exclude(memberships__community=community)
+            .select_related("organization")
+            .order_by("name")
+        )
+        self.fields["participant"].to_field_name = "public_id"
+        self.fields["participant"].label_from_instance = lambda p: (
+            f"{p.name} ({p.organization.name})" if p.organization else p.name
+        )
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "title"]

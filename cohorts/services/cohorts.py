@@ -1,0 +1,102 @@
+"""Writes about a cohort itself: creating it, its team, its topics, participants' profiles."""
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cohorts.models import Cohort, CohortRole
+from copkit import outbox
+
+from .activity import record
+
+
+class ServiceError(Exception):
+    """A write refused for a reason the person can act on; the message is for them."""
+
+
+@transaction.atomic
+def create_cohort(*, actor, name, starts_on, ends_on, description=""):
+    """Create a cohort; its creator becomes its first staff member."""
+    cohort = Cohort.objects.create(
+        name=name, description=description, starts_on=starts_on, ends_on=ends_on, created_by=actor
+    )
+    CohortRole.objects.create(cohort=cohort, user=actor, role=CohortRole.Role.STAFF)
+    record(cohort, actor, "created cohort", cohort)
+    return cohort
+
+
+@transaction.atomic
+def update_cohort(cohort, *, actor, **fields):
+    for name, value in fields.items():
+        setattr(cohort, name, value)
+    cohort.save()
+    record(cohort, actor, "updated cohort", cohort, fields=sorted(fields))
+    return cohort
+
+
+@transaction.atomic
+def add_team_member(cohort, *, actor, email, role, name=""):
+    """Give `email` a staff or observer role. A person without an account gets one, and an
+    email with a link to set their password (sent through the outbox after commit)."""
+    User = get_user_model()
+    email = email.strip().lower()
+    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    if cohort.roles.filter(user=user).exists():
+        raise ServiceError(_("This person already has a role in this cohort."))
+    cohort_role = CohortRole.objects.create(cohort=cohort, user=user, role=role)
+    context = {
+        "cohort": cohort,
+        "role": cohort_role.get_role_display(),
+        "invited_by": actor.get_full_name(),
+        "new_account": not user.has_usable_password(),
+        "url": settings.SITE_URL + reverse("cohorts:dashboard", args=[cohort.slug]),
+    }
+    if context["new_account"]:
+        key = default_token_generator.make_token(user)
+        context["set_password_url"] = settings.SITE_URL + reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
+        )
+    outbox.enqueue(
+        key=f"team-role:{cohort_role.public_id}",
+        kind="team_welcome",
+        to_email=user.email,
+        template="team_welcome",
+        context=context,
+    )
+    record(cohort, actor, "added to team", user, role=role)
+    return cohort_role
+
+
+@transaction.atomic
+def remove_team_member(cohort, *, actor, cohort_role):
+    if (
+        cohort_role.role == CohortRole.Role.STAFF
+        and cohort.roles.filter(role=CohortRole.Role.STAFF).count() == 1
+    ):
+        raise ServiceError(_("A cohort needs at least one staff member; add another one first."))
+    cohort_role.delete()
+    record(cohort, actor, "removed from team", cohort_role.user, role=cohort_role.role)
+
+
+@transaction.atomic
+def save_topic(cohort, *, actor, form):
+    topic = form.save(commit=False)
+    topic.cohort = cohort
+    topic.save()
+    record(cohort, actor, "saved topic", topic)
+    return topic
+
+
+@transaction.atomic
+def save_participant(participant, *, actor, form, verb="updated participant"):
+    participant = form.save()
+    record(participant.cohort, actor, verb, participant, fields=sorted(form.changed_data))
+    return participant

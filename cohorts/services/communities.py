@@ -1,0 +1,83 @@
+"""Writes about communities of practice and who is in them."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts.models import Membership
+
+from .activity import record
+from .cohorts import ServiceError
+
+
+@transaction.atomic
+def save_community(cohort, *, actor, form):
+    creating = form.instance.pk is None
+    community = form.save(commit=False)
+    community.cohort = cohort
+    community.save()
+    record(cohort, actor, "created community" if creating else "updated community", community)
+    return community
+
+
+@transaction.atomic
+def set_archived(community, *, actor, archived):
+    """Archive a COP (kept, read-only, out of the lists) or bring it back."""
+    community.archived_at = timezone.now() if archived else None
+    community.save(update_fields=["archived_at", "updated_at"])
+    record(
+        community.cohort,
+        actor,
+        "archived community" if archived else "restored community",
+        community,
+    )
+    return community
+
+
+def _check_not_archived(community):
+    if community.is_archived:
+        raise ServiceError(_("This community is archived; restore it before changing members."))
+
+
+@transaction.atomic
+def add_member(community, *, actor, participant, role=Membership.Role.MEMBER):
+    _check_not_archived(community)
+    if participant.cohort_id != community.cohort_id:
+        raise ServiceError(_("That person is not a participant of this cohort."))
+    membership, created = Membership.objects.get_or_create(
+        community=community, participant=participant, defaults={"role": role}
+    )
+    if not created:
+        raise ServiceError(_("%(name)s is already a member.") % {"name": participant.name})
+    record(
+        community.cohort, actor, "added member", participant, community=community.name, role=role
+    )
+    return membership
+
+
+@transaction.atomic
+def change_membership(membership, *, actor, form):
+    _check_not_archived(membership.community)
+    membership = form.save()
+    record(
+        membership.community.cohort,
+        actor,
+        "changed member role",
+        membership.participant,
+        community=membership.community.name,
+        role=membership.role,
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership, *, actor):
+    _check_not_archived(membership.community)
+    membership.delete()
+    record(
+        membership.community.cohort,
+        actor,
+        "removed member",
+        membership.participant,
+        community=membership.community.name,
+    )

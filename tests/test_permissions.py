@@ -1,0 +1,154 @@
+"""The permission matrix: every URL pattern of copkit, every persona, the expected status.
+
+A URL pattern of copkit's own that is missing from MATRIX fails `test_every_url_is_in_the_matrix`,
+so a new view cannot land without saying who may use it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cohorts.models import CohortRole
+from tests import factories
+
+PERSONAS = ("anonymous", "staff", "observer", "leader", "participant", "outsider")
+
+LOGIN = "login"  # anonymous users are sent to the login page (302 to /accounts/login/)
+
+# URL name -> (method, {persona: expected status}). "login" means a redirect to the login page.
+STAFF_ONLY = {
+    "anonymous": LOGIN, "staff": 200, "observer": 403, "leader": 403, "participant": 403,
+    "outsider": 404,
+}
+STAFF_ONLY_POST = {**STAFF_ONLY, "staff": 302}
+EVERYONE_IN_COHORT = {
+    "anonymous": LOGIN, "staff": 200, "observer": 200, "leader": 200, "participant": 200,
+    "outsider": 404,
+}
+
+MATRIX = {
+    "home": ("get", {**EVERYONE_IN_COHORT, "outsider": 200}),
+    "healthz": ("get", {persona: 200 for persona in PERSONAS}),
+    # The invitation belongs to a participant who has not joined: anyone may open the link,
+    # a logged-in person with another email is asked to log out first.
+    "accept-invitation": ("get", {
+        "anonymous": 200, "staff": 200, "observer": 200, "leader": 200, "participant": 200,
+        "outsider": 200,
+    }),
+    "cohorts:cohort-create": ("get", {
+        "anonymous": LOGIN, "staff": 200, "observer": 403, "leader": 403, "participant": 403,
+        "outsider": 403,
+    }),
+    "cohorts:dashboard": ("get", {**STAFF_ONLY, "observer": 200}),
+    "cohorts:cohort-edit": ("get", STAFF_ONLY),
+    "cohorts:team": ("get", STAFF_ONLY),
+    "cohorts:team-remove": ("post", STAFF_ONLY_POST),
+    "cohorts:topic-list": ("get", STAFF_ONLY),
+    "cohorts:organization-list": ("get", STAFF_ONLY),
+    "cohorts:my-profile": ("get", {
+        "anonymous": LOGIN, "staff": 403, "observer": 403, "leader": 200, "participant": 200,
+        "outsider": 404,
+    }),
+    "cohorts:participant-list": ("get", STAFF_ONLY),
+    "cohorts:roster-import": ("get", STAFF_ONLY),
+    "cohorts:invite": ("post", STAFF_ONLY_POST),
+    "cohorts:participant-edit": ("get", STAFF_ONLY),
+    "cohorts:invitation-resend": ("post", STAFF_ONLY_POST),
+    "cohorts:community-list": ("get", EVERYONE_IN_COHORT),
+    "cohorts:community-create": ("get", STAFF_ONLY),
+    "cohorts:community-detail": ("get", EVERYONE_IN_COHORT),
+    "cohorts:community-edit": ("get", {**STAFF_ONLY, "leader": 200}),
+    "cohorts:community-archive": ("post", STAFF_ONLY_POST),
+    "cohorts:membership-add": ("post", STAFF_ONLY_POST),
+    "cohorts:membership-edit": ("post", STAFF_ONLY_POST),
+}
+
+# Third-party URL sets, tested by their authors; copkit only restyles them.
+EXCLUDED_NAMESPACES = {"admin"}
+EXCLUDED_PREFIXES = ("account_",)
+
+
+def _all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or ""
+            if inner in EXCLUDED_NAMESPACES:
+                continue
+            prefix = f"{namespace}{inner}:" if inner else namespace
+            yield from _all_url_names(entry, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            if entry.name.startswith(EXCLUDED_PREFIXES) or entry.name in {"account_email"}:
+                continue
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_all_url_names())
+    missing = names - set(MATRIX)
+    stale = set(MATRIX) - names
+    assert not missing, f"URL patterns missing from the permission matrix: {sorted(missing)}"
+    assert not stale, f"Matrix rows for URL names that no longer exist: {sorted(stale)}"
+
+
+def _url_for(name, world):
+    cohort = world.cohort.slug
+    community = world.community.slug
+    if name in {"home", "healthz", "cohorts:cohort-create"}:
+        return reverse(name)
+    if name == "accept-invitation":
+        invitation = factories.InvitationFactory(
+            participant=factories.ParticipantFactory(cohort=world.cohort)
+        )
+        return reverse(name, kwargs={"token": invitation.token})
+    kwargs = {"cohort_slug": cohort}
+    if name.startswith("cohorts:community-") and name not in {
+        "cohorts:community-list", "cohorts:community-create"
+    } or name.startswith("cohorts:membership-"):
+        kwargs["community_slug"] = community
+    if name == "cohorts:membership-edit":
+        kwargs["membership_id"] = world.member_membership.public_id
+    if name == "cohorts:team-remove":
+        kwargs["role_id"] = world.cohort.roles.get(role=CohortRole.Role.OBSERVER).public_id
+    if name == "cohorts:participant-edit":
+        kwargs["participant_id"] = world.participant_participant.public_id
+    if name == "cohorts:invitation-resend":
+        invited = factories.InvitationFactory(
+            participant=factories.ParticipantFactory(cohort=world.cohort)
+        )
+        kwargs["participant_id"] = invited.participant.public_id
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(name, persona, world, client_for):
+    method, expected_by_persona = MATRIX[name]
+    expected = expected_by_persona[persona]
+    client = client_for(persona)
+    url = _url_for(name, world)
+    response = getattr(client, method)(url)
+    if expected == LOGIN:
+        assert response.status_code == 302, (name, persona, response.status_code)
+        assert response.url.startswith(reverse("account_login")), response.url
+    else:
+        assert response.status_code == expected, (name, persona, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, (method, _table) in MATRIX.items() if method == "post")
+)
+def test_post_only_views_refuse_get(name, world, client_for):
+    response = client_for("staff").get(_url_for(name, world))
+    assert response.status_code == 405
+
+
+def test_outsider_gets_404_even_for_a_real_community_of_their_own_slug(world, client_for):
+    """The slug of a community in another cohort never resolves through this cohort."""
+    elsewhere = factories.CommunityFactory(cohort=world.other_cohort, name="Far Away")
+    client = client_for("staff")
+    url = reverse(
+        "cohorts:community-detail",
+        kwargs={"cohort_slug": world.cohort.slug, "community_slug": elsewhere.slug},
+    )
+    assert client.get(url).status_code == 404
+    assert client.get(world.community.get_absolute_url()).status_code == 200
