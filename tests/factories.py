@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from cohorts.models import (
+    Activity,
     Cohort,
     CohortRole,
     Community,
@@ -108,3 +109,12 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         ParticipantFactory, cohort=factory.SelfAttribute("..community.cohort")
     )
     role = Membership.Role.MEMBER
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    cohort = factory.SubFactory(CohortFactory)
+    verb = "updated participant"
+    target = factory.Sequence(lambda n: f"Person {n}")
