@@ -16,12 +16,20 @@ LOGIN = "login"  # anonymous users are sent to the login page (302 to /accounts/
 
 # URL name -> (method, {persona: expected status}). "login" means a redirect to the login page.
 STAFF_ONLY = {
-    "anonymous": LOGIN, "staff": 200, "observer": 403, "leader": 403, "participant": 403,
+    "anonymous": LOGIN,
+    "staff": 200,
+    "observer": 403,
+    "leader": 403,
+    "participant": 403,
     "outsider": 404,
 }
 STAFF_ONLY_POST = {**STAFF_ONLY, "staff": 302}
 EVERYONE_IN_COHORT = {
-    "anonymous": LOGIN, "staff": 200, "observer": 200, "leader": 200, "participant": 200,
+    "anonymous": LOGIN,
+    "staff": 200,
+    "observer": 200,
+    "leader": 200,
+    "participant": 200,
     "outsider": 404,
 }
 
@@ -30,24 +38,45 @@ MATRIX = {
     "healthz": ("get", {persona: 200 for persona in PERSONAS}),
     # The invitation belongs to a participant who has not joined: anyone may open the link,
     # a logged-in person with another email is asked to log out first.
-    "accept-invitation": ("get", {
-        "anonymous": 200, "staff": 200, "observer": 200, "leader": 200, "participant": 200,
-        "outsider": 200,
-    }),
-    "cohorts:cohort-create": ("get", {
-        "anonymous": LOGIN, "staff": 200, "observer": 403, "leader": 403, "participant": 403,
-        "outsider": 403,
-    }),
+    "accept-invitation": (
+        "get",
+        {
+            "anonymous": 200,
+            "staff": 200,
+            "observer": 200,
+            "leader": 200,
+            "participant": 200,
+            "outsider": 200,
+        },
+    ),
+    "cohorts:cohort-create": (
+        "get",
+        {
+            "anonymous": LOGIN,
+            "staff": 200,
+            "observer": 403,
+            "leader": 403,
+            "participant": 403,
+            "outsider": 403,
+        },
+    ),
     "cohorts:dashboard": ("get", {**STAFF_ONLY, "observer": 200}),
     "cohorts:cohort-edit": ("get", STAFF_ONLY),
     "cohorts:team": ("get", STAFF_ONLY),
     "cohorts:team-remove": ("post", STAFF_ONLY_POST),
     "cohorts:topic-list": ("get", STAFF_ONLY),
     "cohorts:organization-list": ("get", STAFF_ONLY),
-    "cohorts:my-profile": ("get", {
-        "anonymous": LOGIN, "staff": 403, "observer": 403, "leader": 200, "participant": 200,
-        "outsider": 404,
-    }),
+    "cohorts:my-profile": (
+        "get",
+        {
+            "anonymous": LOGIN,
+            "staff": 403,
+            "observer": 403,
+            "leader": 200,
+            "participant": 200,
+            "outsider": 404,
+        },
+    ),
     "cohorts:participant-list": ("get", STAFF_ONLY),
     "cohorts:roster-import": ("get", STAFF_ONLY),
     "cohorts:invite": ("post", STAFF_ONLY_POST),
@@ -101,9 +130,11 @@ def _url_for(name, world):
         )
         return reverse(name, kwargs={"token": invitation.token})
     kwargs = {"cohort_slug": cohort}
-    if name.startswith("cohorts:community-") and name not in {
-        "cohorts:community-list", "cohorts:community-create"
-    } or name.startswith("cohorts:membership-"):
+    if (
+        name.startswith("cohorts:community-")
+        and name not in {"cohorts:community-list", "cohorts:community-create"}
+        or name.startswith("cohorts:membership-")
+    ):
         kwargs["community_slug"] = community
     if name == "cohorts:membership-edit":
         kwargs["membership_id"] = world.member_membership.public_id
