@@ -222,3 +222,25 @@ class TestHome:
         assert "Riverbend Capacity Cohort" in content
         assert "Elsewhere Cohort" not in content
         assert "New cohort" in content
+
+
+def test_new_team_member_chooses_a_password_from_the_emailed_link(world, client_for, client):
+    from allauth.account.models import EmailAddress
+
+    client_for("staff").post(
+        url("cohorts:team", world), {"email": "nia@funder.example", "role": "observer"}
+    )
+    client.logout()
+    body = OutboxMessage.objects.get(to_email="nia@funder.example").body_text
+    link = next(line for line in body.splitlines() if "/accounts/password/reset/key/" in line)
+    path = link[link.index("/accounts/") :].strip()
+    response = client.get(path, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
+    response = client.post(
+        form_url, {"password1": "a long river 2027", "password2": "a long river 2027"}
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="nia@funder.example")
+    assert user.check_password("a long river 2027")
+    assert EmailAddress.objects.get(user=user).verified
+    assert client.get(url("cohorts:dashboard", world)).status_code == 200
