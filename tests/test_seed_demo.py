@@ -1,0 +1,154 @@
+"""`manage.py seed_demo`: the demo cohort, its logins, and running it twice."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count
+from django.test import override_settings
+
+from cohorts import demo
+from cohorts.models import (
+    Cohort,
+    CohortRole,
+    Community,
+    Invitation,
+    Membership,
+    Organization,
+    Participant,
+    Topic,
+)
+from copkit.models import User
+
+MODELS = [User, EmailAddress, Cohort, CohortRole, Organization, Participant, Invitation, Topic]
+MODELS += [Community, Membership]
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def seeded(db):
+    output = seed()
+    return Cohort.objects.get(slug=demo.DEMO_COHORT_SLUG), output
+
+
+def test_demo_cohort_is_realistic(seeded):
+    cohort, _ = seeded
+    assert cohort.name.startswith("Mid-Atlantic Capacity Builders 20")
+    assert cohort.starts_on < cohort.ends_on
+    assert 55 <= cohort.participants.count() <= 65
+    assert 38 <= cohort.organizations.count() <= 45
+    assert cohort.topics.count() == 6
+    assert all(topic.description for topic in cohort.topics.all())
+    assert 4 <= cohort.communities.count() <= 5
+
+    orgs = cohort.organizations.all()
+    assert len({org.state for org in orgs}) >= 5
+    assert all(org.latitude and org.longitude and org.city and org.kind for org in orgs)
+    alexandria = orgs.get(zip_code="22301")
+    assert (alexandria.state, alexandria.city) == ("VA", "Alexandria")
+    assert round(alexandria.latitude, 2) == 38.82
+
+    people = cohort.participants.all()
+    assert all(p.job_title and p.state for p in people)
+    assert people.exclude(expertise="").count() > 30
+    assert people.exclude(format_preference="").count() > 30
+    joined = people.filter(user__isnull=False)
+    pending = people.filter(user__isnull=True, invitation__isnull=False)
+    not_invited = people.filter(invitation__isnull=True)
+    assert joined.count() >= 10 and pending.count() >= 10 and not_invited.count() >= 10
+    assert not joined.filter(invitation__accepted_at__isnull=True).exists()
+    assert cohort.participants.without_community().count() >= 10
+
+    phases = set(cohort.communities.values_list("phase", flat=True))
+    assert len(phases) >= 3
+    for community in cohort.communities.annotate(n=Count("memberships")):
+        roles = list(community.memberships.values_list("role", flat=True))
+        assert roles.count(Membership.Role.LEADER) == 1, community
+        assert community.n >= 5
+        # Whoever leads a COP can log in.
+        leader = community.memberships.get(role=Membership.Role.LEADER).participant
+        assert leader.user_id is not None
+    assert Membership.objects.filter(
+        community__cohort=cohort, role=Membership.Role.CO_LEADER
+    ).exists()
+
+
+def test_each_role_has_a_login_with_the_printed_password(seeded, client):
+    cohort, output = seeded
+    for login in demo.DEMO_LOGINS.values():
+        assert login.email in output
+        user = User.objects.get(email=login.email)
+        assert EmailAddress.objects.get(user=user, email=login.email).verified
+        assert client.login(email=login.email, password=demo.DEMO_PASSWORD), login.email
+        client.logout()
+    assert demo.DEMO_PASSWORD in output
+
+    staff = User.objects.get(email="staff@copkit.example")
+    assert staff.can_create_cohorts
+    assert cohort.roles.get(user=staff).role == CohortRole.Role.STAFF
+    assert cohort.roles.get(user__email="observer@copkit.example").role == "observer"
+    admin = User.objects.get(email="admin@copkit.example")
+    assert admin.is_superuser and admin.is_staff
+
+    leader = cohort.participants.get(user__email="leader@copkit.example")
+    member = cohort.participants.get(user__email="participant@copkit.example")
+    leading = leader.memberships.get()
+    assert leading.role == Membership.Role.LEADER
+    assert member.memberships.get().community == leading.community
+    assert member.memberships.get().role == Membership.Role.MEMBER
+
+
+def test_second_run_creates_nothing_and_prints_the_logins_again(seeded):
+    before = row_counts()
+    output = seed()
+    assert row_counts() == before
+    assert "nothing created" in output
+    for login in demo.DEMO_LOGINS.values():
+        assert login.email in output
+    assert demo.DEMO_PASSWORD in output
+
+
+def test_second_run_recreates_a_deleted_login_only(seeded):
+    User.objects.filter(email="observer@copkit.example").delete()
+    before = row_counts()
+    output = seed()
+    assert "re-created missing logins: observer@copkit.example" in output
+    after = row_counts()
+    assert after["User"] == before["User"] + 1
+    assert after["Participant"] == before["Participant"]
+
+
+def test_passwords_are_reset_only_when_asked(seeded, client):
+    user = User.objects.get(email="leader@copkit.example")
+    user.set_password("something else entirely")
+    user.save()
+    seed()
+    assert not client.login(email=user.email, password=demo.DEMO_PASSWORD)
+    output = seed("--reset-passwords")
+    assert "back to the one below" in output
+    assert client.login(email=user.email, password=demo.DEMO_PASSWORD)
+
+
+def test_refuses_to_run_in_production(db):
+    with override_settings(PRODUCTION=True), pytest.raises(CommandError, match="PRODUCTION"):
+        seed()
+    assert not User.objects.exists() and not Cohort.objects.exists()
+    seed()
+    assert Cohort.objects.filter(slug=demo.DEMO_COHORT_SLUG).exists()
+
+
+def test_program_dates_follow_the_school_year():
+    assert demo.program_dates(date(2026, 11, 23)) == (date(2026, 9, 15), date(2027, 6, 30))
+    assert demo.program_dates(date(2027, 3, 1)) == (date(2026, 9, 15), date(2027, 6, 30))
