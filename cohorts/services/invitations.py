@@ -1,0 +1,235 @@
+"""Invitations: a participant gets a link by email, sets a password, and lands in the cohort.
+
+Each email goes through the outbox under the key `invitation:<id>:<send number>`, so the
+same send can never be queued twice: a double click on "Invite" finds the invitation made
+by the first click and sends nothing; only a deliberate `resend_invitation` makes a new
+send number (and a new link).
+
+Accepting, for a person who has no copkit account yet, creates the account with the
+password they choose. A person who has an account already (same email) must log in first
+and then accept: the link proves they read that mailbox, but it must not let anyone who
+holds it replace the password of an existing account. Someone with an account but no
+password yet (a team member who never chose one) uses "Forgot password" on the login page,
+which proves the same thing and keeps one way of setting a password.
+"""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts.models import Invitation, Participant, default_expiry, new_token
+from copkit import outbox
+
+from .activity import record
+
+RESEND_COOLDOWN = timedelta(seconds=60)
+
+
+class InvitationError(ValueError):
+    """An invitation action refused for a reason the person can act on (the message)."""
+
+
+class AccountExists(InvitationError):
+    """The invited email has an account already: its owner must log in to accept."""
+
+
+def invite_participants(cohort, participants, actor):
+    """Invite each of `participants` (of `cohort`) who has neither joined nor been invited.
+
+    Returns counts: {"invited": n, "already_invited": n, "already_joined": n}."""
+    counts = {"invited": 0, "already_invited": 0, "already_joined": 0}
+    ids = {participant.pk for participant in participants}
+    with transaction.atomic():
+        rows = (
+            Participant.objects.filter(cohort=cohort, pk__in=ids)
+            .select_related("invitation")
+            .order_by("pk")
+        )
+        for participant in rows:
+            if participant.user_id is not None:
+                counts["already_joined"] += 1
+                continue
+            if hasattr(participant, "invitation"):
+                counts["already_invited"] += 1
+                continue
+            invitation = _create_invitation(cohort, participant, actor)
+            if invitation is None:  # a concurrent request invited them a moment ago
+                counts["already_invited"] += 1
+                continue
+            _queue_email(invitation)
+            counts["invited"] += 1
+        if counts["invited"]:
+            record(cohort, actor, "invited participants", "", count=counts["invited"])
+    return counts
+
+
+def _create_invitation(cohort, participant, actor):
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return Invitation.objects.create(
+                cohort=cohort,
+                participant=participant,
+                invited_by=actor,
+                send_count=1,
+                last_sent_at=now,
+            )
+    except IntegrityError:
+        if Invitation.objects.filter(participant=participant).exists():
+            return None
+        raise
+
+
+def resend_invitation(invitation, actor):
+    """Send the invitation again with a new link (the old one stops working) and a new
+    expiry. Refused within RESEND_COOLDOWN of the last send, so that a double click (or two
+    colleagues at once) does not send two emails whose first link is already dead."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("participant", "cohort")
+            .get(pk=invitation.pk)
+        )
+        participant = invitation.participant
+        if invitation.accepted_at is not None or participant.user_id is not None:
+            raise InvitationError(
+                _("%(name)s has already joined; there is nothing to resend.")
+                % {"name": participant.name}
+            )
+        now = timezone.now()
+        if invitation.last_sent_at and now - invitation.last_sent_at < RESEND_COOLDOWN:
+            raise InvitationError(
+                _(
+                    "An invitation went to %(name)s less than a minute ago; it was not sent "
+                    "again. Wait a moment if you really mean to send another."
+                )
+                % {"name": participant.name}
+            )
+        invitation.token = new_token()
+        invitation.expires_at = default_expiry()
+        invitation.send_count += 1
+        invitation.last_sent_at = now
+        invitation.invited_by = actor
+        invitation.save(
+            update_fields=[
+                "token",
+                "expires_at",
+                "send_count",
+                "last_sent_at",
+                "invited_by",
+                "updated_at",
+            ]
+        )
+        _queue_email(invitation)
+        record(
+            invitation.cohort,
+            actor,
+            "resent invitation",
+            participant,
+            send_count=invitation.send_count,
+        )
+    return invitation
+
+
+def _queue_email(invitation):
+    participant = invitation.participant
+    inviter = invitation.invited_by
+    context = {
+        "invitation": invitation,
+        "participant": participant,
+        "cohort": invitation.cohort,
+        "inviter": inviter.get_full_name() if inviter else _("Your TTA team"),
+        "accept_url": settings.SITE_URL + invitation.get_accept_url(),
+        "expires_at": invitation.expires_at,
+        "has_account": account_exists_for(invitation),
+    }
+    return outbox.enqueue(
+        key=f"invitation:{invitation.pk}:{invitation.send_count}",
+        kind="invitation",
+        to_email=participant.email,
+        template="invitation",
+        context=context,
+    )
+
+
+def check_usable(invitation):
+    """Raise InvitationError if the link can no longer be used."""
+    if invitation.accepted_at is not None or invitation.participant.user_id is not None:
+        raise InvitationError(_("This invitation has already been used."))
+    if invitation.is_expired:
+        raise InvitationError(_("This invitation has expired."))
+
+
+def account_exists_for(invitation):
+    User = get_user_model()
+    return User.objects.filter(email__iexact=invitation.participant.email).exists()
+
+
+def accept_invitation(invitation, password=None, name=None, *, user=None):
+    """Accept `invitation` and return the user now linked to the participant.
+
+    Without `user`: create an account with `password` (and `name`); refused with
+    AccountExists if the email has an account already. With `user` (the person logged in):
+    link that account, if its email is the invitation's."""
+    User = get_user_model()
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("participant", "cohort")
+            .get(pk=invitation.pk)
+        )
+        check_usable(invitation)
+        participant = invitation.participant
+        email = participant.email.strip().lower()
+        name = " ".join((name or "").split())
+        if user is None:
+            if User.objects.filter(email__iexact=email).exists():
+                raise AccountExists(
+                    _("You already have a copkit account with this email: log in to accept.")
+                )
+            if not password:
+                raise InvitationError(_("Choose a password."))
+            user = User.objects.create_user(email=email, password=password, name=name)
+        else:
+            if user.email.strip().lower() != email:
+                raise InvitationError(
+                    _("This invitation is for %(email)s; you are logged in as someone else.")
+                    % {"email": participant.email}
+                )
+            if not user.name:
+                user.name = name or participant.name
+                user.save(update_fields=["name"])
+        if participant.cohort.participants.filter(user=user).exists():
+            raise InvitationError(_("Your account is already part of this cohort."))
+        now = timezone.now()
+        participant.user = user
+        participant.joined_at = now
+        update = ["user", "joined_at", "updated_at"]
+        if name:
+            participant.name = name
+            update.append("name")
+        participant.save(update_fields=update)
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_at", "updated_at"])
+        _mark_email_verified(user)
+        record(invitation.cohort, user, "accepted invitation", participant)
+    return user
+
+
+def _mark_email_verified(user):
+    """The link reached this mailbox: the address is verified, and it is the primary one."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    EmailAddress.objects.filter(user=user, primary=True).exclude(
+        pk=address.pk if address else None
+    ).update(primary=False)
+    if address is None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not (address.verified and address.primary):
+        address.verified = True
+        address.primary = True
+        address.save(update_fields=["verified", "primary"])

@@ -1,0 +1,241 @@
+"""The outbox: every email copkit sends is first a row, written in the same transaction as
+the change that caused it, then sent by a sweep.
+
+- `enqueue(...)` renders the email from `templates/emails/{template}_subject.txt`,
+  `{template}_body.txt` and `{template}_body.html` and inserts one `OutboxMessage`. Its `key`
+  is unique: enqueueing the same key twice inserts nothing, so a double click, a retried
+  request or a second process cannot queue a second copy. Call it inside the caller's
+  transaction; after commit it wakes the sweep (`send_due_messages`), and the periodic beat
+  catches anything else (a message due later, a broker that was down).
+- `send_due(...)` sends what is due. Each row is claimed with a conditional UPDATE and sent
+  only by the process whose UPDATE changed it; failures go back to pending with a growing
+  delay, until `OUTBOX_MAX_ATTEMPTS`, then fail for good.
+
+Text templates are rendered by Django's template engine, which escapes HTML: wrap a
+`_subject.txt` or `_body.txt` template in `{% autoescape off %}` so that "&" stays "&".
+"""
+
+import logging
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from copkit.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+State = OutboxMessage.State
+
+# A row left in SENDING this long was claimed by a process that died mid-send (the task's
+# hard time limit is far shorter). It goes back to pending: it may have gone out once, but an
+# email that never arrives is the worse failure.
+STALE_CLAIM_AFTER = timedelta(minutes=15)
+MAX_ERROR_LENGTH = 2000
+
+
+def render_email(template, context):
+    """Return (subject, text body, HTML body) of `templates/emails/{template}_*`."""
+    subject = render_to_string(f"emails/{template}_subject.txt", context)
+    # One line, whatever the template's whitespace: a newline in a header is refused.
+    subject = " ".join(subject.split())
+    body_text = render_to_string(f"emails/{template}_body.txt", context).strip() + "\n"
+    body_html = render_to_string(f"emails/{template}_body.html", context)
+    return subject, body_text, body_html
+
+
+def enqueue(*, key, kind, to_email, template, context, due_at=None):
+    """Queue one email under a unique `key`. Returns the new row, or None when a row with
+    that key exists already (nothing is inserted then)."""
+    if OutboxMessage.objects.filter(key=key).exists():
+        return None
+    subject, body_text, body_html = render_email(template, context)
+    now = timezone.now()
+    try:
+        # A savepoint: a concurrent insert of the same key loses here without spoiling the
+        # caller's transaction.
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                key=key,
+                kind=kind,
+                to_email=to_email,
+                subject=subject[:300],
+                body_text=body_text,
+                body_html=body_html,
+                due_at=due_at or now,
+            )
+    except IntegrityError:
+        if OutboxMessage.objects.filter(key=key).exists():
+            return None
+        raise
+    if message.due_at <= now:
+        _wake_sweep_on_commit()
+    return message
+
+
+def _wake_sweep_on_commit():
+    """Ask for a sweep right after the caller's transaction commits (once per transaction,
+    however many messages it queues); never when it rolls back."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "run_on_commit", ())
+    if any(entry[1] is _wake_sweep for entry in pending):
+        return
+    transaction.on_commit(_wake_sweep)
+
+
+def _wake_sweep():
+    # The rows are committed whatever happens here: if the broker is down, the periodic
+    # beat sends them a little later. A broker error must not fail the request.
+    from copkit.tasks import send_due_messages
+
+    try:
+        send_due_messages.delay()
+    except Exception:
+        logger.warning("outbox: could not queue a sweep; the periodic one will send", exc_info=True)
+
+
+def send_due(now=None, batch_size=None):
+    """Send up to `batch_size` due messages, oldest due first. Safe to run in any number of
+    processes at once: each message is sent by the one that claims it.
+
+    Returns counts: sent, retrying, failed, skipped (claimed by another process first),
+    recovered (stale claims put back to pending)."""
+    now = now or timezone.now()
+    batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
+    counts = {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0, "recovered": 0}
+    counts["recovered"] = release_stale_claims(now)
+
+    connection = None
+    try:
+        for pk in _due_ids(now, batch_size):
+            claimed = OutboxMessage.objects.filter(
+                pk=pk, state=State.PENDING, due_at__lte=now
+            ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+            if claimed != 1:
+                logger.info("outbox: message %s skipped, another process got there first", pk)
+                counts["skipped"] += 1
+                continue
+            message = OutboxMessage.objects.get(pk=pk)
+            try:
+                if connection is None:
+                    connection = get_connection()
+                    connection.open()
+                _build(message, connection).send()
+            except Exception as exc:
+                if connection is not None:
+                    _close_quietly(connection)
+                    connection = None
+                outcome = _record_failure(message, exc, now)
+                counts[outcome] += 1
+                if isinstance(exc, SoftTimeLimitExceeded):
+                    raise
+            else:
+                OutboxMessage.objects.filter(pk=pk, state=State.SENDING).update(
+                    state=State.SENT, sent_at=timezone.now(), last_error=""
+                )
+                counts["sent"] += 1
+                logger.info(
+                    "outbox: sent message %s (%s, key %s), attempt %s",
+                    pk,
+                    message.kind,
+                    message.key,
+                    message.attempts,
+                )
+    finally:
+        if connection is not None:
+            _close_quietly(connection)
+    if any(counts.values()):
+        logger.info("outbox sweep: %s", counts)
+    return counts
+
+
+def _due_ids(now, batch_size):
+    """The ids of the oldest due pending messages; claimed one by one afterwards."""
+    return list(
+        OutboxMessage.objects.filter(state=State.PENDING, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+
+
+def backoff(attempts):
+    """How long to wait before attempt number `attempts + 1`: 2, 4, 8, 16... minutes."""
+    return timedelta(minutes=2**attempts)
+
+
+def release_stale_claims(now=None):
+    """Put messages stuck in SENDING (their process died) back to pending."""
+    now = now or timezone.now()
+    stale = OutboxMessage.objects.filter(
+        state=State.SENDING, claimed_at__lt=now - STALE_CLAIM_AFTER
+    )
+    error = "Interrupted while sending (the sending process stopped)."
+    # A message that keeps killing its sender must not come round for ever.
+    given_up = stale.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        state=State.FAILED, last_error=error
+    )
+    released = stale.update(state=State.PENDING, due_at=now, last_error=error)
+    if released or given_up:
+        logger.warning(
+            "outbox: %s message(s) interrupted while sending queued again, %s failed",
+            released,
+            given_up,
+        )
+    return released
+
+
+def _build(message, connection):
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        connection=connection,
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def _record_failure(message, exc, now):
+    error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
+            state=State.FAILED, last_error=error
+        )
+        logger.error(
+            "outbox: message %s (%s, key %s) failed for good after %s attempts: %s",
+            message.pk,
+            message.kind,
+            message.key,
+            message.attempts,
+            error,
+        )
+        return "failed"
+    retry_at = now + backoff(message.attempts)
+    OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
+        state=State.PENDING, due_at=retry_at, last_error=error
+    )
+    logger.warning(
+        "outbox: message %s (%s, key %s) attempt %s failed, retrying at %s: %s",
+        message.pk,
+        message.kind,
+        message.key,
+        message.attempts,
+        retry_at.isoformat(),
+        error,
+    )
+    return "retrying"
+
+
+def _close_quietly(connection):
+    try:
+        connection.close()
+    except Exception:
+        logger.debug("outbox: closing the mail connection failed", exc_info=True)
