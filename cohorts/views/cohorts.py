@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from cohorts.services import cohorts as services
 from copkit.access import cohort_view
 
 PAGE_SIZE = 50
+DASHBOARD_COMMUNITIES = 12
 
 
 @login_required
@@ -64,9 +65,18 @@ def dashboard(request, access):
     cohort = access.cohort
     figures = _participant_figures(cohort)
     figures["organizations"] = cohort.organizations.count()
+    active = cohort.communities.active()
+    phase_counts = dict(active.values_list("phase").annotate(n=Count("pk")).order_by())
+    # The communities that most need staff attention first: no leader yet, then the smallest.
     communities = list(
-        cohort.communities.active()
-        .with_member_count()
+        active.with_member_count()
+        .annotate(
+            leader_count=Count(
+                "memberships",
+                filter=Q(memberships__role__in=Membership.LEADING_ROLES),
+                distinct=True,
+            )
+        )
         .select_related("topic")
         .prefetch_related(
             Prefetch(
@@ -77,15 +87,16 @@ def dashboard(request, access):
                 to_attr="leaders",
             )
         )
-        .order_by("name")
+        .order_by(Case(When(leader_count=0, then=0), default=1), "member_count", "name")[
+            :DASHBOARD_COMMUNITIES
+        ]
     )
-    phase_counts = dict.fromkeys(Community.Phase, 0)
-    for community in communities:
-        phase_counts[community.phase] += 1
     context = {
         "figures": figures,
         "communities": communities,
-        "phases": [(phase.label, phase_counts[phase]) for phase in Community.Phase],
+        "phases": [(phase.label, phase_counts.get(phase, 0)) for phase in Community.Phase],
+        "community_total": sum(phase_counts.values()),
+        "leaderless": active.exclude(memberships__role__in=Membership.LEADING_ROLES).count(),
         "show_people": access.is_staff,
     }
     if access.is_staff:

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +14,8 @@ from cohorts.models import Community, Membership
 from cohorts.services import communities as services
 from cohorts.services.cohorts import ServiceError
 from copkit.access import cohort_view
+
+PAGE_SIZE = 24
 
 
 def _leaders_prefetch():
@@ -27,8 +30,10 @@ def _leaders_prefetch():
 
 @cohort_view("cohort.view")
 def community_list(request, access):
+    cohort = access.cohort
     communities = (
-        access.cohort.communities.with_member_count()
+        cohort.communities.active()
+        .with_member_count()
         .select_related("topic")
         .prefetch_related(_leaders_prefetch())
         .order_by("name")
@@ -38,17 +43,25 @@ def community_list(request, access):
         communities = communities.filter(phase=phase)
     else:
         phase = ""
-    active, archived = [], []
-    for community in communities:
+    query = request.GET.get("q", "").strip()
+    if query:
+        communities = communities.filter(
+            Q(name__icontains=query)
+            | Q(topic__name__icontains=query)
+            | Q(description__icontains=query)
+        )
+    page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
+    for community in page:
         community.my_membership = access.membership(community)
-        (archived if community.is_archived else active).append(community)
+    archived = cohort.communities.filter(archived_at__isnull=False).order_by("name")
     return render(
         request,
         "cohorts/community_list.html",
         {
-            "communities": active,
+            "page": page,
             "archived": archived,
             "phase": phase,
+            "query": query,
             "phases": Community.Phase.choices,
         },
     )
