@@ -78,6 +78,41 @@ def enqueue(*, key, kind, to_email, template, context, due_at=None):
     return message
 
 
+def enqueue_many(messages):
+    """Queue many emails at once: `messages` is a list of dicts with the arguments of
+    `enqueue`. Rows whose key exists already are skipped. Returns how many were new.
+
+    For bulk sends (inviting a whole roster): a few queries however many messages."""
+    if not messages:
+        return 0
+    keys = [message["key"] for message in messages]
+    taken = set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True))
+    now = timezone.now()
+    rows = []
+    for message in messages:
+        if message["key"] in taken:
+            continue
+        taken.add(message["key"])
+        subject, body_text, body_html = render_email(message["template"], message["context"])
+        rows.append(
+            OutboxMessage(
+                key=message["key"],
+                kind=message["kind"],
+                to_email=message["to_email"],
+                subject=subject[:300],
+                body_text=body_text,
+                body_html=body_html,
+                due_at=message.get("due_at") or now,
+            )
+        )
+    # ignore_conflicts: a key inserted by a concurrent transaction since the check above
+    # is that transaction's to send.
+    OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    if any(row.due_at <= now for row in rows):
+        _wake_sweep_on_commit()
+    return len(rows)
+
+
 def _wake_sweep_on_commit():
     """Ask for a sweep right after the caller's transaction commits (once per transaction,
     however many messages it queues); never when it rolls back."""

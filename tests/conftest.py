@@ -9,11 +9,13 @@ and an outsider, Oscar, who is staff of another cohort and holds no role in Rive
 """
 
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
 
 from cohorts.models import CohortRole, Membership
+from copkit.tasks import send_due_messages
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -22,6 +24,14 @@ from tests.factories import PASSWORD
 def _clear_cache():
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_sweep_published():
+    """Commit callbacks that wake the outbox sweep would publish a real task to the broker;
+    tests call `copkit.outbox.send_due` themselves instead."""
+    with mock.patch.object(send_due_messages, "delay"):
+        yield
 
 
 @pytest.fixture

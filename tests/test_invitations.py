@@ -537,3 +537,24 @@ def test_the_email_to_someone_with_an_account_asks_them_to_log_in(world, wake):
     assert "Log in and join" in to_oscar.body_html
     assert "choose a password" not in to_oscar.body_text
     assert "open this link and choose a password" in to_newcomer.body_text
+
+
+def test_inviting_a_whole_roster_costs_the_same_queries_as_a_few(
+    world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cohorts.services.invitations import invite_participants
+    from copkit.models import OutboxMessage
+
+    def invite(n):
+        people = [factories.ParticipantFactory(cohort=world.cohort) for _ in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            counts = invite_participants(world.cohort, people, world.staff)
+        assert counts["invited"] == n
+        return len(queries)
+
+    few, many = invite(3), invite(50)
+    assert many == few, (few, many)
+    assert OutboxMessage.objects.filter(kind="invitation").count() == 53

@@ -18,7 +18,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,48 +41,60 @@ class AccountExists(InvitationError):
 def invite_participants(cohort, participants, actor):
     """Invite each of `participants` (of `cohort`) who has neither joined nor been invited.
 
+    The participants' rows are locked first, so that two requests inviting the same people
+    at once (a double click, two colleagues) invite each person once. A few queries however
+    many people: inviting a whole roster is one click.
+
     Returns counts: {"invited": n, "already_invited": n, "already_joined": n}."""
     counts = {"invited": 0, "already_invited": 0, "already_joined": 0}
     ids = {participant.pk for participant in participants}
     with transaction.atomic():
-        rows = (
-            Participant.objects.filter(cohort=cohort, pk__in=ids)
-            .select_related("invitation")
-            .order_by("pk")
+        rows = list(
+            Participant.objects.select_for_update().filter(cohort=cohort, pk__in=ids).order_by("pk")
         )
+        # Read after the lock is held: what a concurrent request committed is seen here.
+        invited = set(
+            Invitation.objects.filter(participant__in=rows).values_list("participant_id", flat=True)
+        )
+        fresh = []
         for participant in rows:
             if participant.user_id is not None:
                 counts["already_joined"] += 1
-                continue
-            if hasattr(participant, "invitation"):
+            elif participant.pk in invited:
                 counts["already_invited"] += 1
-                continue
-            invitation = _create_invitation(cohort, participant, actor)
-            if invitation is None:  # a concurrent request invited them a moment ago
-                counts["already_invited"] += 1
-                continue
-            _queue_email(invitation)
-            counts["invited"] += 1
-        if counts["invited"]:
-            record(cohort, actor, "invited participants", "", count=counts["invited"])
-    return counts
-
-
-def _create_invitation(cohort, participant, actor):
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            return Invitation.objects.create(
-                cohort=cohort,
-                participant=participant,
-                invited_by=actor,
-                send_count=1,
-                last_sent_at=now,
+            else:
+                fresh.append(participant)
+        if not fresh:
+            return counts
+        now = timezone.now()
+        invitations = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    cohort=cohort,
+                    participant=participant,
+                    invited_by=actor,
+                    send_count=1,
+                    last_sent_at=now,
+                )
+                for participant in fresh
+            ],
+            batch_size=500,
+        )
+        User = get_user_model()
+        with_account = set(
+            User.objects.filter(email__in=[p.email.lower() for p in fresh]).values_list(
+                "email", flat=True
             )
-    except IntegrityError:
-        if Invitation.objects.filter(participant=participant).exists():
-            return None
-        raise
+        )
+        outbox.enqueue_many(
+            [
+                _email(invitation, has_account=invitation.participant.email.lower() in with_account)
+                for invitation in invitations
+            ]
+        )
+        counts["invited"] = len(invitations)
+        record(cohort, actor, "invited participants", "", count=counts["invited"])
+    return counts
 
 
 def resend_invitation(invitation, actor):
@@ -136,7 +148,8 @@ def resend_invitation(invitation, actor):
     return invitation
 
 
-def _queue_email(invitation):
+def _email(invitation, has_account):
+    """The outbox message (as `outbox.enqueue` arguments) for this send of `invitation`."""
     participant = invitation.participant
     inviter = invitation.invited_by
     context = {
@@ -146,15 +159,19 @@ def _queue_email(invitation):
         "inviter": inviter.get_full_name() if inviter else _("Your TTA team"),
         "accept_url": settings.SITE_URL + invitation.get_accept_url(),
         "expires_at": invitation.expires_at,
-        "has_account": account_exists_for(invitation),
+        "has_account": has_account,
     }
-    return outbox.enqueue(
-        key=f"invitation:{invitation.pk}:{invitation.send_count}",
-        kind="invitation",
-        to_email=participant.email,
-        template="invitation",
-        context=context,
-    )
+    return {
+        "key": f"invitation:{invitation.pk}:{invitation.send_count}",
+        "kind": "invitation",
+        "to_email": participant.email,
+        "template": "invitation",
+        "context": context,
+    }
+
+
+def _queue_email(invitation):
+    return outbox.enqueue(**_email(invitation, has_account=account_exists_for(invitation)))
 
 
 def check_usable(invitation):
