@@ -1,0 +1,13 @@
+"""What can go wrong with a roster as a whole (single rows carry their own problems)."""
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read as a roster. The message says why, for its sender."""
+
+
+class RosterConflict(Exception):
+    """Someone else changed the same participants while this import was being saved."""
+
+
+class RosterHasErrors(ValueError):
+    """import_roster was handed rows that still have problems."""
