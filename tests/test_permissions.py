@@ -35,7 +35,7 @@ EVERYONE_IN_COHORT = {
 
 MATRIX = {
     "home": ("get", {**EVERYONE_IN_COHORT, "outsider": 200}),
-    "healthz": ("get", {persona: 200 for persona in PERSONAS}),
+    "healthz": ("get", dict.fromkeys(PERSONAS, 200)),
     # The invitation belongs to a participant who has not joined: anyone may open the link,
     # a logged-in person with another email is asked to log out first.
     "accept-invitation": (
@@ -131,8 +131,8 @@ def _url_for(name, world):
         return reverse(name, kwargs={"token": invitation.token})
     kwargs = {"cohort_slug": cohort}
     if (
-        name.startswith("cohorts:community-")
-        and name not in {"cohorts:community-list", "cohorts:community-create"}
+        (name.startswith("cohorts:community-")
+        and name not in {"cohorts:community-list", "cohorts:community-create"})
         or name.startswith("cohorts:membership-")
     ):
         kwargs["community_slug"] = community
