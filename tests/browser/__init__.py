@@ -1,0 +1,1 @@
+"""Browser tests: copkit's pages in headless Chromium, with axe-core checks."""
