@@ -558,3 +558,16 @@ def test_inviting_a_whole_roster_costs_the_same_queries_as_a_few(
     few, many = invite(3), invite(50)
     assert many == few, (few, many)
     assert OutboxMessage.objects.filter(kind="invitation").count() == 53
+
+
+def test_invite_selected_button_invites_the_ticked_participants(world, client_for):
+    """The participant list's "Invite selected" button posts scope=selected."""
+    ticked = [factories.ParticipantFactory(cohort=world.cohort) for _ in range(2)]
+    untouched = factories.ParticipantFactory(cohort=world.cohort)
+    response = client_for("staff").post(
+        reverse("cohorts:invite", args=[world.cohort.slug]),
+        {"scope": "selected", "participants": [p.public_id for p in ticked]},
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.filter(participant__in=ticked).count() == 2
+    assert not Invitation.objects.filter(participant=untouched).exists()

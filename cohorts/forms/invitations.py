@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 ALL_UNINVITED = "all_uninvited"
+SELECTED = "selected"
 
 
 class PublicIdMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -38,7 +39,11 @@ class InviteForm(forms.Form):
     )
     scope = forms.ChoiceField(
         label=_("Everyone"),
-        choices=[("", "---"), (ALL_UNINVITED, _("Everyone not invited yet"))],
+        choices=[
+            ("", "---"),
+            (SELECTED, _("The participants ticked on the list")),
+            (ALL_UNINVITED, _("Everyone not invited yet")),
+        ],
         required=False,
     )
 
