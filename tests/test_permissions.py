@@ -131,10 +131,9 @@ def _url_for(name, world):
         return reverse(name, kwargs={"token": invitation.token})
     kwargs = {"cohort_slug": cohort}
     if (
-        (name.startswith("cohorts:community-")
-        and name not in {"cohorts:community-list", "cohorts:community-create"})
-        or name.startswith("cohorts:membership-")
-    ):
+        name.startswith("cohorts:community-")
+        and name not in {"cohorts:community-list", "cohorts:community-create"}
+    ) or name.startswith("cohorts:membership-"):
         kwargs["community_slug"] = community
     if name == "cohorts:membership-edit":
         kwargs["membership_id"] = world.member_membership.public_id

@@ -81,7 +81,10 @@ class ProfileForm(forms.ModelForm):
         model = Participant
         fields = ["name", "job_title", "expertise", "format_preference"]
         widgets = {"expertise": forms.Textarea(attrs={"rows": 3})}
-        labels = {"expertise": _("What could you help others with?")}
+        labels = {
+            "expertise": _("What could you help others with?"),
+            "job_title": _("Your role in your organization"),
+        }
         help_texts = {
             "expertise": _(
                 "Skills, experience or tools others might value, separated by commas: "

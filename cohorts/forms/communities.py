@@ -12,8 +12,8 @@ class CommunityForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "work_type": forms.RadioSelect,
         }
+        labels = {"work_type": _("What type of work is most useful to this COP?")}
         help_texts = {
-            "work_type": _("What kind of work will be most useful to this COP?"),
             "phase": _("Where the COP is in its life; it shapes what copkit asks of its leaders."),
         }
 
@@ -47,6 +47,7 @@ class AddMemberForm(forms.Form):
             .order_by("name")
         )
         self.fields["participant"].to_field_name = "public_id"
+        self.fields["participant"].empty_label = _("Choose a participant")
         self.fields["participant"].label_from_instance = lambda p: (
             f"{p.name} ({p.organization.name})" if p.organization else p.name
         )

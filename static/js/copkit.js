@@ -5,7 +5,9 @@
   // <form data-confirm="Are you sure?">: ask before submitting.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute("data-confirm");
+    // A button may ask its own question (Remove), before the form's (if any).
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
       event.preventDefault();
     }
