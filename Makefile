@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 var:
-	mkdir -p var/broker/processed var/mail
+	mkdir -p var/broker/processed var/broker/control var/mail
 
 demo: install var
 	$(BIN)/python manage.py migrate --noinput
