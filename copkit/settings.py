@@ -306,6 +306,8 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    if not REDIS_URL:
+        CELERY_BROKER_URL = "memory://"
     if REDIS_URL:
         CACHES["default"]["KEY_PREFIX"] = "copkit-test"
     else:
