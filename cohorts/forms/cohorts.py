@@ -48,11 +48,12 @@ class TeamMemberForm(forms.Form):
         return email
 
 
-class TopicForm(forms.ModelForm):
-    class Meta:
-        model = Topic
-        fields = ["name", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+class UniqueNameInCohortMixin:
+    """A ModelForm for a row of `self.cohort` whose name is unique in the cohort, ignoring
+    case and repeated spaces. Subclasses name the cohort's related set and the message."""
+
+    cohort_related_name = ""
+    name_taken_message = ""
 
     def __init__(self, *args, cohort, **kwargs):
         self.cohort = cohort
@@ -60,12 +61,22 @@ class TopicForm(forms.ModelForm):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        clash = self.cohort.topics.filter(name__iexact=name)
+        clash = getattr(self.cohort, self.cohort_related_name).filter(name__iexact=name)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("This cohort already has a topic with that name."))
+            raise forms.ValidationError(self.name_taken_message)
         return name
+
+
+class TopicForm(UniqueNameInCohortMixin, forms.ModelForm):
+    cohort_related_name = "topics"
+    name_taken_message = _("This cohort already has a topic with that name.")
+
+    class Meta:
+        model = Topic
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class ProfileForm(forms.ModelForm):

@@ -3,8 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Community, Membership
 
+from .cohorts import UniqueNameInCohortMixin
 
-class CommunityForm(forms.ModelForm):
+
+class CommunityForm(UniqueNameInCohortMixin, forms.ModelForm):
+    cohort_related_name = "communities"
+    name_taken_message = _("This cohort already has a community with that name.")
+
     class Meta:
         model = Community
         fields = ["name", "topic", "description", "work_type", "meeting_format", "phase"]
@@ -17,20 +22,10 @@ class CommunityForm(forms.ModelForm):
             "phase": _("Where the COP is in its life; it shapes what copkit asks of its leaders."),
         }
 
-    def __init__(self, *args, cohort, **kwargs):
-        self.cohort = cohort
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = cohort.topics.all()
+        self.fields["topic"].queryset = self.cohort.topics.all()
         self.fields["topic"].empty_label = _("No topic")
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        clash = self.cohort.communities.filter(name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("This cohort already has a community with that name."))
-        return name
 
 
 class AddMemberForm(forms.Form):
