@@ -29,6 +29,11 @@ cohort_urls = [
         name="participant-edit",
     ),
     path(
+        "participants/<uuid:participant_id>/remove/",
+        participants.participant_remove,
+        name="participant-remove",
+    ),
+    path(
         "participants/<uuid:participant_id>/resend/",
         invitations.invitation_resend,
         name="invitation-resend",

@@ -244,3 +244,19 @@ def test_new_team_member_chooses_a_password_from_the_emailed_link(world, client_
     assert user.check_password("a long river 2027")
     assert EmailAddress.objects.get(user=user).verified
     assert client.get(url("cohorts:dashboard", world)).status_code == 200
+
+
+def test_staff_remove_a_participant_with_their_memberships_and_invitation(world, client_for):
+    leaving = factories.ParticipantFactory(cohort=world.cohort, name="Leaving Lou")
+    invitation = factories.InvitationFactory(participant=leaving)
+    factories.MembershipFactory(community=world.community, participant=leaving)
+    remove = url("cohorts:participant-remove", world, participant_id=leaving.public_id)
+    assert client_for("observer").post(remove).status_code == 403
+    assert Participant.objects.filter(pk=leaving.pk).exists()
+    response = client_for("staff").post(remove)
+    assert response.status_code == 302
+    assert not Participant.objects.filter(pk=leaving.pk).exists()
+    assert not world.community.memberships.filter(participant_id=leaving.pk).exists()
+    link = reverse("accept-invitation", kwargs={"token": invitation.token})
+    assert client_for(None).get(link).status_code == 404
+    assert Activity.objects.filter(verb="removed participant", target="Leaving Lou").exists()

@@ -82,6 +82,7 @@ MATRIX = {
     "cohorts:invite": ("post", STAFF_ONLY_POST),
     "cohorts:participant-edit": ("get", STAFF_ONLY),
     "cohorts:invitation-resend": ("post", STAFF_ONLY_POST),
+    "cohorts:participant-remove": ("post", STAFF_ONLY_POST),
     "cohorts:community-list": ("get", EVERYONE_IN_COHORT),
     "cohorts:community-create": ("get", STAFF_ONLY),
     "cohorts:community-detail": ("get", EVERYONE_IN_COHORT),
@@ -139,7 +140,7 @@ def _url_for(name, world):
         kwargs["membership_id"] = world.member_membership.public_id
     if name == "cohorts:team-remove":
         kwargs["role_id"] = world.cohort.roles.get(role=CohortRole.Role.OBSERVER).public_id
-    if name == "cohorts:participant-edit":
+    if name in {"cohorts:participant-edit", "cohorts:participant-remove"}:
         kwargs["participant_id"] = world.participant_participant.public_id
     if name == "cohorts:invitation-resend":
         invited = factories.InvitationFactory(

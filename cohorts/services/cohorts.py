@@ -100,3 +100,13 @@ def save_participant(participant, *, actor, form, verb="updated participant"):
     participant = form.save()
     record(participant.cohort, actor, verb, participant, fields=sorted(form.changed_data))
     return participant
+
+
+@transaction.atomic
+def remove_participant(participant, *, actor):
+    """Take a person out of the cohort: their memberships and invitation go with them (an
+    unused invitation link stops working). Their user account, if any, stays: it may
+    belong to other cohorts."""
+    name, email = participant.name, participant.email
+    participant.delete()
+    record(participant.cohort, actor, "removed participant", name, email=email)

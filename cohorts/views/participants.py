@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from cohorts.forms.cohorts import ParticipantForm
 from cohorts.models import Membership
@@ -88,3 +89,15 @@ def participant_edit(request, access, participant_id):
         "cohorts/participant_edit.html",
         {"form": form, "participant": participant, "memberships": memberships},
     )
+
+
+@require_POST
+@cohort_view("cohort.manage")
+def participant_remove(request, access, participant_id):
+    participant = get_object_or_404(access.cohort.participants, public_id=participant_id)
+    services.remove_participant(participant, actor=request.user)
+    messages.success(
+        request,
+        _("%(name)s is no longer in this cohort.") % {"name": participant.name},
+    )
+    return redirect("cohorts:participant-list", cohort_slug=access.cohort.slug)
