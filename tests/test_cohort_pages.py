@@ -260,3 +260,54 @@ def test_staff_remove_a_participant_with_their_memberships_and_invitation(world,
     link = reverse("accept-invitation", kwargs={"token": invitation.token})
     assert client_for(None).get(link).status_code == 404
     assert Activity.objects.filter(verb="removed participant", target="Leaving Lou").exists()
+
+
+class TestTopicAndOrganizationEdits:
+    def test_rename_a_topic_and_refuse_a_clash(self, world, client_for):
+        factories.TopicFactory(cohort=world.cohort, name="Raising funds")
+        client = client_for("staff")
+        edit = url("cohorts:topic-edit", world, topic_slug=world.topic.slug)
+        response = client.post(edit, {"name": "raising funds"})
+        assert "already has a topic" in response.context["form"].errors["name"][0]
+        assert client.post(edit, {"name": "Boards and governance"}).status_code == 302
+        world.topic.refresh_from_db()
+        assert world.topic.name == "Boards and governance"
+        # Saving under its own name is not a clash with itself.
+        assert client.post(edit, {"name": "Boards and governance"}).status_code == 302
+
+    def test_deleting_a_topic_keeps_its_communities(self, world, client_for):
+        client_for("staff").post(url("cohorts:topic-delete", world, topic_slug=world.topic.slug))
+        assert not world.cohort.topics.filter(pk=world.topic.pk).exists()
+        world.community.refresh_from_db()
+        assert world.community.topic is None
+
+    def test_organization_zip_code_gives_its_place_and_a_bad_one_is_refused(
+        self, world, client_for
+    ):
+        client = client_for("staff")
+        edit = url("cohorts:organization-edit", world, organization_id=world.organization.public_id)
+        response = client.post(edit, {"name": "Riverbend Food Pantry", "zip_code": "00000"})
+        assert response.status_code == 200
+        assert "no US ZIP code" in response.context["form"].errors["zip_code"][0]
+        world.organization.refresh_from_db()
+        assert world.organization.latitude is None
+        response = client.post(
+            edit, {"name": "Riverbend Food Bank", "kind": "Food pantry", "zip_code": "22301-1234"}
+        )
+        assert response.status_code == 302
+        world.organization.refresh_from_db()
+        assert world.organization.name == "Riverbend Food Bank"
+        assert world.organization.zip_code == "22301"
+        assert world.organization.city == "Alexandria"
+        assert world.organization.state == "VA"
+        assert round(world.organization.latitude) == 39
+
+    def test_staff_changing_a_participants_zip_moves_them(self, world, client_for):
+        person = world.participant_participant
+        client_for("staff").post(
+            url("cohorts:participant-edit", world, participant_id=person.public_id),
+            {"name": person.name, "email": person.email, "zip_code": "21201"},
+        )
+        person.refresh_from_db()
+        assert (person.zip_code, person.state) == ("21201", "MD")
+        assert person.latitude is not None

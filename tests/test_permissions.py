@@ -66,6 +66,9 @@ MATRIX = {
     "cohorts:team-remove": ("post", STAFF_ONLY_POST),
     "cohorts:topic-list": ("get", STAFF_ONLY),
     "cohorts:organization-list": ("get", STAFF_ONLY),
+    "cohorts:organization-edit": ("get", STAFF_ONLY),
+    "cohorts:topic-edit": ("get", STAFF_ONLY),
+    "cohorts:topic-delete": ("post", STAFF_ONLY_POST),
     "cohorts:my-profile": (
         "get",
         {
@@ -138,6 +141,10 @@ def _url_for(name, world):
         kwargs["community_slug"] = community
     if name == "cohorts:membership-edit":
         kwargs["membership_id"] = world.member_membership.public_id
+    if name in {"cohorts:topic-edit", "cohorts:topic-delete"}:
+        kwargs["topic_slug"] = world.topic.slug
+    if name == "cohorts:organization-edit":
+        kwargs["organization_id"] = world.organization.public_id
     if name == "cohorts:team-remove":
         kwargs["role_id"] = world.cohort.roles.get(role=CohortRole.Role.OBSERVER).public_id
     if name in {"cohorts:participant-edit", "cohorts:participant-remove"}:

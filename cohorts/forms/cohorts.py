@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import Cohort, CohortRole, FormatPreference, Participant, Topic
+from cohorts.models import Cohort, CohortRole, FormatPreference, Organization, Participant, Topic
+from cohorts.services import geo
 
 
 class DateInput(forms.DateInput):
@@ -79,6 +80,47 @@ class TopicForm(UniqueNameInCohortMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
+class ZipPlaceMixin:
+    """A ModelForm with a `zip_code` field whose row also keeps the place the ZIP code
+    gives (offline, from the zipcodes package): state, latitude, longitude, and city where
+    the model has one. A ZIP code that does not exist is refused next to the field."""
+
+    def clean_zip_code(self):
+        raw = self.cleaned_data["zip_code"].strip()
+        if not raw:
+            return ""
+        try:
+            zip_code = geo.clean_zip(raw)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        if geo.lookup_zip(zip_code) is None:
+            raise forms.ValidationError(_("There is no US ZIP code %(zip)s.") % {"zip": zip_code})
+        return zip_code
+
+    def _post_clean(self):
+        super()._post_clean()
+        row = self.instance
+        if "zip_code" not in self.changed_data or "zip_code" in self.errors:
+            return
+        place = geo.lookup_zip(row.zip_code) if row.zip_code else None
+        row.latitude = place.latitude if place else None
+        row.longitude = place.longitude if place else None
+        if place:
+            row.state = place.state
+        if hasattr(row, "city"):
+            row.city = place.city if place else ""
+
+
+class OrganizationForm(ZipPlaceMixin, UniqueNameInCohortMixin, forms.ModelForm):
+    cohort_related_name = "organizations"
+    name_taken_message = _("This cohort already has an organization with that name.")
+
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "zip_code"]
+        help_texts = {"zip_code": _("A US ZIP code places the organization on the map.")}
+
+
 class ProfileForm(forms.ModelForm):
     """What a participant tells the cohort about themselves."""
 
@@ -108,7 +150,7 @@ class ProfileForm(forms.ModelForm):
         return ", ".join(item for item in items if item)
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(ZipPlaceMixin, forms.ModelForm):
     """Staff's edit of a participant's record."""
 
     class Meta:

@@ -110,3 +110,23 @@ def remove_participant(participant, *, actor):
     name, email = participant.name, participant.email
     participant.delete()
     record(participant.cohort, actor, "removed participant", name, email=email)
+
+
+@transaction.atomic
+def delete_topic(topic, *, actor):
+    """Delete a topic; its communities keep going, without a topic."""
+    topic.delete()
+    record(topic.cohort, actor, "deleted topic", topic.name)
+
+
+@transaction.atomic
+def save_organization(organization, *, actor, form):
+    organization = form.save()
+    record(
+        organization.cohort,
+        actor,
+        "updated organization",
+        organization,
+        fields=sorted(form.changed_data),
+    )
+    return organization

@@ -10,7 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cohorts.forms.cohorts import CohortForm, ProfileForm, TeamMemberForm, TopicForm
+from cohorts.forms.cohorts import (
+    CohortForm,
+    OrganizationForm,
+    ProfileForm,
+    TeamMemberForm,
+    TopicForm,
+)
 from cohorts.models import Community, Membership
 from cohorts.services import cohorts as services
 from copkit.access import cohort_view
@@ -154,6 +160,49 @@ def topic_list(request, access):
         community_count=Count("communities", filter=Q(communities__archived_at__isnull=True))
     ).order_by("name")
     return render(request, "cohorts/topic_list.html", {"form": form, "topics": topics})
+
+
+@cohort_view("cohort.manage")
+def topic_edit(request, access, topic_slug):
+    cohort = access.cohort
+    topic = get_object_or_404(cohort.topics, slug=topic_slug)
+    form = TopicForm(request.POST or None, instance=topic, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        services.save_topic(cohort, actor=request.user, form=form)
+        messages.success(request, _("Topic saved."))
+        return redirect("cohorts:topic-list", cohort_slug=cohort.slug)
+    communities = topic.communities.active().order_by("name")
+    return render(
+        request,
+        "cohorts/topic_edit.html",
+        {"form": form, "topic": topic, "communities": communities},
+    )
+
+
+@require_POST
+@cohort_view("cohort.manage")
+def topic_delete(request, access, topic_slug):
+    topic = get_object_or_404(access.cohort.topics, slug=topic_slug)
+    services.delete_topic(topic, actor=request.user)
+    messages.success(request, _("Topic “%(name)s” deleted.") % {"name": topic.name})
+    return redirect("cohorts:topic-list", cohort_slug=access.cohort.slug)
+
+
+@cohort_view("cohort.manage")
+def organization_edit(request, access, organization_id):
+    cohort = access.cohort
+    organization = get_object_or_404(cohort.organizations, public_id=organization_id)
+    form = OrganizationForm(request.POST or None, instance=organization, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        services.save_organization(organization, actor=request.user, form=form)
+        messages.success(request, _("%(name)s saved.") % {"name": organization.name})
+        return redirect("cohorts:organization-list", cohort_slug=cohort.slug)
+    participants = organization.participants.order_by("name")
+    return render(
+        request,
+        "cohorts/organization_edit.html",
+        {"form": form, "organization": organization, "participants": participants},
+    )
 
 
 @cohort_view("cohort.manage")

@@ -21,7 +21,9 @@ PAGES = [
     ("cohorts:dashboard", "observer"),
     ("cohorts:participant-list", "staff"),
     ("cohorts:organization-list", "staff"),
+    ("cohorts:organization-edit", "staff"),
     ("cohorts:topic-list", "staff"),
+    ("cohorts:topic-edit", "staff"),
     ("cohorts:team", "staff"),
     ("cohorts:community-list", "staff"),
     ("cohorts:community-list", "participant"),
@@ -51,6 +53,10 @@ def url_for(name, world):
         kwargs["community_slug"] = world.community.slug
     if name == "cohorts:participant-edit":
         kwargs["participant_id"] = world.participant_participant.public_id
+    if name == "cohorts:organization-edit":
+        kwargs["organization_id"] = world.organization.public_id
+    if name == "cohorts:topic-edit":
+        kwargs["topic_slug"] = world.topic.slug
     return reverse(name, kwargs=kwargs)
 
 
