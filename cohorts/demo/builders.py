@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cohorts.models import (
+    Activity,
     Cohort,
     CohortRole,
     Community,
@@ -238,6 +239,43 @@ def build_demo_cohort(users, seed=2026):
             memberships.append(Membership(community=cop, participant=row, role=role, title=title))
     bulk(Community, communities)
     bulk(Membership, memberships)  # bulk_create takes the communities' new ids
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                cohort=cohort,
+                actor=staff,
+                verb="created cohort",
+                target=cohort.name,
+                created_at=_at(starts_on - timedelta(days=14)),
+            ),
+            Activity(
+                cohort=cohort,
+                actor=staff,
+                verb="imported roster",
+                target="",
+                data={"created": len(people)},
+                created_at=_at(starts_on - timedelta(days=7)),
+            ),
+            Activity(
+                cohort=cohort,
+                actor=staff,
+                verb="invited participants",
+                target="",
+                data={"count": 2 + len(joined) + len(pending)},
+                created_at=_at(invited_from),
+            ),
+        ]
+        + [
+            Activity(
+                cohort=cohort,
+                actor=staff,
+                verb="created community",
+                target=cop.name,
+                created_at=cop.created_at,
+            )
+            for cop in communities
+        ]
+    )
 
     return DemoSummary(
         cohort=cohort,
