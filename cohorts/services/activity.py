@@ -1,3 +1,5 @@
+from django.db import transaction
+
 from cohorts.models import Activity
 
 
@@ -11,3 +13,16 @@ def record(cohort, actor, verb, target="", **data):
         target=str(target)[:300],
         data=data,
     )
+
+
+@transaction.atomic
+def save_form(form, *, cohort, actor, verb):
+    """Save a ModelForm for a row of `cohort` (a new row is put in the cohort) and record
+    the change with the fields it touched. Returns the saved row."""
+    row = form.save(commit=False)
+    if row.cohort_id is None:
+        row.cohort = cohort
+    row.save()
+    form.save_m2m()
+    record(cohort, actor, verb, row, fields=sorted(form.changed_data))
+    return row

@@ -87,22 +87,6 @@ def remove_team_member(cohort, *, actor, cohort_role):
 
 
 @transaction.atomic
-def save_topic(cohort, *, actor, form):
-    topic = form.save(commit=False)
-    topic.cohort = cohort
-    topic.save()
-    record(cohort, actor, "saved topic", topic)
-    return topic
-
-
-@transaction.atomic
-def save_participant(participant, *, actor, form, verb="updated participant"):
-    participant = form.save()
-    record(participant.cohort, actor, verb, participant, fields=sorted(form.changed_data))
-    return participant
-
-
-@transaction.atomic
 def remove_participant(participant, *, actor):
     """Take a person out of the cohort: their memberships and invitation go with them (an
     unused invitation link stops working). Their user account, if any, stays: it may
@@ -117,16 +101,3 @@ def delete_topic(topic, *, actor):
     """Delete a topic; its communities keep going, without a topic."""
     topic.delete()
     record(topic.cohort, actor, "deleted topic", topic.name)
-
-
-@transaction.atomic
-def save_organization(organization, *, actor, form):
-    organization = form.save()
-    record(
-        organization.cohort,
-        actor,
-        "updated organization",
-        organization,
-        fields=sorted(form.changed_data),
-    )
-    return organization

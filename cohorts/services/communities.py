@@ -11,16 +11,6 @@ from .cohorts import ServiceError
 
 
 @transaction.atomic
-def save_community(cohort, *, actor, form):
-    creating = form.instance.pk is None
-    community = form.save(commit=False)
-    community.cohort = cohort
-    community.save()
-    record(cohort, actor, "created community" if creating else "updated community", community)
-    return community
-
-
-@transaction.atomic
 def set_archived(community, *, actor, archived):
     """Archive a COP (kept, read-only, out of the lists) or bring it back."""
     community.archived_at = timezone.now() if archived else None

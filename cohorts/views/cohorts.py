@@ -19,6 +19,7 @@ from cohorts.forms.cohorts import (
 )
 from cohorts.models import Community, Membership
 from cohorts.services import cohorts as services
+from cohorts.services.activity import save_form
 from copkit.access import cohort_view
 
 PAGE_SIZE = 50
@@ -153,7 +154,7 @@ def topic_list(request, access):
     cohort = access.cohort
     form = TopicForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        topic = services.save_topic(cohort, actor=request.user, form=form)
+        topic = save_form(form, cohort=cohort, actor=request.user, verb="added topic")
         messages.success(request, _("Topic “%(name)s” added.") % {"name": topic.name})
         return redirect("cohorts:topic-list", cohort_slug=cohort.slug)
     topics = cohort.topics.annotate(
@@ -168,7 +169,7 @@ def topic_edit(request, access, topic_slug):
     topic = get_object_or_404(cohort.topics, slug=topic_slug)
     form = TopicForm(request.POST or None, instance=topic, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        services.save_topic(cohort, actor=request.user, form=form)
+        save_form(form, cohort=cohort, actor=request.user, verb="updated topic")
         messages.success(request, _("Topic saved."))
         return redirect("cohorts:topic-list", cohort_slug=cohort.slug)
     communities = topic.communities.active().order_by("name")
@@ -194,7 +195,7 @@ def organization_edit(request, access, organization_id):
     organization = get_object_or_404(cohort.organizations, public_id=organization_id)
     form = OrganizationForm(request.POST or None, instance=organization, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        services.save_organization(organization, actor=request.user, form=form)
+        save_form(form, cohort=cohort, actor=request.user, verb="updated organization")
         messages.success(request, _("%(name)s saved.") % {"name": organization.name})
         return redirect("cohorts:organization-list", cohort_slug=cohort.slug)
     participants = organization.participants.order_by("name")
@@ -227,9 +228,7 @@ def my_profile(request, access):
     participant = access.participant
     form = ProfileForm(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
-        services.save_participant(
-            participant, actor=request.user, form=form, verb="updated own profile"
-        )
+        save_form(form, cohort=access.cohort, actor=request.user, verb="updated own profile")
         messages.success(request, _("Your profile is saved."))
         return redirect("home")
     memberships = participant.memberships.select_related("community").filter(

@@ -12,6 +12,7 @@ from cohorts.forms.communities import AddMemberForm, CommunityForm, MembershipFo
 from cohorts.guidance import next_step
 from cohorts.models import Community, Membership
 from cohorts.services import communities as services
+from cohorts.services.activity import save_form
 from cohorts.services.cohorts import ServiceError
 from copkit.access import cohort_view
 
@@ -71,7 +72,9 @@ def community_list(request, access):
 def community_create(request, access):
     form = CommunityForm(request.POST or None, cohort=access.cohort)
     if request.method == "POST" and form.is_valid():
-        community = services.save_community(access.cohort, actor=request.user, form=form)
+        community = save_form(
+            form, cohort=access.cohort, actor=request.user, verb="created community"
+        )
         messages.success(request, _("Community created. Now add its members and leaders."))
         return redirect(community)
     return render(request, "cohorts/community_form.html", {"form": form, "creating": True})
@@ -111,7 +114,7 @@ def community_edit(request, access):
         raise PermissionDenied
     form = CommunityForm(request.POST or None, instance=community, cohort=access.cohort)
     if request.method == "POST" and form.is_valid():
-        services.save_community(access.cohort, actor=request.user, form=form)
+        save_form(form, cohort=access.cohort, actor=request.user, verb="updated community")
         messages.success(request, _("Community saved."))
         return redirect(community)
     return render(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cohorts.forms.cohorts import ParticipantForm
 from cohorts.models import Membership
 from cohorts.services import cohorts as services
+from cohorts.services.activity import save_form
 from copkit.access import cohort_view
 
 PAGE_SIZE = 50
@@ -80,7 +81,7 @@ def participant_edit(request, access, participant_id):
     )
     form = ParticipantForm(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
-        services.save_participant(participant, actor=request.user, form=form)
+        save_form(form, cohort=access.cohort, actor=request.user, verb="updated participant")
         messages.success(request, _("%(name)s saved.") % {"name": participant.name})
         return redirect("cohorts:participant-list", cohort_slug=access.cohort.slug)
     memberships = participant.memberships.select_related("community").order_by("community__name")
