@@ -7,23 +7,15 @@ visits goes through `check_a11y`, which fails on any axe violation of impact "se
 """
 
 import os
-from pathlib import Path
 
 import pytest
+
+from tests.browser.chromium import CHROMIUM, launch_chromium
 
 # Playwright's sync API runs an event loop in this thread; Django's async-unsafe guard would
 # then refuse the ORM calls the tests make between page actions. Nothing here is async.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {
     "viewport": {"width": 375, "height": 740},
@@ -33,12 +25,6 @@ PHONE = {
 }
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 15_000
-
-
-def launch_chromium(playwright):
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
 
 
 @pytest.fixture(scope="session")

@@ -28,20 +28,13 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+from tests.browser.chromium import launch_chromium  # noqa: E402 - needs the repo on the path
+
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True},
 }
-# What `manage.py seed_demo` creates (cohorts/demo.py), used when it cannot be imported.
+# What `manage.py seed_demo` creates (cohorts/demo/data.py), used when it cannot be imported.
 FALLBACK_PASSWORD = "cop-demo-2026"  # the published demo password
 FALLBACK_EMAILS = {
     "staff": "staff@copkit.example",
@@ -232,9 +225,7 @@ def main(argv=None):
     report = Report()
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(playwright)
         for persona in personas:
             shots = None  # found once, at desktop width, where the whole menu shows
             for kind, options in VIEWPORTS.items():
