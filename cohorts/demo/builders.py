@@ -134,9 +134,32 @@ def build_demo_cohort(users, seed=2026):
     names = rng.sample([(f, la) for f in FIRST_NAMES for la in LAST_NAMES], len(seats))
     invited_from = max(starts_on, timezone.localdate() - timedelta(days=60))
     people, emails, joined_users = [], set(), []
+    personas = [
+        # (login, user, days after the invitations went out that they joined, profile)
+        (
+            DEMO_LOGINS["leader"],
+            leader_user,
+            2,
+            {
+                "job_title": "Executive Director",
+                "expertise": "board recruitment, strategic planning, food drives",
+                "format_preference": FormatPreference.EITHER,
+            },
+        ),
+        # Expertise given, meeting format not yet: home asks them to finish the profile.
+        (
+            DEMO_LOGINS["participant"],
+            member_user,
+            5,
+            {
+                "job_title": "Volunteer Coordinator",
+                "expertise": "volunteer scheduling, mentor screening",
+            },
+        ),
+    ]
     for index, org in enumerate(seats):
-        if index == 0:
-            login, user = DEMO_LOGINS["leader"], leader_user
+        if index < len(personas):
+            login, user, joined_after, profile = personas[index]
             people.append(
                 participant(
                     cohort,
@@ -144,26 +167,8 @@ def build_demo_cohort(users, seed=2026):
                     login.name,
                     login.email,
                     user=user,
-                    joined_at=_at(invited_from + timedelta(days=2)),
-                    job_title="Executive Director",
-                    expertise="board recruitment, strategic planning, food drives",
-                    format_preference=FormatPreference.EITHER,
-                )
-            )
-            continue
-        if index == 1:
-            login, user = DEMO_LOGINS["participant"], member_user
-            # Expertise given, meeting format not yet: home asks them to finish the profile.
-            people.append(
-                participant(
-                    cohort,
-                    org,
-                    login.name,
-                    login.email,
-                    user=user,
-                    joined_at=_at(invited_from + timedelta(days=5)),
-                    job_title="Volunteer Coordinator",
-                    expertise="volunteer scheduling, mentor screening",
+                    joined_at=_at(invited_from + timedelta(days=joined_after)),
+                    **profile,
                 )
             )
             continue
