@@ -77,7 +77,7 @@ class TopicForm(UniqueNameInCohortMixin, forms.ModelForm):
     class Meta:
         model = Topic
         fields = ["name", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 class ZipPlaceMixin:
