@@ -3,12 +3,15 @@ from django.urls import include, path
 
 from cohorts.views import invitations
 from copkit import views
+from planning.urls import public_urlpatterns as planning_public
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("invite/<str:token>/", invitations.accept_invitation, name="accept-invitation"),
     path("c/", include("cohorts.urls")),
+    path("c/<slug:cohort_slug>/", include("planning.urls")),
+    *planning_public,
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

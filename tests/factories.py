@@ -17,6 +17,7 @@ from cohorts.models import (
     Topic,
 )
 from copkit.models import User
+from planning import models as planning
 
 PASSWORD = "correct horse battery"
 
@@ -118,3 +119,85 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     verb = "updated participant"
     target = factory.Sequence(lambda n: f"Person {n}")
+
+
+# -- planning: surveys, live polls, the inventory, dot voting, interviews --
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.Survey
+
+    cohort = factory.SubFactory(CohortFactory)
+    title = factory.Sequence(lambda n: f"Needs survey {n}")
+    kind = planning.Survey.Kind.NEEDS
+    status = planning.Survey.Status.OPEN
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.Question
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = planning.Question.Kind.SINGLE
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    choices = factory.LazyFunction(lambda: ["Board development", "Raising funds", "Staff"])
+
+
+class SurveyRecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.SurveyRecipient
+
+    survey = factory.SubFactory(SurveyFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, cohort=factory.SelfAttribute("..survey.cohort")
+    )
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class LiveSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.LiveSession
+
+    survey = factory.SubFactory(SurveyFactory)
+
+
+class InventoryEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.InventoryEntry
+
+    participant = factory.SubFactory(ParticipantFactory)
+    kind = planning.InventoryEntry.Kind.NEED
+    topic = factory.SubFactory(TopicFactory, cohort=factory.SelfAttribute("..participant.cohort"))
+    description = factory.Sequence(lambda n: f"Something we need {n}")
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.Connection
+
+    community = factory.SubFactory(CommunityFactory)
+    need = factory.SubFactory(
+        InventoryEntryFactory,
+        participant__cohort=factory.SelfAttribute("...community.cohort"),
+    )
+    helper = factory.SubFactory(
+        ParticipantFactory, cohort=factory.SelfAttribute("..community.cohort")
+    )
+
+
+class CommonNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.CommonNeed
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"Common need {n}")
+
+
+class InterviewRotationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.InterviewRotation
+
+    community = factory.SubFactory(CommunityFactory)
+    questions = "What motivates you to do your work?\nWhat are you proudest of?"

@@ -32,6 +32,23 @@ EVERYONE_IN_COHORT = {
     "participant": 200,
     "outsider": 404,
 }
+PARTICIPANTS_ONLY = {
+    "anonymous": LOGIN,
+    "staff": 403,
+    "observer": 403,
+    "leader": 200,
+    "participant": 200,
+    "outsider": 404,
+}
+COMMUNITY_MEMBERS = {
+    "anonymous": LOGIN,
+    "staff": 200,
+    "observer": 403,
+    "leader": 200,
+    "participant": 200,
+    "outsider": 404,
+}
+COMMUNITY_MEMBERS_POST = {**COMMUNITY_MEMBERS, "staff": 302, "leader": 302, "participant": 302}
 
 MATRIX = {
     "home": ("get", {**EVERYONE_IN_COHORT, "outsider": 200}),
@@ -93,6 +110,52 @@ MATRIX = {
     "cohorts:community-archive": ("post", STAFF_ONLY_POST),
     "cohorts:membership-add": ("post", STAFF_ONLY_POST),
     "cohorts:membership-edit": ("post", STAFF_ONLY_POST),
+    # -- planning (issue 3): surveys, live polls, inventory and web, dot voting, interviews --
+    "planning:survey-list": ("get", STAFF_ONLY),
+    "planning:survey-create": ("get", STAFF_ONLY),
+    "planning:survey-detail": ("get", STAFF_ONLY),
+    "planning:survey-edit": ("get", STAFF_ONLY),
+    "planning:survey-copy": ("post", STAFF_ONLY_POST),
+    "planning:survey-status": ("post", STAFF_ONLY_POST),
+    "planning:survey-delete": ("post", STAFF_ONLY_POST),
+    "planning:question-add": ("get", STAFF_ONLY),
+    "planning:question-edit": ("get", STAFF_ONLY),
+    "planning:question-delete": ("post", STAFF_ONLY_POST),
+    "planning:question-move": ("post", STAFF_ONLY_POST),
+    "planning:survey-recipients": ("get", STAFF_ONLY),
+    "planning:survey-send": ("post", STAFF_ONLY_POST),
+    "planning:survey-remind": ("post", STAFF_ONLY_POST),
+    # Aggregates for staff and observers; the CSV holds each person's answers: staff only.
+    "planning:survey-results": ("get", {**STAFF_ONLY, "observer": 200}),
+    "planning:survey-export": ("get", STAFF_ONLY),
+    "planning:my-surveys": ("get", PARTICIPANTS_ONLY),
+    "planning:live-start": ("post", STAFF_ONLY_POST),
+    "planning:live-present": ("get", STAFF_ONLY),
+    "planning:live-results": ("get", STAFF_ONLY),
+    "planning:live-control": ("post", STAFF_ONLY_POST),
+    # The token is the key: a personal survey link and a live poll code work for anyone.
+    "survey-answer": ("get", dict.fromkeys(PERSONAS, 200)),
+    "survey-answer-save": ("post", dict.fromkeys(PERSONAS, 200)),
+    "live-join": ("get", dict.fromkeys(PERSONAS, 200)),
+    "live-vote": ("get", dict.fromkeys(PERSONAS, 200)),
+    "live-vote-state": ("get", dict.fromkeys(PERSONAS, 200)),
+    # A community's inventory, web, votes and interviews: its members and staff.
+    "planning:inventory": ("get", COMMUNITY_MEMBERS),
+    "planning:inventory-entry-add": ("post", COMMUNITY_MEMBERS_POST),
+    "planning:inventory-entry-delete": ("post", COMMUNITY_MEMBERS_POST),
+    "planning:connection-add": ("post", COMMUNITY_MEMBERS_POST),
+    "planning:connection-delete": ("post", COMMUNITY_MEMBERS_POST),
+    "planning:web": ("get", COMMUNITY_MEMBERS),
+    "planning:web-svg": ("get", COMMUNITY_MEMBERS),
+    "planning:common-needs": ("get", COMMUNITY_MEMBERS),
+    "planning:common-need-add": ("post", {**COMMUNITY_MEMBERS_POST, "participant": 403}),
+    # Only members hold dots; staff count them but do not vote.
+    "planning:common-need-vote": ("post", {**COMMUNITY_MEMBERS_POST, "staff": 403}),
+    "planning:common-needs-choose": ("post", {**COMMUNITY_MEMBERS_POST, "participant": 403}),
+    "planning:interviews": ("get", COMMUNITY_MEMBERS),
+    "planning:interviews-setup": ("get", {**COMMUNITY_MEMBERS, "participant": 403}),
+    # Notes belong to the pair: the two members write them; staff read them on the page.
+    "planning:interview-notes": ("post", {**COMMUNITY_MEMBERS_POST, "staff": 403}),
 }
 
 # Third-party URL sets, tested by their authors; copkit only restyles them.
@@ -123,9 +186,76 @@ def test_every_url_is_in_the_matrix():
     assert not stale, f"Matrix rows for URL names that no longer exist: {sorted(stale)}"
 
 
+PUBLIC_PLANNING = {
+    "survey-answer",
+    "survey-answer-save",
+    "live-join",
+    "live-vote",
+    "live-vote-state",
+}
+
+
+def planning_kwargs(name, world):
+    """URL kwargs for the planning pages, with the objects they name made in `world`:
+    a survey with a question sent to Pat, a live session, Pat's need and Lee's help with it,
+    a common need and the interview rotation of Board Builders."""
+    if name == "live-join":
+        return {}
+    if name in {"survey-answer", "survey-answer-save"}:
+        recipient = factories.SurveyRecipientFactory(
+            survey=factories.QuestionFactory(survey__cohort=world.cohort).survey,
+            participant=world.participant_participant,
+        )
+        return {"token": recipient.token}
+    if name.startswith("live-vote"):
+        question = factories.QuestionFactory(survey__cohort=world.cohort)
+        session = factories.LiveSessionFactory(survey=question.survey, current_question=question)
+        return {"code": session.code}
+    kwargs = {"cohort_slug": world.cohort.slug}
+    rest = name.removeprefix("planning:")
+    if rest.startswith(("survey-", "question-", "live-start")) and rest not in {
+        "survey-list",
+        "survey-create",
+    }:
+        question = factories.QuestionFactory(survey__cohort=world.cohort)
+        kwargs["survey_id"] = question.survey.public_id
+        if rest.startswith("question-") and rest != "question-add":
+            kwargs["question_id"] = question.public_id
+    elif rest.startswith("live-"):
+        question = factories.QuestionFactory(survey__cohort=world.cohort)
+        session = factories.LiveSessionFactory(survey=question.survey, current_question=question)
+        kwargs["session_id"] = session.public_id
+    elif rest not in {"survey-list", "survey-create", "my-surveys"}:
+        kwargs["community_slug"] = world.community.slug
+        if rest == "inventory-entry-delete":
+            entry = factories.InventoryEntryFactory(
+                participant=world.participant_participant, topic=world.topic
+            )
+            kwargs["entry_id"] = entry.public_id
+        elif rest == "connection-delete":
+            need = factories.InventoryEntryFactory(
+                participant=world.participant_participant, topic=world.topic
+            )
+            connection = factories.ConnectionFactory(
+                community=world.community, need=need, helper=world.leader_participant
+            )
+            kwargs["connection_id"] = connection.public_id
+        elif rest == "interview-notes":
+            rotation = factories.InterviewRotationFactory(community=world.community)
+            pair = rotation.pairs.create(
+                round_number=1,
+                first=world.leader_participant,
+                second=world.participant_participant,
+            )
+            kwargs["pair_id"] = pair.public_id
+    return kwargs
+
+
 def _url_for(name, world):
     cohort = world.cohort.slug
     community = world.community.slug
+    if name.startswith("planning:") or name in PUBLIC_PLANNING:
+        return reverse(name, kwargs=planning_kwargs(name, world))
     if name in {"home", "healthz", "cohorts:cohort-create"}:
         return reverse(name)
     if name == "accept-invitation":

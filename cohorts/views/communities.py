@@ -91,6 +91,9 @@ def community_detail(request, access):
         "can_manage": access.can("community.manage"),
         "can_edit": access.can("community.lead") and not community.is_archived,
         "next_step": next_step(community, membership.is_leading) if membership else "",
+        "top_needs": community.common_needs.filter(chosen_rank__isnull=False).order_by(
+            "chosen_rank"
+        ),
     }
     if context["can_see_members"]:
         memberships = list(
