@@ -175,7 +175,7 @@ class SurveyRecipient(TimeStampedModel):
         return f"{self.participant} · {self.survey}"
 
     def get_answer_url(self):
-        return reverse("planning:answer", kwargs={"token": self.token})
+        return reverse("survey-answer", kwargs={"token": self.token})
 
 
 class LiveSession(TimeStampedModel):
