@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "copkit.tasks.send_due_messages",
         "schedule": timedelta(seconds=env_int("COPKIT_OUTBOX_SWEEP_SECONDS", 30)),
     },
+    # planning: remind people who have not answered a survey (planning/services/surveys.py).
+    "send-survey-reminders": {
+        "task": "planning.tasks.send_survey_reminders",
+        "schedule": timedelta(minutes=15),
+    },
 }
 OUTBOX_BATCH_SIZE = env_int("COPKIT_OUTBOX_BATCH_SIZE", 100)
 OUTBOX_MAX_ATTEMPTS = 5

@@ -1,0 +1,473 @@
+"""Writes of the survey builder: surveys and their questions, sending personal links, and
+reminding the people who have not answered.
+
+Every write is atomic and recorded in the cohort's activity log. Emails go through the
+outbox in the same transaction, each under a unique key:
+
+- `survey-invitation:<recipient id>`: the personal link, once per person and survey;
+- `survey-reminder:<recipient id>:<n>`: the n-th reminder.
+
+Reminders are due for a recipient of an open survey (not past its closing time) who has
+not submitted, has had fewer than `survey.reminder_limit` reminders, and was last contacted
+(sent the link, or reminded) at least `survey.reminder_interval_days` ago. The periodic task
+`planning.tasks.send_survey_reminders` calls `queue_due_reminders()`; each reminder is
+claimed with a conditional UPDATE on the old `reminder_count`, so two sweeps at once (or a
+sweep and a "Remind now" click) never remind the same person twice.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cohorts.services.activity import record, save_form
+from copkit import outbox
+from planning import banks
+from planning.models import Question, Response, Survey, SurveyRecipient
+
+Status = Survey.Status
+
+# "Remind now" leaves alone anyone contacted (sent the link or reminded) this recently.
+REMIND_NOW_QUIET = timedelta(hours=24)
+
+# The Question fields a copy carries over.
+QUESTION_FIELDS = [
+    "position",
+    "kind",
+    "text",
+    "help_text",
+    "required",
+    "choices",
+    "max_picks",
+    "scale_min",
+    "scale_max",
+    "scale_min_label",
+    "scale_max_label",
+    "fills",
+]
+
+
+class SurveyError(ValueError):
+    """A survey action refused for a reason the person can act on (the message)."""
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _count(queryset):
+    """A subquery counting the rows of `queryset` that belong to the outer survey."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(survey=OuterRef("pk"))
+            .order_by()
+            .values("survey")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def with_counts(surveys):
+    """`surveys` annotated with question_count, recipient_count and submitted_count, in the
+    same query however many surveys there are."""
+    return surveys.annotate(
+        question_count=_count(Question.objects.all()),
+        recipient_count=_count(SurveyRecipient.objects.all()),
+        submitted_count=_count(Response.objects.filter(submitted_at__isnull=False)),
+    )
+
+
+def recipient_summary(survey):
+    """How far the people a survey went to have got: sent, started, answered, waiting."""
+    counts = survey.recipients.aggregate(
+        sent=Count("pk"),
+        answered=Count("pk", filter=Q(response__submitted_at__isnull=False)),
+        started=Count("pk", filter=Q(response__isnull=False, response__submitted_at__isnull=True)),
+    )
+    counts["waiting"] = counts["sent"] - counts["answered"]
+    return counts
+
+
+def is_past_closing(survey, now=None):
+    return survey.closes_at is not None and survey.closes_at <= (now or timezone.now())
+
+
+# -- surveys ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_survey(form, *, cohort, actor):
+    """Save a new survey from a valid SurveyCreateForm, with the questions of the starting
+    point it names (none for a blank survey)."""
+    starting_point = form.cleaned_data["starting_point"]
+    survey = form.save(commit=False)
+    survey.cohort = cohort
+    survey.created_by = actor if actor is not None and actor.is_authenticated else None
+    survey.status = Status.DRAFT
+    survey.save()
+    specs = banks.questions_for(starting_point, cohort)
+    Question.objects.bulk_create(
+        [Question(survey=survey, position=index, **spec) for index, spec in enumerate(specs)]
+    )
+    record(
+        cohort,
+        actor,
+        "created survey",
+        survey,
+        starting_point=starting_point,
+        questions=len(specs),
+    )
+    return survey
+
+
+def update_survey(form, *, actor):
+    """Save a valid SurveyForm of an existing survey."""
+    return save_form(form, cohort=form.instance.cohort, actor=actor, verb="updated survey")
+
+
+@transaction.atomic
+def copy_survey(survey, *, actor):
+    """A new draft with the settings and all the questions of `survey`, no recipients and
+    no answers. Its closing time is left empty: the old one has often passed."""
+    title = _("Copy of %(title)s") % {"title": survey.title}
+    copy = Survey.objects.create(
+        cohort=survey.cohort,
+        community=survey.community,
+        title=title[: Survey._meta.get_field("title").max_length],
+        intro=survey.intro,
+        kind=survey.kind,
+        status=Status.DRAFT,
+        reminder_limit=survey.reminder_limit,
+        reminder_interval_days=survey.reminder_interval_days,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    Question.objects.bulk_create(
+        [
+            Question(survey=copy, **{name: getattr(question, name) for name in QUESTION_FIELDS})
+            for question in survey.questions.order_by("position", "pk")
+        ]
+    )
+    record(survey.cohort, actor, "copied survey", copy, source=str(survey.public_id))
+    return copy
+
+
+# Allowed status changes: a draft opens; an open survey closes; a closed one re-opens.
+TRANSITIONS = {
+    Status.DRAFT: {Status.OPEN},
+    Status.OPEN: {Status.CLOSED},
+    Status.CLOSED: {Status.OPEN},
+}
+
+
+def set_status(survey, status, *, actor):
+    """Open, close or re-open `survey`. Raises SurveyError when that change cannot be made."""
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        if status not in TRANSITIONS.get(survey.status, set()):
+            raise SurveyError(
+                _("A survey that is %(current)s cannot be set to %(new)s.")
+                % {
+                    "current": survey.get_status_display().lower(),
+                    "new": dict(Status.choices).get(status, status).lower(),
+                }
+            )
+        if status == Status.OPEN:
+            _check_can_take_answers(survey)
+        old = survey.status
+        survey.status = status
+        survey.save(update_fields=["status", "updated_at"])
+        record(survey.cohort, actor, f"set survey {status}", survey, previous=old)
+    return survey
+
+
+def _check_can_take_answers(survey, now=None):
+    if not survey.questions.exists():
+        raise SurveyError(_("Add at least one question first."))
+    if is_past_closing(survey, now):
+        raise SurveyError(
+            _(
+                "Its closing time (%(date)s) has passed. Set a later one (or none) in the "
+                "settings first."
+            )
+            % {"date": date_format(timezone.localtime(survey.closes_at), "DATETIME_FORMAT")}
+        )
+
+
+@transaction.atomic
+def delete_survey(survey, *, actor):
+    """Delete `survey` with its questions, recipients, responses and live sessions."""
+    responses = survey.responses.count()
+    record(survey.cohort, actor, "deleted survey", survey, responses=responses)
+    survey.delete()
+    return responses
+
+
+# -- questions -------------------------------------------------------------------------------
+
+
+def _lock(survey):
+    """Lock the survey's row: changes to its question order run one at a time."""
+    return Survey.objects.select_for_update().get(pk=survey.pk)
+
+
+@transaction.atomic
+def save_question(form, *, survey, actor):
+    """Save a valid QuestionForm; a new question goes to the end of the survey."""
+    _lock(survey)
+    question = form.save(commit=False)
+    adding = question.pk is None
+    if adding:
+        question.survey = survey
+        last = survey.questions.aggregate(last=Max("position"))["last"]
+        question.position = 0 if last is None else last + 1
+    question.save()
+    record(
+        survey.cohort,
+        actor,
+        "added question" if adding else "edited question",
+        question,
+        survey=str(survey.public_id),
+        fields=sorted(form.changed_data),
+    )
+    return question
+
+
+@transaction.atomic
+def delete_question(question, *, actor):
+    survey = _lock(question.survey)
+    answers = question.answers.count()
+    record(
+        survey.cohort,
+        actor,
+        "deleted question",
+        question,
+        survey=str(survey.public_id),
+        answers=answers,
+    )
+    question.delete()
+    _renumber(list(survey.questions.order_by("position", "pk")))
+    return answers
+
+
+def move_question(question, direction, *, actor):
+    """Move `question` one place "up" or "down". Returns False when it is already first
+    (or last) and nothing moved."""
+    if direction not in {"up", "down"}:
+        raise SurveyError(_("Say which way to move the question: up or down."))
+    with transaction.atomic():
+        survey = _lock(question.survey)
+        questions = list(survey.questions.order_by("position", "pk"))
+        index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(questions):
+            return False
+        questions[index], questions[other] = questions[other], questions[index]
+        _renumber(questions)
+        record(survey.cohort, actor, "moved question", question, direction=direction)
+    return True
+
+
+def _renumber(questions):
+    """Positions 0, 1, 2... in the order given; only the rows whose position changes."""
+    changed = []
+    for position, question in enumerate(questions):
+        if question.position != position:
+            question.position = position
+            changed.append(question)
+    Question.objects.bulk_update(changed, ["position"])
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+def answer_url(recipient):
+    """The absolute personal link of `recipient`."""
+    return settings.SITE_URL + reverse("survey-answer", kwargs={"token": recipient.token})
+
+
+def _email(recipient, survey, *, template, key, sender, reminder=0):
+    participant = recipient.participant
+    return {
+        "key": key,
+        "kind": template,
+        "to_email": participant.email,
+        "template": template,
+        "context": {
+            "participant": participant,
+            "survey": survey,
+            "cohort": survey.cohort,
+            "community": survey.community,
+            "answer_url": answer_url(recipient),
+            "closes_at": survey.closes_at,
+            "question_count": survey.question_count,
+            "sender": sender,
+            "reminder": reminder,
+        },
+    }
+
+
+def _sender_name(actor):
+    if actor is not None and actor.is_authenticated:
+        return actor.get_full_name() or actor.email
+    return _("Your TTA team")
+
+
+def send_survey(survey, participants, *, actor, now=None):
+    """Send `survey` to each of `participants` (of its cohort) not sent it yet: a
+    SurveyRecipient with a personal link and an email carrying it. A draft survey opens.
+
+    Refused (SurveyError) for a closed survey, one past its closing time, or one without
+    questions. Returns counts: {"sent": n, "already": n}."""
+    now = now or timezone.now()
+    ids = {participant.pk for participant in participants}
+    with transaction.atomic():
+        survey = (
+            Survey.objects.select_for_update(of=("self",))
+            .select_related("cohort", "community")
+            .get(pk=survey.pk)
+        )
+        if survey.status == Status.CLOSED:
+            raise SurveyError(
+                _("This survey is closed. Re-open it before sending it to more people.")
+            )
+        _check_can_take_answers(survey, now)
+        rows = list(survey.cohort.participants.filter(pk__in=ids).order_by("pk"))
+        already = set(
+            survey.recipients.filter(participant__in=rows).values_list("participant_id", flat=True)
+        )
+        fresh = [participant for participant in rows if participant.pk not in already]
+        counts = {"sent": 0, "already": len(already)}
+        if not fresh:
+            return counts
+        # ignore_conflicts: a concurrent send of the same person (on a database without row
+        # locks) made the row first; the email key below keeps them to one email.
+        SurveyRecipient.objects.bulk_create(
+            [SurveyRecipient(survey=survey, participant=p, sent_at=now) for p in fresh],
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        recipients = list(
+            survey.recipients.filter(participant__in=fresh).select_related("participant")
+        )
+        if survey.status == Status.DRAFT:
+            survey.status = Status.OPEN
+            survey.save(update_fields=["status", "updated_at"])
+        survey.question_count = survey.questions.count()
+        sender = _sender_name(actor)
+        outbox.enqueue_many(
+            [
+                _email(
+                    recipient,
+                    survey,
+                    template="survey_invitation",
+                    key=f"survey-invitation:{recipient.pk}",
+                    sender=sender,
+                )
+                for recipient in recipients
+            ]
+        )
+        counts["sent"] = len(recipients)
+        record(survey.cohort, actor, "sent survey", survey, count=counts["sent"])
+    return counts
+
+
+# -- reminders -------------------------------------------------------------------------------
+
+
+def _not_answered(recipients):
+    submitted = Response.objects.filter(recipient=OuterRef("pk"), submitted_at__isnull=False)
+    return recipients.filter(sent_at__isnull=False).exclude(Exists(submitted))
+
+
+def _last_contact(recipients):
+    return recipients.annotate(last_contact=Coalesce("last_reminded_at", "sent_at"))
+
+
+def _claim_and_queue(recipient, survey, now, sender):
+    """Claim the next reminder of `recipient` and queue its email; False when another
+    process claimed it first (its reminder_count is no longer the one read)."""
+    n = recipient.reminder_count + 1
+    with transaction.atomic():
+        claimed = SurveyRecipient.objects.filter(
+            pk=recipient.pk, reminder_count=recipient.reminder_count
+        ).update(reminder_count=n, last_reminded_at=now, updated_at=now)
+        if claimed != 1:
+            return False
+        outbox.enqueue(
+            **_email(
+                recipient,
+                survey,
+                template="survey_reminder",
+                key=f"survey-reminder:{recipient.pk}:{n}",
+                sender=sender,
+                reminder=n,
+            )
+        )
+    return True
+
+
+def queue_due_reminders(now=None):
+    """Queue the reminders due now across all open surveys. Safe to run in any number of
+    processes at once. Returns how many reminders were queued."""
+    now = now or timezone.now()
+    surveys = (
+        Survey.objects.filter(status=Status.OPEN, reminder_limit__gt=0)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .select_related("cohort", "community")
+        .annotate(question_count=Count("questions"))
+    )
+    total = 0
+    for survey in surveys:
+        cutoff = now - timedelta(days=survey.reminder_interval_days)
+        due = (
+            _last_contact(_not_answered(survey.recipients.all()))
+            .filter(reminder_count__lt=survey.reminder_limit, last_contact__lte=cutoff)
+            .select_related("participant")
+            .order_by("pk")
+        )
+        sender = _("Your TTA team")
+        queued = sum(_claim_and_queue(recipient, survey, now, sender) for recipient in due)
+        if queued:
+            record(survey.cohort, None, "sent survey reminders", survey, count=queued)
+        total += queued
+    return total
+
+
+def remind_now(survey, *, actor, now=None):
+    """Remind at once everyone `survey` went to who has not answered, within the survey's
+    limit of reminders and not contacted in the last 24 hours.
+
+    Returns counts: {"reminded", "at_limit", "recent"} (the last two were skipped)."""
+    now = now or timezone.now()
+    survey = Survey.objects.select_related("cohort", "community").get(pk=survey.pk)
+    if survey.status != Status.OPEN or is_past_closing(survey, now):
+        raise SurveyError(_("Only an open survey sends reminders."))
+    survey.question_count = survey.questions.count()
+    waiting = list(
+        _last_contact(_not_answered(survey.recipients.all()))
+        .select_related("participant")
+        .order_by("pk")
+    )
+    counts = {"reminded": 0, "at_limit": 0, "recent": 0}
+    sender = _sender_name(actor)
+    for recipient in waiting:
+        if recipient.reminder_count >= survey.reminder_limit:
+            counts["at_limit"] += 1
+        elif recipient.last_contact > now - REMIND_NOW_QUIET:
+            counts["recent"] += 1
+        elif _claim_and_queue(recipient, survey, now, sender):
+            counts["reminded"] += 1
+        else:
+            counts["recent"] += 1
+    if counts["reminded"]:
+        with transaction.atomic():
+            record(survey.cohort, actor, "reminded survey", survey, count=counts["reminded"])
+    return counts
