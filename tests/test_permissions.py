@@ -148,7 +148,8 @@ MATRIX = {
     "planning:web": ("get", COMMUNITY_MEMBERS),
     "planning:web-svg": ("get", COMMUNITY_MEMBERS),
     "planning:common-needs": ("get", COMMUNITY_MEMBERS),
-    "planning:common-need-add": ("post", {**COMMUNITY_MEMBERS_POST, "participant": 403}),
+    # An empty new candidate re-renders the page with the error under the field (200).
+    "planning:common-need-add": ("post", {**COMMUNITY_MEMBERS, "participant": 403}),
     # Only members hold dots; staff count them but do not vote.
     "planning:common-need-vote": ("post", {**COMMUNITY_MEMBERS_POST, "staff": 403}),
     "planning:common-needs-choose": ("post", {**COMMUNITY_MEMBERS_POST, "participant": 403}),
