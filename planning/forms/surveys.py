@@ -208,9 +208,10 @@ class QuestionForm(forms.ModelForm):
         for name in ("max_picks", "scale_min", "scale_max"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
 
-    def shows_for(self, name):
-        """The question types a field serves, as a space-separated string (or "" for all)."""
-        return " ".join(self.FIELD_KINDS.get(name, ()))
+    def rows(self):
+        """(bound field, the question types it serves as a space-separated string, "" for
+        all) for each field: the template marks each field's wrapper with its types."""
+        return [(self[name], " ".join(self.FIELD_KINDS.get(name, ()))) for name in self.fields]
 
     def clean_text(self):
         return " ".join(self.cleaned_data["text"].split())

@@ -21,7 +21,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -290,7 +289,7 @@ def _renumber(questions):
 
 def answer_url(recipient):
     """The absolute personal link of `recipient`."""
-    return settings.SITE_URL + reverse("survey-answer", kwargs={"token": recipient.token})
+    return settings.SITE_URL + recipient.get_answer_url()
 
 
 def _email(recipient, survey, *, template, key, sender, reminder=0):
