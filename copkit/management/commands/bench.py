@@ -12,6 +12,9 @@ main page as the persona who uses it, with DEBUG off:
   whichever ends first), and how much slower that is than a bare view returning "ok"
   through the same middleware, measured in the same run.
 
+Then, unless --skip-live-poll, the live poll load test (planning/loadtest.py): gunicorn on
+the scratch database, --live-voters phones voting at once; a lost vote fails the bench.
+
 A page answering 501 is a stub not built yet: reported, not a failure. A 500, or any other
 status outside 2xx/3xx, fails the bench (exit status 1). The parent drops the scratch
 database afterwards, whatever happened.
@@ -265,12 +268,25 @@ class Command(BaseCommand):
             default=4.0,
             help="Time budget per page; timing stops at whichever ends first (default 4).",
         )
+        parser.add_argument(
+            "--live-voters",
+            type=int,
+            default=200,
+            help="Phones voting at once in the live poll load test (default 200).",
+        )
+        parser.add_argument(
+            "--skip-live-poll",
+            action="store_true",
+            help="Leave out the live poll load test (it starts gunicorn on the scratch database).",
+        )
 
     def handle(self, *args, **options):
         if options["participants"] < 7 or options["organizations"] < 1:
             raise CommandError("The large cohort needs at least 7 participants and 1 organization.")
         if options["communities"] < 2:
             raise CommandError("The large cohort needs at least 2 communities.")
+        if options["live_voters"] < 1 and not options["skip_live_poll"]:
+            raise CommandError("The live poll needs at least 1 voter (or --skip-live-poll).")
         if os.environ.get(CHILD_FLAG) == "1":
             return self.child(**options)
         return self.parent(**options)
@@ -316,6 +332,8 @@ class Command(BaseCommand):
             str(Path(settings.BASE_DIR) / "manage.py"),
             "bench",
             *(f"--{name}={options[name]}" for name in self.forwarded),
+            f"--live-voters={options['live_voters']}",
+            *(["--skip-live-poll"] if options["skip_live_poll"] else []),
         ]
         try:
             child = subprocess.run(argv, env=env, cwd=settings.BASE_DIR, check=False)  # noqa: S603 -- our own command, no shell
@@ -392,7 +410,25 @@ class Command(BaseCommand):
             write(self.style.ERROR(f"FAIL {result.page.url_name}: {'; '.join(result.problems)}"))
             for error in result.errors[:1]:
                 self.stderr.write(error)
+        live_problems = []
+        if not options["skip_live_poll"]:
+            live_problems = self.live_poll(large, options["live_voters"])
         write(f"Total {perf_counter() - started:.0f} s.")
-        if failing:
+        if failing or live_problems:
             sys.exit(1)
         write(self.style.SUCCESS("Bench passed."))
+
+    def live_poll(self, built, voters):
+        """Phones voting at once against gunicorn (planning/loadtest.py); its problems."""
+        from planning import loadtest
+
+        self.stdout.write("")
+        self.stderr.write(f"  live poll: {voters} phones vote against gunicorn")
+        result = loadtest.run(built.cohort, built.staff, voters=voters, changers=voters // 4)
+        for text in result.lines():
+            self.stdout.write(text)
+        for problem in result.problems:
+            self.stdout.write(self.style.ERROR(f"FAIL live poll: {problem}"))
+        if result.problems and result.server_log:
+            self.stderr.write(result.server_log)
+        return result.problems
