@@ -37,6 +37,7 @@ class InterviewSetupForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["questions"].error_messages["required"] = _("Write at least one question.")
         minutes = self.fields["minutes_per_round"]
         minutes.validators += [MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
         minutes.widget.attrs.update(min=MIN_MINUTES, max=MAX_MINUTES)
