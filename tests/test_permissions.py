@@ -141,7 +141,8 @@ MATRIX = {
     "live-vote-state": ("get", dict.fromkeys(PERSONAS, 200)),
     # A community's inventory, web, votes and interviews: its members and staff.
     "planning:inventory": ("get", COMMUNITY_MEMBERS),
-    "planning:inventory-entry-add": ("post", COMMUNITY_MEMBERS_POST),
+    # An empty entry re-renders the page with the error next to the field.
+    "planning:inventory-entry-add": ("post", COMMUNITY_MEMBERS),
     "planning:inventory-entry-delete": ("post", COMMUNITY_MEMBERS_POST),
     "planning:connection-add": ("post", COMMUNITY_MEMBERS_POST),
     "planning:connection-delete": ("post", COMMUNITY_MEMBERS_POST),
