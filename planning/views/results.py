@@ -1,17 +1,47 @@
 """Survey results: counts, percentages and bars per question, free text, filters, CSV.
 
-STUB: scaffolding only; each view is replaced by its real implementation."""
+Staff and observers see the aggregate page; written answers are listed for staff only (an
+observer sees how many there are). The CSV holds each person's answers: staff only."""
 
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 
+from cohorts.services.activity import record
 from copkit.access import cohort_view
+from planning import results as aggregate
+
+
+def _survey_and_filters(request, access, survey_id):
+    survey = get_object_or_404(access.cohort.surveys, public_id=survey_id)
+    form = aggregate.ResultsFilterForm(request.GET or None, survey=survey)
+    return survey, form, form.filters()
 
 
 @cohort_view("cohort.report")
 def survey_results(request, access, survey_id):
-    return HttpResponse("stub: survey_results")
+    survey, form, filters = _survey_and_filters(request, access, survey_id)
+    results = aggregate.survey_results(survey, filters)
+    return render(
+        request,
+        "planning/results/results.html",
+        {
+            "survey": survey,
+            "form": form,
+            "filters": filters,
+            "results": results,
+            "recipients": survey.recipients.count(),
+            "can_read_texts": access.is_staff,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @cohort_view("cohort.manage")
 def survey_export(request, access, survey_id):
-    return HttpResponse("stub: survey_export")
+    survey, _form, filters = _survey_and_filters(request, access, survey_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{aggregate.export_filename(survey)}"'
+    response.write("\ufeff")  # so that Excel reads the file as UTF-8
+    count = aggregate.write_csv(survey, response, filters)
+    record(access.cohort, request.user, "exported survey answers", survey, responses=count)
+    return response
