@@ -218,10 +218,10 @@ def _raw_answer(question, post):
                 places.setdefault(place, []).append(str(option))
         if not places:
             return []
-        if any(len(options) > 1 for options in places.values()) or len(places) != len(
-            question.choices
-        ):
-            return ["?"] * (len(question.choices) + 1)  # refused by clean_value with its message
+        if len(places) != len(question.choices):
+            # A place given twice or left out: an incomplete ranking, which clean_value
+            # refuses with its own message.
+            return [options[0] for options in places.values()][: len(question.choices) - 1]
         return [places[place][0] for place in sorted(places, key=_place_number)]
     return post.get("answer", "")
 
