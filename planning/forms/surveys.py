@@ -4,6 +4,8 @@ Each `clean_*` returns the value to store: the options of a question as a list, 
 participants to send to as a list of rows of the cohort.
 """
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,20 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class PublicIdChoiceField(forms.ModelChoiceField):
+    """A choice by public UUID; a value that is not a UUID is just another unknown choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                uuid.UUID(str(value))
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from None
+        return super().to_python(value)
+
+
 class SurveyForm(forms.ModelForm):
     """A survey's settings (editing an existing survey)."""
 
@@ -43,6 +59,7 @@ class SurveyForm(forms.ModelForm):
             "reminder_limit",
             "reminder_interval_days",
         ]
+        field_classes = {"community": PublicIdChoiceField}
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 4}),
             "closes_at": DateTimeInput(),
