@@ -333,7 +333,8 @@ def test_submit_with_an_answer_missing_shows_the_message_beside_it(client, surve
     html = response.content.decode()
     assert "Your answers are not sent yet" in html
     name = field_name(survey.q["long"])
-    assert f'<a href="#{name}-group">Anything else?</a>: This question needs an answer.' in html
+    link_html = f'<a class="alert-link" href="#{name}-group">Anything else?</a>'
+    assert f"{link_html}: This question needs an answer." in html
     status = html.split(f'id="{name}-status"')[1].split("</div>")[0]
     assert "This question needs an answer." in status
     # What was typed comes back, and the valid answers were saved.
