@@ -152,3 +152,40 @@ def test_refuses_to_run_in_production(db):
 def test_program_dates_follow_the_school_year():
     assert demo.program_dates(date(2026, 11, 23)) == (date(2026, 9, 15), date(2027, 6, 30))
     assert demo.program_dates(date(2027, 3, 1)) == (date(2026, 9, 15), date(2027, 6, 30))
+
+
+def test_demo_planning_data_is_valid_and_shows(seeded, client):
+    """Every seeded answer is one the survey form itself would accept, each community has
+    an inventory, candidates for the dot vote and a complete interview rotation, and the
+    needs survey's results page shows the seeded responses."""
+    from django.urls import reverse
+
+    from planning.models import Answer, InterviewRotation, Survey
+    from planning.questions import clean_value
+
+    cohort = Cohort.objects.get(slug=demo.DEMO_COHORT_SLUG)
+    answers = Answer.objects.filter(response__survey__cohort=cohort).select_related("question")
+    assert answers.count() > 200
+    for answer in answers:
+        raw = answer.value if isinstance(answer.value, list) else str(answer.value)
+        assert clean_value(answer.question, raw) == answer.value, answer.question.kind
+    for community in cohort.communities.all():
+        members = community.memberships.count()
+        rotation = InterviewRotation.objects.get(community=community)
+        met = {
+            frozenset((pair.first_id, pair.second_id))
+            for pair in rotation.pairs.filter(second__isnull=False)
+        }
+        assert len(met) == members * (members - 1) // 2, community.name
+        assert community.common_needs.exists(), community.name
+    needs = cohort.surveys.get(kind=Survey.Kind.NEEDS, status=Survey.Status.OPEN)
+    client.force_login(User.objects.get(email=demo.DEMO_LOGINS["staff"].email))
+    page = client.get(
+        reverse(
+            "planning:survey-results",
+            kwargs={"cohort_slug": cohort.slug, "survey_id": needs.public_id},
+        )
+    )
+    submitted = needs.responses.filter(submitted_at__isnull=False).count()
+    assert submitted > 20
+    assert str(submitted) in page.content.decode()

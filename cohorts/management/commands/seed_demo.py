@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cohorts import demo
 from cohorts.models import Cohort
+from planning.demo import add_planning_data
 
 
 class Command(BaseCommand):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             if cohort is None:
                 summary = demo.build_demo_cohort(users)
                 cohort = summary.cohort
+                planning = add_planning_data(cohort, staff=users["staff"])
+                summary.counts.update(planning.counts)
 
         if summary is not None:
             self.stdout.write(self.style.SUCCESS(f"Created the demo cohort “{cohort.name}”:"))
