@@ -54,14 +54,18 @@ class Page:
 
     url_name: str
     persona: str | None  # an attribute of the built cohort ("staff", ...); None: anonymous
-    scope: str = "cohort"  # "site", "cohort" or "community"
+    scope: str = "cohort"  # "site", "cohort", "community", "survey" or "live"
 
     def url(self, built):
         kwargs = {}
-        if self.scope in ("cohort", "community"):
+        if self.scope != "site":
             kwargs["cohort_slug"] = built.cohort.slug
         if self.scope == "community":
             kwargs["community_slug"] = built.community.slug
+        if self.scope == "survey":
+            kwargs["survey_id"] = built.planning.needs_survey.public_id
+        if self.scope == "live":
+            kwargs["session_id"] = built.planning.poll_survey.live_sessions.get().public_id
         return reverse(self.url_name, kwargs=kwargs)
 
 
@@ -77,6 +81,18 @@ PAGES = [
     Page("cohorts:my-profile", "participant"),
     Page("cohorts:roster-import", "staff"),
     Page("account_login", None, "site"),
+    Page("planning:survey-list", "staff"),
+    Page("planning:survey-detail", "staff", "survey"),
+    Page("planning:survey-recipients", "staff", "survey"),
+    Page("planning:survey-results", "staff", "survey"),
+    Page("planning:survey-results", "observer", "survey"),
+    Page("planning:survey-export", "staff", "survey"),
+    Page("planning:my-surveys", "participant"),
+    Page("planning:live-results", "staff", "live"),
+    Page("planning:inventory", "leader", "community"),
+    Page("planning:web", "leader", "community"),
+    Page("planning:common-needs", "participant", "community"),
+    Page("planning:interviews", "leader", "community"),
 ]
 BARE = Page("bench-bare", None, "site")
 
@@ -348,6 +364,7 @@ class Command(BaseCommand):
 
     def child(self, **options):
         from cohorts.demo import build_scaled_cohort
+        from planning.demo import add_planning_data
 
         ensure_scratch_database()
         write = self.stdout.write
@@ -364,6 +381,9 @@ class Command(BaseCommand):
                 organizations=options["organizations"],
                 communities=options["communities"],
             )
+            for cohort in (small, large):
+                cohort.planning = add_planning_data(cohort.cohort, staff=cohort.staff)
+                cohort.counts.update(cohort.planning.counts)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # planner statistics, as a live database has
