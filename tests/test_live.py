@@ -573,3 +573,13 @@ def test_load_test_reports_a_lost_vote():
     assert check.lost == 1
     assert any("199 answers stored for 200 voters" in p for p in result.problems)
     assert "lost 1" in "\n".join(result.lines())
+
+
+def test_an_unchanged_state_costs_at_most_two_queries(world, poll, client):
+    services.control(poll, "reveal", world.staff)
+    _vote_many(poll, 5)
+    page = client.get(vote_url(poll)).content.decode()
+    poll_url = page.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(poll_url).status_code == 204
+    assert len(queries) <= 2  # the session by its code, the answers to count

@@ -233,7 +233,7 @@ def _place_number(place):
         return 0
 
 
-def _phone_context(request, session, error=None):
+def _phone_context(request, session, error=None, results=None):
     question = session.current_question
     context = {"live": session, "question": question, "error": error}
     if session.is_open and question is not None:
@@ -247,7 +247,7 @@ def _phone_context(request, session, error=None):
         if question.kind == Question.Kind.RATING:
             context["scale"] = list(range(question.scale_min, question.scale_max + 1))
         if session.results_visible:
-            context.update(_results_context(session))
+            context.update(results or _results_context(session))
     context["state_url"] = _state_url(session, context)
     return context
 
@@ -322,10 +322,13 @@ def live_vote_state(request, code):
     session = services.find_session(code)
     if session is None:
         return HttpResponse(status=404)
-    context = _phone_context(request, session)
-    now = _fingerprint(session, context["tally"].answered if context.get("tally") else None)
+    results = None
+    if session.is_open and session.results_visible and session.current_question is not None:
+        results = _results_context(session)
+    now = _fingerprint(session, results["tally"].answered if results else None)
     seen = {key: request.GET.get(key) for key in now}
     if seen == now:
-        return HttpResponse(status=204)
+        return HttpResponse(status=204)  # the cheap, common answer: one or two queries
+    context = _phone_context(request, session, results=results)
     context["question_changed"] = seen["s"] != now["s"] or seen["q"] != now["q"]
     return render(request, "planning/live/_vote_state.html", context)
