@@ -18,7 +18,7 @@ database, and returns a complete standalone SVG document as a string.
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from xml.sax.saxutils import escape as _escape
 
 # Palette (contrast checked on white): ink for text, brand for connected members and arrows.
@@ -93,7 +93,6 @@ class Layout:
     width: float = 0.0
     height: float = 0.0
     legend_y: float = 0.0
-    arrows: list = field(default_factory=list)
 
 
 # -- text --------------------------------------------------------------------------------
