@@ -62,7 +62,9 @@ class Labels:
     arrow: str = "Arrow: from the member with a need to the member who can help"
     thread: str = "{owner} needs help with {topic}; {helper} can help"
     thread_no_topic: str = "{owner} gets help from {helper}"
-    summary: str = "{members} members, {connections} connections, {unconnected} not yet connected."
+    summary: str = (
+        "Members: {members}. Connections: {connections}. Not yet connected: {unconnected}."
+    )
 
 
 @dataclass

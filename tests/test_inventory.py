@@ -580,3 +580,13 @@ def test_web_query_count_is_flat(world, client_for, name):
     large, response = count_queries(client, url(world, name))
     assert large == small, f"{small} queries with 1 connection, {large} with 50"
     assert response.content.decode().count('class="web-arrow"') == 50
+
+
+def test_an_offer_of_help_names_the_helpers_expertise_in_that_area(world, client_for, board):
+    client = add_login(client_for, board.ana)
+    response = client.post(url(world, "connection-add"), {"need": str(board.need.public_id)})
+    assert response.status_code == 302
+    made = Connection.objects.get()
+    assert (made.helper, made.expertise) == (board.ana, board.offer)
+    page = client.get(url(world, "inventory")).content.decode()
+    assert "Board development: ran our board recruitment" in page.split('id="connections"')[1]

@@ -76,7 +76,7 @@ def test_unconnected_members_are_dashed_and_the_legend_says_so():
     texts = [t.text for t in legend.iter(f"{NS}text")]
     assert "Not yet connected (dashed outline)" in texts
     assert any(c.get("stroke-dasharray") for c in legend.iter(f"{NS}circle"))
-    assert root.find(f"{NS}desc").text == "4 members, 3 connections, 1 not yet connected."
+    assert root.find(f"{NS}desc").text == "Members: 4. Connections: 3. Not yet connected: 1."
 
 
 def test_the_document_stands_alone_and_uses_no_style():

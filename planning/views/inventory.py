@@ -233,6 +233,11 @@ def connection_add(request, access):
         )
     if not services.may_connect(access, need, helper):
         raise PermissionDenied
+    if expertise is None and need.topic_id:
+        # An offer of help names the helper's expertise in the same practice area, if any.
+        expertise = helper.inventory.filter(
+            kind=InventoryEntry.Kind.EXPERTISE, topic_id=need.topic_id
+        ).first()
     note = request.POST.get("note", "").strip()
     if len(note) > NOTE_MAX:
         messages.error(
@@ -289,7 +294,9 @@ def _labels():
         arrow=_("Arrow: from the member with a need to the member who can help"),
         thread=_("{owner} needs help with {topic}; {helper} can help"),
         thread_no_topic=_("{owner} gets help from {helper}"),
-        summary=_("{members} members, {connections} connections, {unconnected} not yet connected."),
+        summary=_(
+            "Members: {members}. Connections: {connections}. Not yet connected: {unconnected}."
+        ),
     )
 
 

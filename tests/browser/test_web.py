@@ -34,6 +34,10 @@ def test_a_need_is_connected_and_drawn_on_the_web(world, live_server, phone_page
     factories.InventoryEntryFactory(
         participant=ana, topic=world.topic, kind="expertise", description="ran our board search"
     )
+    # A long unbroken word must not push the phone page sideways.
+    factories.InventoryEntryFactory(
+        participant=ana, topic=None, kind="need", description="Bylaws" + "-revision" * 8
+    )
     base = f"{live_server.url}/c/{world.cohort.slug}/communities/{world.community.slug}"
 
     # Pat, on a phone, names a need.
