@@ -214,10 +214,21 @@ STARTING_POINTS = {
 }
 
 
+# A cohort with fewer topics than this gets the usual areas after its own, so that a
+# "pick up to three" question has something to choose from.
+MIN_TOPIC_OPTIONS = 3
+
+
 def practice_areas(cohort):
-    """The options a TOPICS question offers in `cohort`."""
+    """The options a TOPICS question offers in `cohort`: its topic names, topped up with
+    DEFAULT_PRACTICE_AREAS (those not named already) when it has fewer than three."""
     names = list(cohort.topics.order_by("name").values_list("name", flat=True))
-    return names or [str(name) for name in DEFAULT_PRACTICE_AREAS]
+    if len(names) >= MIN_TOPIC_OPTIONS:
+        return names
+    taken = {name.casefold() for name in names}
+    return names + [
+        str(area) for area in DEFAULT_PRACTICE_AREAS if str(area).casefold() not in taken
+    ]
 
 
 def questions_for(key, cohort):
@@ -237,6 +248,8 @@ def questions_for(key, cohort):
             elif isinstance(value, Promise):
                 value = str(value)
             fields[name] = value
+        if fields.get("max_picks"):
+            fields["max_picks"] = min(fields["max_picks"], len(fields["choices"]))
         questions.append(fields)
     return questions
 

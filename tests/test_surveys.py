@@ -68,8 +68,10 @@ def test_the_two_templates_use_all_seven_kinds_and_fill_the_inventory():
 
 def test_template_options_are_the_cohort_topics(world):
     factories.TopicFactory(cohort=world.cohort, name="Raising funds")
+    factories.TopicFactory(cohort=world.cohort, name="Youth programs")
     questions = banks.questions_for(banks.NEEDS, world.cohort)
-    assert questions[0]["choices"] == ["Board development", "Raising funds"]
+    assert questions[0]["choices"] == ["Board development", "Raising funds", "Youth programs"]
+    assert questions[0]["max_picks"] == 3
     # Every value is a plain string, ready for a JSONField and the database.
     for question in questions:
         for value in question.values():
@@ -82,6 +84,14 @@ def test_a_cohort_without_topics_gets_the_default_practice_areas(world):
     assert "Board development" in questions[0]["choices"]
     assert "Volunteer management" in questions[0]["choices"]
     assert len(questions[0]["choices"]) >= 8
+
+
+def test_a_cohort_with_few_topics_gets_them_first_then_the_usual_areas(world):
+    factories.TopicFactory(cohort=world.cohort, name="Youth programs")
+    choices = banks.questions_for(banks.NEEDS, world.cohort)[0]["choices"]
+    assert choices[:2] == ["Board development", "Youth programs"]
+    assert choices.count("Board development") == 1
+    assert "Raising funds" in choices
 
 
 # -- the list --------------------------------------------------------------------------------
@@ -173,7 +183,8 @@ def test_create_from_the_needs_template(world, staff):
     assert [q.position for q in questions] == list(range(len(questions)))
     first = questions[0]
     assert first.kind == Kind.PICK_N
-    assert first.choices == ["Board development", "Volunteer management"]
+    assert first.choices[:2] == ["Board development", "Volunteer management"]
+    assert "Raising funds" in first.choices
     assert first.max_picks == 3
     assert first.fills == "needs"
     assert Activity.objects.filter(cohort=world.cohort, verb="created survey").exists()
