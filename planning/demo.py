@@ -41,23 +41,39 @@ TEXT_ANSWERS = [
     "How to measure what our programs change, simply.",
 ]
 
-NEED_NOTES = [
-    "Our board rarely meets quorum and we need a plan to recruit.",
-    "We depend on one grant and want a second source of income.",
-    "Volunteers drop off after a few months.",
-    "We do not measure outcomes beyond attendance.",
-    "Our new director has never led a team this size.",
-    "Staff turnover means we train from scratch every year.",
-]
-
-EXPERTISE_NOTES = [
-    "Ran our board recruitment drive last spring.",
-    "Wrote the individual giving plan that doubled our donors.",
-    "Built a volunteer onboarding program that halved drop-out.",
-    "Set up a simple outcome tracker in a spreadsheet.",
-    "Coached two first-time managers through their first year.",
-    "Designed a peer mentoring scheme for new staff.",
-]
+# What a member might write about a need or an offer, per practice area (the demo topics);
+# any other topic gets the general line.
+NOTES = {
+    "Board development": (
+        "Our board rarely meets quorum and we need a plan to recruit.",
+        "Ran our board recruitment drive last spring and doubled attendance.",
+    ),
+    "Leadership and management": (
+        "Our new director has never led a team this size.",
+        "Coached two first-time managers through their first year.",
+    ),
+    "Staff development": (
+        "Staff turnover means we train from scratch every year.",
+        "Designed a peer mentoring scheme for new staff.",
+    ),
+    "Raising funds": (
+        "We depend on one grant and want a second source of income.",
+        "Wrote the individual giving plan that doubled our donors.",
+    ),
+    "Volunteer management": (
+        "Volunteers drop off after a few months.",
+        "Built a volunteer onboarding program that halved drop-out.",
+    ),
+    "Program evaluation": (
+        "We count attendance but not what changes for the people we serve.",
+        "Set up a simple outcome tracker that our funders now ask others to copy.",
+    ),
+}
+GENERAL_NOTE = (
+    "We would like to learn how others handle this.",
+    "Happy to share what has worked for us.",
+)
+ROLES = ["Executive director", "Program manager", "Volunteer coordinator", "Board chair"]
 
 
 @dataclass
@@ -82,6 +98,8 @@ def _value(question, rng):
         # Lean to the upper half, as needs assessments tend to.
         low, high = question.scale_min, question.scale_max
         return min(high, max(low, round(rng.triangular(low, high, high - 1))))
+    if "role" in question.text.lower():
+        return rng.choice(ROLES)
     if rng.random() < 0.6:
         return rng.choice(TEXT_ANSWERS)
     return None
@@ -212,13 +230,13 @@ def add_planning_data(cohort, *, staff, seed=2026, answered_share=0.65):
             kind = InventoryEntry.Kind.NEED if number < 2 else InventoryEntry.Kind.EXPERTISE
             if number == 1 and rng.random() < 0.5:
                 continue
-            notes = NEED_NOTES if kind == InventoryEntry.Kind.NEED else EXPERTISE_NOTES
+            need_note, offer_note = NOTES.get(topic.name, GENERAL_NOTE)
             entries.append(
                 InventoryEntry(
                     participant=person,
                     kind=kind,
                     topic=topic,
-                    description=rng.choice(notes),
+                    description=need_note if kind == InventoryEntry.Kind.NEED else offer_note,
                     source=InventoryEntry.Source.SURVEY
                     if rng.random() < 0.5
                     else InventoryEntry.Source.SELF,
