@@ -385,6 +385,21 @@ def test_state_is_204_until_something_changes(world, poll, client):
     assert "This poll has ended. Thank you" in body and "every 2s" not in body
 
 
+def test_a_changed_vote_reaches_phones_showing_results(world, poll, client):
+    """The number of votes stays the same when someone changes their answer; the phones'
+    results must follow all the same."""
+    services.vote(poll, poll.first, "Staff", "a1")
+    services.vote(poll, poll.first, "Staff", "a2")
+    services.control(poll, "reveal", world.staff)
+    page = client.get(vote_url(poll)).content.decode()
+    poll_url = page.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert client.get(poll_url).status_code == 204
+    services.vote(refresh(poll), poll.first, "Board development", "a2")
+    response = client.get(poll_url)
+    assert response.status_code == 200
+    assert "50%" in response.content.decode()
+
+
 def test_state_of_an_unknown_code_is_404(client, db):
     assert client.get(reverse("live-vote-state", kwargs={"code": "NOPE42"})).status_code == 404
 

@@ -7,6 +7,7 @@ Voting itself is a plain form POST, so it works without JavaScript.
 """
 
 import uuid
+import zlib
 from urllib.parse import urlencode
 
 from django import forms
@@ -265,19 +266,24 @@ def _ranking_rows(question, value):
     ], places
 
 
-def _fingerprint(session, votes=None):
+def _fingerprint(session, counted=None):
+    """What a phone has seen: status, question, results shown and, while they are shown,
+    the split of the votes (`counted` is the Tally), so a changed vote shows as a change."""
     question = session.current_question
+    split = ""
+    if session.results_visible and counted is not None:
+        seen = [row.count for row in counted.rows] + counted.texts
+        split = f"{counted.answered}-{zlib.crc32(repr(seen).encode()):x}"
     return {
         "s": session.status,
         "q": str(question.public_id) if question else "",
         "r": "1" if session.results_visible else "0",
-        "n": str(votes) if session.results_visible and votes is not None else "",
+        "n": split,
     }
 
 
 def _state_url(session, context):
-    votes = context["tally"].answered if context.get("tally") else None
-    query = urlencode(_fingerprint(session, votes))
+    query = urlencode(_fingerprint(session, context.get("tally")))
     return f"{reverse('live-vote-state', kwargs={'code': session.code})}?{query}"
 
 
@@ -325,7 +331,7 @@ def live_vote_state(request, code):
     results = None
     if session.is_open and session.results_visible and session.current_question is not None:
         results = _results_context(session)
-    now = _fingerprint(session, results["tally"].answered if results else None)
+    now = _fingerprint(session, results["tally"] if results else None)
     seen = {key: request.GET.get(key) for key in now}
     if seen == now:
         return HttpResponse(status=204)  # the cheap, common answer: one or two queries
