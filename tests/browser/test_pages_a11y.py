@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 
 from cohorts.models import CohortRole, Membership
+from planning.demo import add_planning_data
+from planning.services.live import start_session
 from tests import factories
 from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login
 
@@ -40,12 +42,36 @@ PAGES = [
     ("cohorts:roster-import", "staff"),
     ("account_login", None),
     ("account_reset_password", None),
+    # Needs and expertise (planning), on the demo's planning data (busy_world).
+    ("planning:survey-list", "staff"),
+    ("planning:survey-create", "staff"),
+    ("planning:survey-detail", "staff"),
+    ("planning:survey-edit", "staff"),
+    ("planning:question-add", "staff"),
+    ("planning:question-edit", "staff"),
+    ("planning:survey-recipients", "staff"),
+    ("planning:survey-results", "staff"),
+    ("planning:survey-results", "observer"),
+    ("planning:my-surveys", "participant"),
+    ("survey-answer", None),
+    ("planning:live-present", "staff"),
+    ("live-join", None),
+    ("live-vote", None),
+    ("planning:inventory", "leader"),
+    ("planning:inventory", "participant"),
+    ("planning:web", "participant"),
+    ("planning:common-needs", "leader"),
+    ("planning:common-needs", "participant"),
+    ("planning:interviews", "participant"),
+    ("planning:interviews-setup", "leader"),
 ]
 
 CSP_MARKER = "Content Security Policy"
 
 
 def url_for(name, world):
+    if name.startswith("planning:") or name in {"survey-answer", "live-join", "live-vote"}:
+        return planning_url_for(name, world)
     if name in {"home", "cohorts:cohort-create", "account_login", "account_reset_password"}:
         return reverse(name)
     kwargs = {"cohort_slug": world.cohort.slug}
@@ -57,6 +83,36 @@ def url_for(name, world):
         kwargs["organization_id"] = world.organization.public_id
     if name == "cohorts:topic-edit":
         kwargs["topic_slug"] = world.topic.slug
+    return reverse(name, kwargs=kwargs)
+
+
+def planning_url_for(name, world):
+    survey = world.planning.needs_survey
+    if name == "survey-answer":
+        recipient = survey.recipients.get(participant=world.participant_participant)
+        return reverse(name, kwargs={"token": recipient.token})
+    if name == "live-join":
+        return reverse(name)
+    if name == "live-vote":
+        return reverse(name, kwargs={"code": world.live.code})
+    kwargs = {"cohort_slug": world.cohort.slug}
+    if name.startswith(("planning:survey-", "planning:question-")) and name not in {
+        "planning:survey-list",
+        "planning:survey-create",
+    }:
+        kwargs["survey_id"] = survey.public_id
+    if name == "planning:question-edit":
+        kwargs["question_id"] = survey.questions.first().public_id
+    if name == "planning:live-present":
+        kwargs["session_id"] = world.live.public_id
+    if name in {
+        "planning:inventory",
+        "planning:web",
+        "planning:common-needs",
+        "planning:interviews",
+        "planning:interviews-setup",
+    }:
+        kwargs["community_slug"] = world.community.slug
     return reverse(name, kwargs=kwargs)
 
 
@@ -117,6 +173,9 @@ def busy_world(world):
     )
     for verb in ("imported the roster", "created community", "invited participants"):
         factories.ActivityFactory(cohort=cohort, actor=world.staff, verb=verb, target="Cohort")
+    # Surveys sent and answered, a live poll, inventories, votes and interview rounds.
+    world.planning = add_planning_data(cohort, staff=world.staff)
+    world.live = start_session(world.planning.poll_survey, world.staff)
     return world
 
 
