@@ -311,3 +311,33 @@ class TestTopicAndOrganizationEdits:
         person.refresh_from_db()
         assert (person.zip_code, person.state) == ("21201", "MD")
         assert person.latitude is not None
+
+
+def test_dashboard_shows_needs_by_practice_area_and_open_surveys(world, client_for):
+    """The inventory's figures across the cohort, most needed first, and how far the open
+    surveys have got; observers see the same aggregates (no names)."""
+    from planning.models import InventoryEntry
+
+    raising = factories.TopicFactory(cohort=world.cohort, name="Raising funds")
+    for person in (world.leader_participant, world.participant_participant):
+        factories.InventoryEntryFactory(participant=person, topic=raising)
+    factories.InventoryEntryFactory(
+        participant=world.leader_participant,
+        topic=world.topic,
+        kind=InventoryEntry.Kind.EXPERTISE,
+    )
+    survey = factories.SurveyFactory(cohort=world.cohort, title="Spring needs check")
+    answered = factories.SurveyRecipientFactory(survey=survey, participant=world.leader_participant)
+    factories.SurveyRecipientFactory(survey=survey, participant=world.participant_participant)
+    survey.responses.create(recipient=answered, submitted_at=answered.sent_at)
+    factories.SurveyFactory(cohort=world.cohort, title="Old draft", status="draft")
+
+    for persona in ("staff", "observer"):
+        page = client_for(persona).get(reverse("cohorts:dashboard", args=[world.cohort.slug]))
+        html = page.content.decode().split('id="needs-heading"', 1)[1]
+        assert "From the inventories of 2 participants" in html
+        # Raising funds: both need it (100%), nobody offers; Board development: one offer.
+        assert html.index("Raising funds") < html.index("Board development")
+        assert "2 (100%)" in html
+        assert "Spring needs check" in html and "1 of 2 answered" in html
+        assert "Old draft" not in html

@@ -1,4 +1,9 @@
-"""Every list and dashboard page makes the same number of queries for 1 row as for 50."""
+"""Every list and dashboard page makes the same number of queries for 1 row as for 50.
+
+The planning pages (surveys, results, live polls, inventory, web, votes, interviews) have
+their own query-count tests beside their features: tests/test_surveys.py, test_answering.py,
+test_results.py, test_live.py, test_inventory.py, test_web.py, test_voting.py and
+test_interviews.py."""
 
 import pytest
 from django.db import connection
@@ -28,6 +33,14 @@ def grow(world, n):
         factories.CohortRoleFactory(cohort=world.cohort, role="observer")
         if i % 2:
             factories.ActivityFactory(cohort=world.cohort, actor=world.staff)
+        # Needs and expertise: an inventory entry each, and an open survey sent and answered.
+        factories.InventoryEntryFactory(participant=person, topic=topic)
+        recipient = factories.SurveyRecipientFactory(
+            survey__cohort=world.cohort, participant=person
+        )
+        recipient.survey.responses.create(
+            recipient=recipient, participant=person, submitted_at=recipient.sent_at
+        )
 
 
 PAGES = [

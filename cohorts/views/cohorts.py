@@ -21,6 +21,7 @@ from cohorts.models import Community, Membership
 from cohorts.services import cohorts as services
 from cohorts.services.activity import save_form
 from copkit.access import cohort_view
+from planning.summaries import needs_by_area, open_surveys
 
 PAGE_SIZE = 50
 DASHBOARD_COMMUNITIES = 12
@@ -105,7 +106,9 @@ def dashboard(request, access):
         "community_total": sum(phase_counts.values()),
         "leaderless": active.exclude(memberships__role__in=Membership.LEADING_ROLES).count(),
         "show_people": access.is_staff,
+        "open_surveys": open_surveys(cohort),
     }
+    context["inventory_people"], context["areas"] = needs_by_area(cohort)
     if access.is_staff:
         unplaced = cohort.participants.without_community()
         context["unplaced"] = unplaced.select_related("organization").order_by("name")[:20]
