@@ -13,6 +13,7 @@ from copkit.access import cohort_view
 from planning.forms.interviews import InterviewSetupForm, NotesForm
 from planning.models import InterviewPair, InterviewRotation
 from planning.services import interviews as services
+from planning.views.common import community_open
 
 
 def _rotation(community):
@@ -79,6 +80,7 @@ def interviews(request, access):
 
 
 @cohort_view("community.lead")
+@community_open
 def interviews_setup(request, access):
     community = access.community
     rotation = _rotation(community)
@@ -144,6 +146,7 @@ def interviews_setup(request, access):
 
 @require_POST
 @cohort_view("community.members")
+@community_open
 def interview_notes(request, access, pair_id):
     community = access.community
     pair = get_object_or_404(

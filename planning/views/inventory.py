@@ -22,6 +22,7 @@ from planning import web as drawing
 from planning.forms.inventory import EntryForm
 from planning.models import InventoryEntry
 from planning.services import inventory as services
+from planning.views.common import community_open
 
 NOTE_MAX = 300
 
@@ -157,6 +158,7 @@ def inventory(request, access):
 
 @require_POST
 @cohort_view("community.members")
+@community_open
 def entry_add(request, access):
     me = access.participant if access.is_member() else None
     can_edit_others = services.may_edit_others(access)
@@ -197,6 +199,7 @@ def entry_add(request, access):
 
 @require_POST
 @cohort_view("community.members")
+@community_open
 def entry_delete(request, access, entry_id):
     entry = _by_public_id(_community_entries(access), entry_id)
     if not services.may_edit_entry(access, entry):
@@ -212,6 +215,7 @@ def entry_delete(request, access, entry_id):
 
 @require_POST
 @cohort_view("community.members")
+@community_open
 def connection_add(request, access):
     if not request.POST.get("need"):
         messages.error(request, _("Choose the need to connect."))
@@ -266,6 +270,7 @@ def connection_add(request, access):
 
 @require_POST
 @cohort_view("community.members")
+@community_open
 def connection_delete(request, access, connection_id):
     connection = _by_public_id(
         access.community.connections.select_related("need__participant", "need__topic", "helper"),

@@ -14,6 +14,7 @@ from copkit.access import cohort_view
 from planning.forms.voting import ChooseTopForm, CommonNeedForm
 from planning.models import CommonNeed
 from planning.services import voting as services
+from planning.views.common import community_open
 
 
 def _page_url(access):
@@ -64,6 +65,7 @@ def common_needs(request, access):
 
 @require_POST
 @cohort_view("community.lead")
+@community_open
 def common_need_add(request, access):
     community = access.community
     if request.POST.get("action") == "suggest":
@@ -108,6 +110,7 @@ def common_need_add(request, access):
 
 @require_POST
 @cohort_view("community.members")
+@community_open
 def common_need_vote(request, access):
     membership = access.membership()
     if membership is None:  # staff and others count the dots but hold none
@@ -144,6 +147,7 @@ def _uuid(value):
 
 @require_POST
 @cohort_view("community.lead")
+@community_open
 def common_needs_choose(request, access):
     community = access.community
     ranked = services.ranked_needs(community)
