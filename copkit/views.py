@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.guidance import next_step
 from cohorts.models import CohortRole, Membership
+from planning.models import Survey, SurveyRecipient
 
 
 @login_required
@@ -27,7 +29,16 @@ def home(request):
                 queryset=Membership.objects.filter(
                     community__archived_at__isnull=True
                 ).select_related("community__topic"),
-            )
+            ),
+            Prefetch(
+                "survey_links",
+                queryset=SurveyRecipient.objects.filter(survey__status=Survey.Status.OPEN)
+                .filter(Q(survey__closes_at__isnull=True) | Q(survey__closes_at__gt=timezone.now()))
+                .exclude(response__submitted_at__isnull=False)
+                .select_related("survey")
+                .order_by("survey__closes_at", "survey__created_at"),
+                to_attr="open_links",
+            ),
         )
         .order_by("-cohort__starts_on")
     )
@@ -39,6 +50,15 @@ def home(request):
                     "text": _("Tell your cohort what you know and how you like to meet."),
                     "url_name": "cohorts:my-profile",
                     "label": _("Complete your profile"),
+                }
+            )
+        for link in participation.open_links:
+            participation.asks.append(
+                {
+                    "text": _("“%(title)s” is waiting for your answers.")
+                    % {"title": link.survey.title},
+                    "url": link.get_answer_url(),
+                    "label": _("Answer the survey"),
                 }
             )
         for membership in participation.memberships.all():

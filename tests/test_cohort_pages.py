@@ -341,3 +341,37 @@ def test_dashboard_shows_needs_by_practice_area_and_open_surveys(world, client_f
         assert "2 (100%)" in html
         assert "Spring needs check" in html and "1 of 2 answered" in html
         assert "Old draft" not in html
+
+
+def test_home_asks_a_participant_to_answer_their_open_surveys(world, client_for):
+    """An open survey sent to Pat and not submitted is asked of them on their home page,
+    with their personal link; a submitted, closed, past-closing or draft one is not."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    pat = world.participant_participant
+    waiting = factories.SurveyRecipientFactory(
+        survey__cohort=world.cohort, survey__title="Spring needs check", participant=pat
+    )
+    done = factories.SurveyRecipientFactory(
+        survey__cohort=world.cohort, survey__title="Already answered", participant=pat
+    )
+    done.survey.responses.create(recipient=done, participant=pat, submitted_at=timezone.now())
+    factories.SurveyRecipientFactory(
+        survey__cohort=world.cohort,
+        survey__title="Closed one",
+        survey__status="closed",
+        participant=pat,
+    )
+    factories.SurveyRecipientFactory(
+        survey__cohort=world.cohort,
+        survey__title="Past its closing",
+        survey__closes_at=timezone.now() - timedelta(hours=1),
+        participant=pat,
+    )
+    html = client_for("participant").get(reverse("home")).content.decode()
+    assert "“Spring needs check” is waiting for your answers." in html
+    assert f'href="{waiting.get_answer_url()}"' in html
+    for title in ("Already answered", "Closed one", "Past its closing"):
+        assert title not in html
