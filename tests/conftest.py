@@ -35,6 +35,13 @@ def _no_sweep_published():
 
 
 @pytest.fixture
+def wake():
+    """The Celery task's `delay`, replaced: records that a sweep was asked for."""
+    with mock.patch.object(send_due_messages, "delay") as delay:
+        yield delay
+
+
+@pytest.fixture
 def world(db):
     cohort = factories.CohortFactory(name="Riverbend Capacity Cohort")
     other = factories.CohortFactory(name="Elsewhere Cohort")

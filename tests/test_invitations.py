@@ -1,7 +1,6 @@
 """Invitations: inviting (service and staff views), resending, and accepting by link."""
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -15,16 +14,9 @@ from cohorts.models import Invitation
 from cohorts.services import invitations as services
 from copkit import outbox
 from copkit.models import OutboxMessage, User
-from copkit.tasks import send_due_messages
 from tests import factories
 
 GOOD_PASSWORD = "lantern orchard 47 quietly"
-
-
-@pytest.fixture
-def wake():
-    with mock.patch.object(send_due_messages, "delay") as delay:
-        yield delay
 
 
 @pytest.fixture

@@ -43,13 +43,6 @@ def email_templates(settings):
     ]
 
 
-@pytest.fixture
-def wake():
-    """The Celery task's `delay`, replaced: records that a sweep was asked for."""
-    with mock.patch.object(send_due_messages, "delay") as delay:
-        yield delay
-
-
 def queue(key="hello:1", to_email="ana@example.org", due_at=None, name="Ana"):
     return outbox.enqueue(
         key=key,

@@ -2,7 +2,6 @@
 sweep and "Remind now")."""
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -15,18 +14,11 @@ from cohorts.models import Activity
 from copkit import outbox
 from copkit.celery import app
 from copkit.models import OutboxMessage
-from copkit.tasks import send_due_messages
 from planning.models import Response, Survey, SurveyRecipient
 from planning.services import surveys as services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def wake():
-    with mock.patch.object(send_due_messages, "delay") as delay:
-        yield delay
 
 
 @pytest.fixture

@@ -117,6 +117,24 @@ def check_a11y(page, label=None):
     return violations
 
 
+def submit(page, locator):
+    """Click a submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        locator.click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def sweeps(monkeypatch):
+    """Record the outbox's "send now" wake-ups instead of queueing them on a broker; the
+    tests send with `outbox.send_due()` themselves."""
+    from copkit.tasks import send_due_messages
+
+    calls = []
+    monkeypatch.setattr(send_due_messages, "delay", lambda *args, **kwargs: calls.append(1))
+    return calls
+
+
 def login(page, live_server, email, password):
     """Log in through the real login form; return once the home page has loaded."""
     page.goto(f"{live_server.url}/accounts/login/")

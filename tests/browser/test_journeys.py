@@ -15,9 +15,8 @@ from cohorts.models import Cohort, Invitation, Membership
 from cohorts.services.invitations import invite_participants
 from copkit import outbox
 from copkit.models import OutboxMessage
-from copkit.tasks import send_due_messages
 from tests import factories
-from tests.browser.conftest import check_a11y, login
+from tests.browser.conftest import check_a11y, login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -31,22 +30,6 @@ ROSTER_EMAILS = {
 }
 NEW_PASSWORD = "river-otter-lantern-42"
 PASSWORD_LABEL = re.compile(r"^\W*Password\W*$")  # "Password*", not "Password again*"
-
-
-@pytest.fixture
-def sweeps(monkeypatch):
-    """Record the outbox's "send now" wake-ups instead of queueing them on a broker; the
-    tests send with `outbox.send_due()` themselves."""
-    calls = []
-    monkeypatch.setattr(send_due_messages, "delay", lambda *args, **kwargs: calls.append(1))
-    return calls
-
-
-def submit(page, locator):
-    """Click a submit button and wait for the page it leads to."""
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state()
 
 
 def test_staff_creates_a_cohort_imports_a_roster_invites_and_creates_a_community(

@@ -8,18 +8,12 @@ import pytest
 
 from planning.models import Answer, LiveSession, Question
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
 
 OPTIONS = ["Board development", "Raising funds", "Volunteers"]
-
-
-def submit(page, locator):
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state()
 
 
 def mark_page(page):

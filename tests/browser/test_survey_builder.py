@@ -7,25 +7,11 @@ import re
 import pytest
 
 from copkit.models import OutboxMessage
-from copkit.tasks import send_due_messages
 from planning.models import Survey
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
-
-
-@pytest.fixture
-def sweeps(monkeypatch):
-    calls = []
-    monkeypatch.setattr(send_due_messages, "delay", lambda *args, **kwargs: calls.append(1))
-    return calls
-
-
-def submit(page, locator):
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state()
 
 
 def test_staff_builds_a_needs_survey_edits_a_question_and_sends_it(

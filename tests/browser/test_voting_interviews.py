@@ -7,18 +7,12 @@ from django.urls import reverse
 
 from planning.models import CommonNeed
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
 
 CSP_MARKER = "Content Security Policy"
-
-
-def submit(page, locator):
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state()
 
 
 def watch_csp(page):

@@ -8,16 +8,10 @@ import pytest
 
 from planning.models import Connection, InventoryEntry
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
-
-
-def submit(page, locator):
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state()
 
 
 def watch_console(page):
