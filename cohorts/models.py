@@ -387,6 +387,10 @@ class Membership(TimeStampedModel):
         blank=True,
         help_text=_("Optional: note-taker, timekeeper, host, ..."),
     )
+    meeting_reminders = models.BooleanField(
+        _("email me before each meeting"),
+        default=True,
+    )
 
     class Meta:
         ordering = ["role", "participant__name"]

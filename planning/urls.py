@@ -2,7 +2,19 @@
 
 from django.urls import include, path
 
-from .views import answering, interviews, inventory, live, results, surveys, voting
+from .views import (
+    answering,
+    calendar,
+    interviews,
+    inventory,
+    live,
+    meetings,
+    plan_review,
+    plans,
+    results,
+    surveys,
+    voting,
+)
 
 app_name = "planning"
 
@@ -59,6 +71,30 @@ community_urls = [
     path("interviews/", interviews.interviews, name="interviews"),
     path("interviews/setup/", interviews.interviews_setup, name="interviews-setup"),
     path("interviews/<uuid:pair_id>/notes/", interviews.interview_notes, name="interview-notes"),
+    # -- the action plan (issue 4): editing parts, review, versions, print --
+    path("plan/", plans.plan, name="plan"),
+    path("plan/print/", plan_review.plan_print, name="plan-print"),
+    path("plan/plan.pdf", plan_review.plan_pdf, name="plan-pdf"),
+    path("plan/versions/", plan_review.plan_versions, name="plan-versions"),
+    path("plan/submit/", plan_review.plan_submit, name="plan-submit"),
+    path("plan/review/", plan_review.plan_review, name="plan-review"),
+    path("plan/comments/", plan_review.plan_comment, name="plan-comment"),
+    path("plan/<slug:part_key>/", plans.plan_part, name="plan-part"),
+    path("plan/<slug:part_key>/save/", plans.plan_part_save, name="plan-part-save"),
+    # -- meetings --
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/schedule/", meetings.meeting_schedule, name="meeting-schedule"),
+    path("meetings/settings/", meetings.meeting_settings, name="meeting-settings"),
+    path("meetings/new/", meetings.meeting_create, name="meeting-create"),
+    path("meetings/reminders/", calendar.meeting_reminders, name="meeting-reminders"),
+    path("meetings/<uuid:meeting_id>/", meetings.meeting_detail, name="meeting-detail"),
+    path("meetings/<uuid:meeting_id>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path(
+        "meetings/<uuid:meeting_id>/attendance/",
+        meetings.meeting_attendance,
+        name="meeting-attendance",
+    ),
+    path("meetings/<uuid:meeting_id>/meeting.ics", calendar.meeting_ics, name="meeting-ics"),
 ]
 
 urlpatterns = [
@@ -67,6 +103,11 @@ urlpatterns = [
     path("surveys/mine/", answering.my_surveys, name="my-surveys"),
     path("surveys/<uuid:survey_id>/", include(survey_urls)),
     path("live/<uuid:session_id>/", include(live_urls)),
+    path("plans/", plan_review.plan_list, name="plan-list"),
+    path("plans/template/", plans.plan_template, name="plan-template"),
+    path("plans/template/<slug:part_key>/", plans.plan_template_part, name="plan-template-part"),
+    path("calendar/", calendar.my_calendar, name="my-calendar"),
+    path("calendar/reset/", calendar.calendar_reset, name="calendar-reset"),
     path("communities/<slug:community_slug>/", include(community_urls)),
 ]
 
@@ -78,4 +119,5 @@ public_urlpatterns = [
     path("p/", live.live_join, name="live-join"),
     path("p/<str:code>/", live.live_vote, name="live-vote"),
     path("p/<str:code>/state/", live.live_vote_state, name="live-vote-state"),
+    path("cal/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
 ]

@@ -201,3 +201,37 @@ class InterviewRotationFactory(factory.django.DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     questions = "What motivates you to do your work?\nWhat are you proudest of?"
+
+
+# -- planning: action plans and meetings --
+
+
+class ActionPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.ActionPlan
+
+    community = factory.SubFactory(CommunityFactory)
+
+
+class PlanPartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.PlanPart
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    key = "potential"
+    data = factory.LazyFunction(lambda: {"potential": "Ten pantries sharing one volunteer pool."})
+    revision = 1
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = planning.Meeting
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"Monthly meeting {n}")
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(
+            minute=0, second=0, microsecond=0
+        )
+    )
+    duration_minutes = 90

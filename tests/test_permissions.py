@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cohorts.models import CohortRole
+from planning.models import CalendarFeed
 from tests import factories
 
 PERSONAS = ("anonymous", "staff", "observer", "leader", "participant", "outsider")
@@ -158,6 +159,36 @@ MATRIX = {
     "planning:interviews-setup": ("get", {**COMMUNITY_MEMBERS, "participant": 403}),
     # Notes belong to the pair: the two members write them; staff read them on the page.
     "planning:interview-notes": ("post", {**COMMUNITY_MEMBERS_POST, "staff": 403}),
+    # -- planning (issue 4): the action plan, its review, meetings and calendars --
+    "planning:plan": ("get", COMMUNITY_MEMBERS),
+    "planning:plan-part": ("get", COMMUNITY_MEMBERS),
+    "planning:plan-part-save": ("post", {**COMMUNITY_MEMBERS_POST, "participant": 403}),
+    "planning:plan-print": ("get", COMMUNITY_MEMBERS),
+    "planning:plan-pdf": ("get", COMMUNITY_MEMBERS),
+    "planning:plan-versions": ("get", COMMUNITY_MEMBERS),
+    "planning:plan-submit": ("post", {**COMMUNITY_MEMBERS_POST, "participant": 403}),
+    "planning:plan-review": (
+        "post",
+        {**COMMUNITY_MEMBERS_POST, "leader": 403, "participant": 403},
+    ),
+    "planning:plan-comment": ("post", COMMUNITY_MEMBERS_POST),
+    "planning:plan-list": ("get", STAFF_ONLY),
+    "planning:plan-template": ("get", STAFF_ONLY),
+    "planning:plan-template-part": ("get", STAFF_ONLY),
+    "planning:meetings": ("get", COMMUNITY_MEMBERS),
+    "planning:meeting-schedule": ("get", {**COMMUNITY_MEMBERS, "participant": 403}),
+    "planning:meeting-settings": ("get", {**COMMUNITY_MEMBERS, "participant": 403}),
+    "planning:meeting-create": ("get", {**COMMUNITY_MEMBERS, "participant": 403}),
+    # Reminders are a member's own: staff hold no membership to turn off.
+    "planning:meeting-reminders": ("post", {**COMMUNITY_MEMBERS_POST, "staff": 403}),
+    "planning:meeting-detail": ("get", COMMUNITY_MEMBERS),
+    "planning:meeting-edit": ("get", {**COMMUNITY_MEMBERS, "participant": 403}),
+    "planning:meeting-attendance": ("post", {**COMMUNITY_MEMBERS_POST, "participant": 403}),
+    "planning:meeting-ics": ("get", COMMUNITY_MEMBERS),
+    "planning:my-calendar": ("get", PARTICIPANTS_ONLY),
+    "planning:calendar-reset": ("post", {**PARTICIPANTS_ONLY, "leader": 302, "participant": 302}),
+    # The feed's secret token is the key (calendar apps cannot log in).
+    "calendar-feed": ("get", dict.fromkeys(PERSONAS, 200)),
 }
 
 # Third-party URL sets, tested by their authors; copkit only restyles them.
@@ -189,6 +220,7 @@ def test_every_url_is_in_the_matrix():
 
 
 PUBLIC_PLANNING = {
+    "calendar-feed",
     "survey-answer",
     "survey-answer-save",
     "live-join",
@@ -203,6 +235,9 @@ def planning_kwargs(name, world):
     a common need and the interview rotation of Board Builders."""
     if name == "live-join":
         return {}
+    if name == "calendar-feed":
+        feed = CalendarFeed.objects.create(participant=world.participant_participant)
+        return {"token": feed.token}
     if name in {"survey-answer", "survey-answer-save"}:
         recipient = factories.SurveyRecipientFactory(
             survey=factories.QuestionFactory(survey__cohort=world.cohort).survey,
@@ -227,7 +262,16 @@ def planning_kwargs(name, world):
         question = factories.QuestionFactory(survey__cohort=world.cohort)
         session = factories.LiveSessionFactory(survey=question.survey, current_question=question)
         kwargs["session_id"] = session.public_id
-    elif rest not in {"survey-list", "survey-create", "my-surveys"}:
+    elif rest not in {
+        "survey-list",
+        "survey-create",
+        "my-surveys",
+        "plan-list",
+        "plan-template",
+        "plan-template-part",
+        "my-calendar",
+        "calendar-reset",
+    }:
         kwargs["community_slug"] = world.community.slug
         if rest == "inventory-entry-delete":
             entry = factories.InventoryEntryFactory(
@@ -242,6 +286,15 @@ def planning_kwargs(name, world):
                 community=world.community, need=need, helper=world.leader_participant
             )
             kwargs["connection_id"] = connection.public_id
+        elif rest == "plan-part" or rest == "plan-part-save":
+            kwargs["part_key"] = "goals"
+        elif rest.startswith("meeting-") and rest not in {
+            "meeting-schedule",
+            "meeting-settings",
+            "meeting-create",
+            "meeting-reminders",
+        }:
+            kwargs["meeting_id"] = factories.MeetingFactory(community=world.community).public_id
         elif rest == "interview-notes":
             rotation = factories.InterviewRotationFactory(community=world.community)
             pair = rotation.pairs.create(
@@ -250,6 +303,8 @@ def planning_kwargs(name, world):
                 second=world.participant_participant,
             )
             kwargs["pair_id"] = pair.public_id
+    if rest == "plan-template-part":
+        kwargs["part_key"] = "goals"
     return kwargs
 
 
