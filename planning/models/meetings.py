@@ -29,6 +29,10 @@ class MeetingSettings(TimeStampedModel):
         default=24,
         help_text=_("0 sends no reminders."),
     )
+    # The rule the meetings were last created from (the schedule page's fields:
+    # frequency, weekday, week_of_month, start_time "HH:MM", length_minutes, mode), so the
+    # meetings page can say "Monthly, second Tuesday, 7:00 p.m., ...". Empty: none yet.
+    schedule = models.JSONField(default=dict, blank=True, editable=False)
 
     def __str__(self):
         return f"Meeting settings of {self.community}"
