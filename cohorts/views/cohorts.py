@@ -21,10 +21,12 @@ from cohorts.models import Community, Membership
 from cohorts.services import cohorts as services
 from cohorts.services.activity import save_form
 from copkit.access import cohort_view
+from planning import participation
 from planning.summaries import needs_by_area, open_surveys
 
 PAGE_SIZE = 50
 DASHBOARD_COMMUNITIES = 12
+ATTENDANCE_MONTHS = 3
 
 
 @login_required
@@ -109,12 +111,31 @@ def dashboard(request, access):
         "open_surveys": open_surveys(cohort),
     }
     context["inventory_people"], context["areas"] = needs_by_area(cohort)
+    context.update(_meetings_and_attendance(cohort))
     if access.is_staff:
         unplaced = cohort.participants.without_community()
         context["unplaced"] = unplaced.select_related("organization").order_by("name")[:20]
         context["unplaced_count"] = unplaced.count()
         context["recent_activity"] = cohort.activities.select_related("actor")[:8]
     return render(request, "cohorts/dashboard.html", context)
+
+
+def _meetings_and_attendance(cohort):
+    """Per community: meetings held in the last months, their attendance rate, the last
+    meeting and the plan's status; those needing a look first. Three queries."""
+    rates = participation.needing_attention(
+        participation.cohort_rates(cohort, months=ATTENDANCE_MONTHS)
+    )
+    shown = rates[:DASHBOARD_COMMUNITIES]
+    plans = participation.plan_statuses([r.community for r in shown])
+    for row in shown:
+        row.plan = plans[row.community.pk]
+    return {
+        "attendance_rows": shown,
+        "attendance_total": len(rates),
+        "attendance_months": ATTENDANCE_MONTHS,
+        "not_recorded_total": sum(r.not_recorded for r in rates),
+    }
 
 
 @cohort_view("cohort.manage")

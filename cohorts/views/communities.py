@@ -15,6 +15,7 @@ from cohorts.services import communities as services
 from cohorts.services.activity import save_form
 from cohorts.services.cohorts import ServiceError
 from copkit.access import cohort_view
+from planning import participation
 
 PAGE_SIZE = 24
 
@@ -107,7 +108,27 @@ def community_detail(request, access):
             context["role_choices"] = Membership.Role.choices
     else:
         context["member_count"] = community.memberships.count()
+    context.update(_participation(access, community, membership))
     return render(request, "cohorts/community_detail.html", context)
+
+
+def _participation(access, community, membership):
+    """The Participation section: overall figures and the plan's status for everyone who
+    sees the page; months and the meetings link for members and staff; each member's
+    attendance for leaders and staff (a member sees only their own). Fixed query count."""
+    summary = participation.community_summary(community)
+    context = {
+        "summary": summary,
+        "plan_status": participation.plan_statuses([community])[community.pk],
+    }
+    if access.can("community.members"):
+        context["months"] = participation.community_rate_by_month(community)
+        rates = participation.member_rates(community)
+        if access.can("community.lead"):
+            context["member_rates"] = rates
+        elif membership is not None:
+            context["my_rate"] = next((r for r in rates if r.membership.pk == membership.pk), None)
+    return context
 
 
 @cohort_view("community.lead")
