@@ -260,6 +260,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.send_survey_reminders",
         "schedule": timedelta(minutes=15),
     },
+    # planning: remind members before a meeting (planning/services/meeting_reminders.py).
+    "send-meeting-reminders": {
+        "task": "planning.tasks.send_meeting_reminders",
+        "schedule": timedelta(minutes=5),
+    },
 }
 OUTBOX_BATCH_SIZE = env_int("COPKIT_OUTBOX_BATCH_SIZE", 100)
 OUTBOX_MAX_ATTEMPTS = 5
