@@ -1,8 +1,9 @@
 """Planning data for the demo cohort (`seed_demo`) and the bench's generated cohorts: a needs
 assessment sent and mostly answered, a live poll run at the launch webinar, the
 needs-and-expertise inventory with some confirmed connections, dot votes on common needs,
-and an interview rotation. Written with bulk_create and a seeded random generator, so the
-same cohort always gets the same data."""
+an interview rotation, and (planning/demo_plans.py) action plans at every stage, monthly
+meetings with attendance, and calendar feeds. Written with bulk_create and a seeded random
+generator, so the same cohort always gets the same data."""
 
 import random
 from dataclasses import dataclass, field
@@ -10,8 +11,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from cohorts.models import Membership, Participant
+from cohorts.models import Community, Membership, Participant
 from planning import banks
+from planning.demo_plans import add_plans_and_meetings
 from planning.models import (
     Answer,
     CommonNeed,
@@ -20,6 +22,7 @@ from planning.models import (
     InterviewRotation,
     InventoryEntry,
     LiveSession,
+    Meeting,
     NeedVote,
     Question,
     Response,
@@ -81,6 +84,9 @@ class PlanningDemo:
     needs_survey: Survey
     poll_survey: Survey
     counts: dict = field(default_factory=dict)
+    home_community: Community | None = None  # the personas' community
+    next_meeting: Meeting | None = None  # its next meeting (its last, once the cohort ended)
+    feeds: dict = field(default_factory=dict)  # user id -> CalendarFeed
 
 
 def _value(question, rng):
@@ -323,9 +329,14 @@ def add_planning_data(cohort, *, staff, seed=2026, answered_share=0.65):
                 )
     InterviewPair.objects.bulk_create(pairs, batch_size=2000)
 
+    made = add_plans_and_meetings(cohort, staff=staff, rng=rng, now=now)
+
     return PlanningDemo(
         needs_survey=needs,
         poll_survey=poll,
+        home_community=made.home,
+        next_meeting=made.next_meeting,
+        feeds=made.feeds,
         counts={
             "surveys": 3,
             "survey responses": len(responses),
@@ -335,5 +346,6 @@ def add_planning_data(cohort, *, staff, seed=2026, answered_share=0.65):
             "common needs": len(candidates),
             "dots": len(dots),
             "interview pairs": len(pairs),
+            **made.counts,
         },
     )

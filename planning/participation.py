@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionPlan, Attendance, Meeting, PlanPart
+from .models import ActionPlan, Attendance, Meeting, PlanPart, PlanVersion
 from .plan_parts import PARTS, is_complete, part_by_key
 
 PRESENT = Attendance.Status.PRESENT
@@ -308,12 +308,18 @@ class PlanStatus:
     status: str | None
     complete: int = 0
     total: int = len(PARTS)
+    approved_before: bool = False  # a version was approved (the draft is a revision)
 
     @property
     def label(self):
         if self.status is None:
             return _("No plan yet")
         if self.status == ActionPlan.Status.DRAFT:
+            if self.approved_before:
+                return _("Revising the approved plan: %(done)s of %(total)s parts") % {
+                    "done": self.complete,
+                    "total": self.total,
+                }
             return _("Being written: %(done)s of %(total)s parts") % {
                 "done": self.complete,
                 "total": self.total,
@@ -329,10 +335,15 @@ def plan_statuses(communities):
     """{community id: PlanStatus} for `communities` (objects or ids). Two queries."""
     ids = [getattr(c, "pk", c) for c in communities]
     statuses = {pk: PlanStatus(None) for pk in ids}
-    for community_id, status in ActionPlan.objects.filter(community_id__in=ids).values_list(
-        "community_id", "status"
-    ):
-        statuses[community_id] = PlanStatus(status)
+    plans = (
+        ActionPlan.objects.filter(community_id__in=ids)
+        .annotate(
+            approvals=Count("versions", filter=Q(versions__outcome=PlanVersion.Outcome.APPROVED))
+        )
+        .values_list("community_id", "status", "approvals")
+    )
+    for community_id, status, approvals in plans:
+        statuses[community_id] = PlanStatus(status, approved_before=approvals > 0)
     parts = PlanPart.objects.filter(plan__community_id__in=ids).values_list(
         "plan__community_id", "key", "data"
     )

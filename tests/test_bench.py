@@ -138,6 +138,23 @@ def test_measure_visits_every_main_page_as_its_persona(cohorts):
     assert bare.status == 200
 
 
+def test_plan_and_meeting_pages_visit_the_personas_community(cohorts):
+    """The plan, meeting and calendar pages are measured on the leader's and participant's
+    own community: its next meeting, the participant's calendar feed."""
+    for built in cohorts:
+        assert built.planning.home_community == built.community
+        assert built.planning.next_meeting.community_id == built.community.pk
+        assert built.planning.next_meeting.cancelled_at is None
+        feed = built.planning.feeds[built.participant.pk]
+        page = next(p for p in bench.PAGES if p.url_name == "planning:meeting-detail")
+        assert str(built.planning.next_meeting.public_id) in page.url(built)
+        page = next(p for p in bench.PAGES if p.scope == "feed")
+        assert page.url(built) == feed.get_absolute_url()
+        page = next(p for p in bench.PAGES if p.url_name == "planning:plan-part")
+        assert page.url(built).endswith(f"/{built.community.slug}/plan/goals/")
+        assert built.community.action_plan.versions.exists()
+
+
 def test_table_shows_status_queries_and_ratio():
     page = Page("cohorts:team", "staff")
     bare = Result(bench.BARE, 200, 200, 0, 0, 100, 1000.0)

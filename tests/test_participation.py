@@ -168,6 +168,10 @@ def test_plan_statuses_count_complete_parts(world):
     assert str(statuses[world.community.pk].label) == "Being written: 2 of 12 parts"
     assert str(statuses[other.pk].label) == "Submitted for review"
     assert str(statuses[none.pk].label) == "No plan yet"
+    # Reopened after an approval: the draft is a revision of the approved plan.
+    plan.versions.create(number=1, outcome="approved")
+    statuses = participation.plan_statuses([world.community])
+    assert str(statuses[world.community.pk].label) == "Revising the approved plan: 2 of 12 parts"
 
 
 # --- the pages -----------------------------------------------------------------------------

@@ -5,10 +5,13 @@ their own query-count tests beside their features: tests/test_surveys.py, test_a
 test_results.py, test_live.py, test_inventory.py, test_web.py, test_voting.py and
 test_interviews.py."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import Membership
 from tests import factories
@@ -18,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def grow(world, n):
     """Add n of every kind of row the pages list: participants (invited, in a community),
-    organizations, communities with leaders, topics and team members."""
+    organizations, communities with leaders, topics and team members, meetings with
+    attendance and action plans."""
     for i in range(n):
         topic = factories.TopicFactory(cohort=world.cohort)
         org = factories.OrganizationFactory(cohort=world.cohort)
@@ -41,6 +45,18 @@ def grow(world, n):
         recipient.survey.responses.create(
             recipient=recipient, participant=person, submitted_at=recipient.sent_at
         )
+        # Meetings and attendance: a recorded meeting of the persona's community and one of
+        # the new community, an upcoming one, and the new community's plan.
+        past = factories.MeetingFactory(
+            community=world.community, starts_at=timezone.now() - timedelta(days=1 + i)
+        )
+        past.attendance.create(participant=person, status="present" if i % 3 else "excused")
+        theirs = factories.MeetingFactory(
+            community=community, starts_at=timezone.now() - timedelta(days=2 + i)
+        )
+        theirs.attendance.create(participant=person, status="present" if i % 2 else "absent")
+        factories.MeetingFactory(community=community)
+        factories.PlanPartFactory(plan__community=community)
 
 
 PAGES = [

@@ -189,3 +189,100 @@ def test_demo_planning_data_is_valid_and_shows(seeded, client):
     submitted = needs.responses.filter(submitted_at__isnull=False).count()
     assert submitted > 20
     assert str(submitted) in page.content.decode()
+
+
+def test_demo_plans_and_meetings_are_valid_and_show(seeded, client):
+    """Plans at every stage with answers that pass the parts' own checks and name real
+    members; monthly meetings over the program with attendance at the past ones but one;
+    the leader's community page shows the figures."""
+    from django.utils import timezone
+
+    from planning.models import ActionPlan, Attendance, CalendarFeed, Meeting, PlanVersion
+    from planning.plan_parts import GROUP, MEMBER, PARTS, PER_MEMBER, as_text, part_by_key
+
+    cohort, _ = seeded
+    plans = {
+        plan.community.name: plan
+        for plan in ActionPlan.objects.filter(community__cohort=cohort).select_related("community")
+    }
+    home = plans["Board Builders"]
+    assert home.status == ActionPlan.Status.DRAFT  # reopened after approval
+    first = home.versions.get()
+    assert first.outcome == PlanVersion.Outcome.APPROVED and first.reviewed_by is not None
+    changed = home.parts.get(revision=2)
+    assert changed.data != first.data[changed.key]
+    statuses = sorted(plan.status for plan in plans.values())
+    assert statuses == ["draft", "draft", "returned", "submitted"]
+    assert cohort.communities.count() - len(plans) == 1  # one not started
+    returned = next(p for p in plans.values() if p.status == ActionPlan.Status.RETURNED)
+    assert returned.versions.get().review_comment and returned.comments.exists()
+    half = next(p for p in plans.values() if p.status == "draft" and p is not home)
+    done = [p for p in half.parts.all() if is_done(p)]
+    assert len(done) == 5 and half.parts.count() == 6 and not half.versions.exists()
+
+    for plan in plans.values():
+        members = {
+            str(pid)
+            for pid in plan.community.memberships.values_list("participant__public_id", flat=True)
+        }
+        names = dict(
+            plan.community.memberships.values_list("participant__public_id", "participant__name")
+        )
+        names = {str(k): v for k, v in names.items()}
+        for part in plan.parts.all():
+            spec = part_by_key(part.key)
+            if plan is not half:
+                assert is_done(part), (plan.community.name, part.key)
+            for field in spec.fields:
+                value = part.data.get(field.name)
+                if field.kind == PER_MEMBER:
+                    assert set(value) <= members
+                if field.kind == GROUP:
+                    assert len(value) <= field.max_items
+                    for entry in value:
+                        for sub in field.fields:
+                            if sub.kind == MEMBER:
+                                assert entry[sub.name] in members
+        for version in plan.versions.all():
+            assert set(version.data) == {part.key for part in PARTS}
+            for part in PARTS:
+                text = as_text(part, version.data[part.key], names)
+                assert version.texts[part.key] == text and text
+                assert "(a former member)" not in text
+
+    now = timezone.now()
+    meetings = Meeting.objects.filter(community__cohort=cohort)
+    for community in cohort.communities.all():
+        assert community.meeting_settings.location
+        mine = meetings.filter(community=community)
+        assert mine.count() >= 10  # a kick-off, then monthly to the end
+        local = timezone.localtime(mine.last().starts_at)
+        assert local.date() <= cohort.ends_on and local.hour in (18, 19)
+    assert meetings.filter(cancelled_at__isnull=False).exists()
+    rows = Attendance.objects.filter(meeting__community__cohort=cohort)
+    assert not rows.filter(meeting__starts_at__gte=now).exists()
+    past = meetings.filter(starts_at__lt=now, cancelled_at__isnull=True)
+    # The demo follows today's date: from mid-October on, the personas' community has met
+    # three times (a kick-off and two monthly meetings) and its leader has not recorded the
+    # latest; before that there is less to show.
+    home_met = past.filter(community=home.community).count()
+    if home_met >= 3:
+        assert past.filter(attendance__isnull=True).distinct().count() == 1
+    if rows.exists():
+        present = rows.filter(status=Attendance.Status.PRESENT).count()
+        assert 0.65 <= present / rows.count() <= 0.92
+    member = cohort.participants.get(user__email=demo.DEMO_LOGINS["participant"].email)
+    assert CalendarFeed.objects.filter(participant=member).exists()
+
+    client.force_login(User.objects.get(email=demo.DEMO_LOGINS["leader"].email))
+    page = client.get(home.community.get_absolute_url()).content.decode()
+    assert "Revising the approved plan: 12 of 12 parts" in page
+    if home_met >= 3:
+        assert "1 past meeting has no attendance recorded" in page
+        assert "Each member&#x27;s attendance" in page or "Each member's attendance" in page
+
+
+def is_done(part):
+    from planning.plan_parts import is_complete, part_by_key
+
+    return is_complete(part_by_key(part.key), part.data)

@@ -54,19 +54,28 @@ class Page:
 
     url_name: str
     persona: str | None  # an attribute of the built cohort ("staff", ...); None: anonymous
-    scope: str = "cohort"  # "site", "cohort", "community", "survey" or "live"
+    # "site", "cohort", "community", "survey", "live", "meeting" (the next meeting of the
+    # persona's community) or "feed" (the persona's calendar feed, a site URL)
+    scope: str = "cohort"
+    extra: dict = field(default_factory=dict, hash=False)  # more URL kwargs, as given
 
     def url(self, built):
         kwargs = {}
+        if self.scope == "feed":
+            return reverse(
+                self.url_name, kwargs={"token": built.planning.feeds[built.participant.pk].token}
+            )
         if self.scope != "site":
             kwargs["cohort_slug"] = built.cohort.slug
-        if self.scope == "community":
+        if self.scope in ("community", "meeting"):
             kwargs["community_slug"] = built.community.slug
+        if self.scope == "meeting":
+            kwargs["meeting_id"] = built.planning.next_meeting.public_id
         if self.scope == "survey":
             kwargs["survey_id"] = built.planning.needs_survey.public_id
         if self.scope == "live":
             kwargs["session_id"] = built.planning.poll_survey.live_sessions.get().public_id
-        return reverse(self.url_name, kwargs=kwargs)
+        return reverse(self.url_name, kwargs={**kwargs, **self.extra})
 
 
 PAGES = [
@@ -93,6 +102,15 @@ PAGES = [
     Page("planning:web", "leader", "community"),
     Page("planning:common-needs", "participant", "community"),
     Page("planning:interviews", "leader", "community"),
+    Page("planning:plan", "leader", "community"),
+    Page("planning:plan-part", "leader", "community", extra={"part_key": "goals"}),
+    Page("planning:plan-versions", "staff", "community"),
+    Page("planning:plan-print", "leader", "community"),
+    Page("planning:plan-list", "staff"),
+    Page("planning:meetings", "participant", "community"),
+    Page("planning:meeting-detail", "leader", "meeting"),
+    Page("planning:my-calendar", "participant"),
+    Page("calendar-feed", None, "feed"),
 ]
 BARE = Page("bench-bare", None, "site")
 
