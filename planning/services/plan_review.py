@@ -1,0 +1,524 @@
+"""An action plan's way to approval: submitting it (each submission a frozen version), the
+review by the TTA team, the differences between versions, comments, the staff list of every
+community's plan, and the plan as one printable document (the print page and the PDF).
+
+Editing the parts is in `planning.services.plans`; the parts themselves (fields, when one is
+complete, how it reads as text) in `planning.plan_parts`.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts.models import CohortRole, Membership
+from cohorts.services.activity import record
+from cohorts.services.cohorts import ServiceError
+from copkit import outbox
+from planning.models import ActionPlan, PlanComment, PlanPart, PlanVersion
+from planning.plan_parts import GROUP, PARTS, PER_MEMBER, Part, as_text, is_complete
+from planning.services import plans as plan_services
+
+Status = ActionPlan.Status
+Outcome = PlanVersion.Outcome
+
+DRAFT = "draft"  # the comparison's name for the parts as they are now, not yet submitted
+
+
+class IncompletePlan(ServiceError):
+    """The plan cannot be submitted: `missing` lists the titles of the parts not done."""
+
+    def __init__(self, missing):
+        self.missing = list(missing)
+        super().__init__(
+            _("Finish every part before submitting. Still to do: %(parts)s.")
+            % {"parts": "; ".join(self.missing)}
+        )
+
+
+def _datas(plan):
+    """Every part's answer now: part key -> data ({} for a part never saved)."""
+    saved = plan_services.part_data(plan)
+    return {part.key: dict(getattr(saved.get(part.key), "data", None) or {}) for part in PARTS}
+
+
+def current_texts(plan, names=None):
+    """Every part's answer now, as text (the draft a comparison can start or end at)."""
+    if names is None:
+        names = plan_services.member_names(plan.community)
+    datas = _datas(plan)
+    return {part.key: as_text(part, datas[part.key], names) for part in PARTS}
+
+
+def pending_version(plan):
+    """The version waiting for review, or None."""
+    if plan is None or plan.status != Status.SUBMITTED:
+        return None
+    return plan.versions.filter(outcome=Outcome.PENDING).order_by("-number").first()
+
+
+def _lock(plan):
+    return (
+        ActionPlan.objects.select_for_update().select_related("community__cohort").get(pk=plan.pk)
+    )
+
+
+def _site_url(name, community):
+    return settings.SITE_URL + reverse(
+        f"planning:{name}", args=[community.cohort.slug, community.slug]
+    )
+
+
+@transaction.atomic
+def submit(plan, *, actor):
+    """Freeze the plan as a new version and send it to the cohort's TTA staff for review.
+    Refused (ServiceError) when it is already waiting or approved, and (IncompletePlan)
+    while a part is not done. Returns the new PlanVersion."""
+    plan = _lock(plan)  # two leaders clicking Submit at once: the second waits, then is told
+    community = plan.community
+    cohort = community.cohort
+    if plan.status == Status.SUBMITTED:
+        raise ServiceError(_("This plan is already waiting for review."))
+    if plan.status == Status.APPROVED:
+        raise ServiceError(
+            _("This plan is approved. Start a revision to change it, then submit it again.")
+        )
+    datas = _datas(plan)
+    missing = [part for part in PARTS if not is_complete(part, datas[part.key])]
+    if missing:
+        titles = part_titles(cohort)
+        raise IncompletePlan(titles[part.key] for part in missing)
+    names = plan_services.member_names(community)
+    last = plan.versions.aggregate(last=Max("number"))["last"] or 0
+    now = timezone.now()
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=last + 1,
+        data=datas,
+        texts={part.key: as_text(part, datas[part.key], names) for part in PARTS},
+        submitted_by=actor,
+    )
+    plan.status = Status.SUBMITTED
+    plan.submitted_at = now
+    plan.save(update_fields=["status", "submitted_at", "updated_at"])
+
+    context = {
+        "cohort": cohort,
+        "community": community,
+        "version": version,
+        "submitted_by": actor.get_full_name(),
+        "url": _site_url("plan-versions", community),
+    }
+    staff = get_user_model().objects.filter(
+        cohort_roles__cohort=cohort, cohort_roles__role=CohortRole.Role.STAFF
+    )
+    for person in staff.order_by("email"):
+        outbox.enqueue(
+            key=f"plan-submitted:{version.public_id}:{person.pk}",
+            kind="plan_submitted",
+            to_email=person.email,
+            template="plan_submitted",
+            context={**context, "name": person.get_short_name()},
+        )
+    record(cohort, actor, "submitted the action plan", community, version=version.number)
+    return version
+
+
+@transaction.atomic
+def review(plan, *, actor, approve, comment=""):
+    """Approve the version waiting for review, or return it with `comment` (required then).
+    Emails the community's leaders. Returns the reviewed PlanVersion."""
+    plan = _lock(plan)
+    community = plan.community
+    cohort = community.cohort
+    comment = (comment or "").strip()
+    if plan.status != Status.SUBMITTED:
+        raise ServiceError(_("Only a plan waiting for review can be approved or returned."))
+    if not approve and not comment:
+        raise ServiceError(_("Say what the leaders should change when you return the plan."))
+    version = plan.versions.filter(outcome=Outcome.PENDING).order_by("-number").first()
+    if version is None:  # a submitted plan always has one; refuse rather than guess
+        raise ServiceError(_("There is no submitted version to review."))
+    now = timezone.now()
+    version.outcome = Outcome.APPROVED if approve else Outcome.RETURNED
+    version.review_comment = comment
+    version.reviewed_by = actor
+    version.reviewed_at = now
+    version.save(
+        update_fields=["outcome", "review_comment", "reviewed_by", "reviewed_at", "updated_at"]
+    )
+    plan.status = Status.APPROVED if approve else Status.RETURNED
+    plan.reviewed_by = actor
+    plan.reviewed_at = now
+    plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+
+    context = {
+        "cohort": cohort,
+        "community": community,
+        "version": version,
+        "approved": approve,
+        "comment": comment,
+        "reviewer": actor.get_full_name(),
+        "url": _site_url("plan-versions", community),
+        "plan_url": _site_url("plan", community),
+    }
+    leaders = community.memberships.filter(role__in=Membership.LEADING_ROLES).select_related(
+        "participant"
+    )
+    for membership in leaders.order_by("participant__email"):
+        person = membership.participant
+        outbox.enqueue(
+            key=f"plan-reviewed:{version.public_id}:{person.public_id}",
+            kind="plan_reviewed",
+            to_email=person.email,
+            template="plan_reviewed",
+            context={**context, "name": person.name},
+        )
+    verb = "approved the action plan" if approve else "returned the action plan"
+    record(cohort, actor, verb, community, version=version.number)
+    return version
+
+
+@transaction.atomic
+def add_comment(plan, *, actor, text, part_key=""):
+    """A comment on one part (or, with no `part_key`, on the whole plan), tied to the
+    version waiting for review if there is one."""
+    text = text.strip()
+    if not text:
+        raise ServiceError(_("Write a comment before sending it."))
+    pending = pending_version(plan)
+    comment = PlanComment.objects.create(
+        plan=plan,
+        part_key=part_key or "",
+        author=actor,
+        text=text,
+        version_number=pending.number if pending else None,
+    )
+    community = plan.community
+    record(
+        community.cohort,
+        actor,
+        "commented on the action plan",
+        community,
+        part=part_key or "",
+    )
+    return comment
+
+
+# -- reading: comments ---------------------------------------------------------------------
+
+ROLE_LABELS = {"staff": _("TTA staff"), "leader": _("Leader"), "member": _("Member")}
+
+
+def comments_for(plan, *, part_key=None, titles=None):
+    """The plan's comments (only those on `part_key` when given; "" for the whole plan),
+    oldest first, each with `author_name`, `role` ("staff", "leader", "member" or ""),
+    `role_label` and (from `titles`, {part key: title}) `part_title` set. Three queries,
+    whatever the number of comments."""
+    if plan is None or plan.pk is None:
+        return []
+    comments = plan.comments.select_related("author")
+    if part_key is not None:
+        comments = comments.filter(part_key=part_key)
+    comments = list(comments)
+    if not comments:
+        return []
+    community = plan.community
+    staff_ids = set(
+        CohortRole.objects.filter(
+            cohort_id=community.cohort_id, role=CohortRole.Role.STAFF
+        ).values_list("user_id", flat=True)
+    )
+    members = {
+        user_id: (role, name)
+        for user_id, role, name in Membership.objects.filter(
+            community=community, participant__user__isnull=False
+        ).values_list("participant__user_id", "role", "participant__name")
+    }
+    for comment in comments:
+        author = comment.author
+        role, name = "", ""
+        if author is not None:
+            member_role, name = members.get(author.pk, ("", ""))
+            if author.pk in staff_ids or author.is_superuser:
+                role = "staff"
+            elif member_role in Membership.LEADING_ROLES:
+                role = "leader"
+            elif member_role:
+                role = "member"
+            name = name or author.get_full_name()
+        comment.author_name = name or _("A former user")
+        comment.role = role
+        comment.role_label = ROLE_LABELS.get(role, "")
+        comment.part_title = (titles or {}).get(comment.part_key, "")
+    return comments
+
+
+# -- reading: versions and their differences ------------------------------------------------
+
+
+@dataclass
+class PartDiff:
+    """What changed in one part between two texts. `lines` are (kind, text) with kind
+    "added", "removed" or "same"; empty when nothing changed."""
+
+    key: str
+    title: str
+    lines: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(self.lines)
+
+    @property
+    def added(self):
+        return sum(1 for kind, _text in self.lines if kind == "added")
+
+    @property
+    def removed(self):
+        return sum(1 for kind, _text in self.lines if kind == "removed")
+
+
+def diff_texts(before, after):
+    """Line by line: the (kind, text) of every line, or [] when the texts are the same."""
+    a = (before or "").splitlines()
+    b = (after or "").splitlines()
+    if a == b:
+        return []
+    lines = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            lines.extend(("same", text) for text in a[i1:i2])
+        else:
+            lines.extend(("removed", text) for text in a[i1:i2])
+            lines.extend(("added", text) for text in b[j1:j2])
+    return lines
+
+
+def compare(before, after, titles):
+    """Per part, in the plan's order: a PartDiff between two {key: text} snapshots."""
+    return [
+        PartDiff(
+            key=part.key,
+            title=titles.get(part.key, str(part.title)),
+            lines=diff_texts(before.get(part.key), after.get(part.key)),
+        )
+        for part in PARTS
+    ]
+
+
+def part_titles(cohort):
+    """{part key: title} as the cohort words them (one query)."""
+    return {key: wording["title"] for key, wording in plan_services.wordings(cohort).items()}
+
+
+# -- reading: the staff list of plans -------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    community: object
+    plan: object
+    state: str  # "none", "draft", "submitted", "returned", "approved"
+    done: int = 0
+    total: int = len(PARTS)
+    last_version: int = 0
+    leaders: list = field(default_factory=list)
+
+    @property
+    def waiting_since(self):
+        return self.plan.submitted_at if self.state == "submitted" else None
+
+
+STATE_ORDER = {"submitted": 0, "returned": 1, "draft": 2, "none": 3, "approved": 4}
+
+
+def plan_rows(cohort):
+    """Every active community of `cohort` with where its plan stands: the ones waiting for
+    review first (longest waiting first), then returned, being written, not started and
+    approved. Three queries, whatever the number of communities."""
+    communities = (
+        cohort.communities.active()
+        .select_related("action_plan")
+        .annotate(last_version=Max("action_plan__versions__number"))
+        .prefetch_related(
+            Prefetch(
+                "action_plan__parts", queryset=PlanPart.objects.only("plan_id", "key", "data")
+            ),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(role__in=Membership.LEADING_ROLES)
+                .select_related("participant")
+                .order_by("role", "participant__name"),
+                to_attr="leading",
+            ),
+        )
+    )
+    rows = []
+    for community in communities:
+        plan = getattr(community, "action_plan", None)
+        row = PlanRow(
+            community=community,
+            plan=plan,
+            state="none",
+            last_version=community.last_version or 0,
+            leaders=[m.participant.name for m in community.leading],
+        )
+        if plan is not None:
+            row.state = plan.status
+            datas = {part.key: part.data for part in plan.parts.all()}
+            row.done = sum(1 for part in PARTS if is_complete(part, datas.get(part.key)))
+        rows.append(row)
+
+    def order(row):
+        since = row.waiting_since.timestamp() if row.waiting_since else 0
+        return (STATE_ORDER.get(row.state, 9), since, row.community.name.lower())
+
+    return sorted(rows, key=order)
+
+
+# -- reading: the whole plan as one document --------------------------------------------------
+
+
+@dataclass
+class Block:
+    """One field of a part's answer: text lines, or a table (headers and rows of cells)."""
+
+    label: str = ""
+    lines: list = field(default_factory=list)
+    headers: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+
+    @property
+    def is_table(self):
+        return bool(self.headers)
+
+    @property
+    def labelled_rows(self):
+        """The rows with each cell's header: [[(header, text), ...], ...]."""
+        return [list(zip(self.headers, cells, strict=False)) for cells in self.rows]
+
+
+@dataclass
+class PrintPart:
+    number: int
+    key: str
+    title: str
+    prompt: str
+    done: bool
+    blocks: list = field(default_factory=list)
+
+    @property
+    def empty(self):
+        return not any(block.lines or block.rows for block in self.blocks)
+
+
+@dataclass
+class PrintablePlan:
+    community: object
+    cohort: object
+    status: str
+    status_label: str
+    version: object  # the last PlanVersion, or None
+    members: list  # (name, organization, role) tuples
+    top_needs: list  # titles, in rank order
+    parts: list  # PrintPart
+    printed_at: object = None
+
+    @property
+    def done(self):
+        return sum(1 for part in self.parts if part.done)
+
+
+def _cell(spec, value, names):
+    """One value as text, read the way `as_text` reads it."""
+    single = Part(key="", title="", prompt="", help_text="", fields=(spec,))
+    return as_text(single, {spec.name: value}, names)
+
+
+def _blocks(part, data, names):
+    blocks = []
+    several = len(part.fields) > 1
+    for spec in part.fields:
+        value = data.get(spec.name)
+        if spec.kind == GROUP:
+            rows = []
+            for entry in value or []:
+                if not isinstance(entry, dict):
+                    continue
+                cells = [_cell(sub, entry.get(sub.name), names) for sub in spec.fields]
+                if any(cells):
+                    rows.append(cells)
+            blocks.append(
+                Block(label=str(spec.label), headers=[str(s.label) for s in spec.fields], rows=rows)
+            )
+        elif spec.kind == PER_MEMBER:
+            rows = [
+                [names.get(key, _("(a former member)")), str(text)]
+                for key, text in (value or {}).items()
+                if str(text or "").strip()
+            ]
+            rows.sort(key=lambda row: str(row[0]).lower())
+            blocks.append(
+                Block(label=str(spec.label), headers=[_("Member"), str(spec.label)], rows=rows)
+            )
+        else:
+            text = _cell(spec, value, names)
+            blocks.append(Block(label=str(spec.label) if several else "", lines=text.splitlines()))
+    return blocks
+
+
+def printable(plan, community):
+    """The whole plan as one document: what the print page and the PDF show."""
+    cohort = community.cohort
+    names = plan_services.member_names(community)
+    datas = _datas(plan) if plan is not None and plan.pk else {p.key: {} for p in PARTS}
+    wordings = plan_services.wordings(cohort)
+    parts = []
+    for number, part in enumerate(PARTS, start=1):
+        data = datas[part.key]
+        parts.append(
+            PrintPart(
+                number=number,
+                key=part.key,
+                title=wordings[part.key]["title"],
+                prompt=wordings[part.key]["prompt"],
+                done=is_complete(part, data),
+                blocks=_blocks(part, data, names),
+            )
+        )
+    memberships = community.memberships.select_related("participant__organization").order_by(
+        "role", "participant__name"
+    )
+    members = [
+        (
+            m.participant.name,
+            m.participant.organization.name if m.participant.organization else "",
+            m.title or m.get_role_display(),
+        )
+        for m in memberships
+    ]
+    top_needs = list(
+        community.common_needs.filter(chosen_rank__isnull=False)
+        .order_by("chosen_rank")
+        .values_list("title", flat=True)
+    )
+    version = plan.versions.order_by("-number").first() if plan is not None and plan.pk else None
+    status = plan.status if plan is not None else Status.DRAFT
+    return PrintablePlan(
+        community=community,
+        cohort=cohort,
+        status=status,
+        status_label=str(Status(status).label),
+        version=version,
+        members=members,
+        top_needs=top_needs,
+        parts=parts,
+        printed_at=timezone.now(),
+    )
