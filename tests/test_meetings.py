@@ -619,3 +619,26 @@ def test_detail_query_count_is_flat_in_members(world, client_for):
         factories.MembershipFactory(community=world.community, participant=person)
         Attendance.objects.create(meeting=meeting, participant=person, status="absent")
     assert _count(client, url("meeting-detail", world, meeting.public_id)) == one
+
+
+def test_saving_an_unchanged_time_keeps_the_stored_instant(world, client_for):
+    # 1:30 a.m. EST on November 1 2026: the second 1:30 of the night the clocks go back.
+    second = datetime(2026, 11, 1, 6, 30, 15, tzinfo=UTC)
+    meeting = factories.MeetingFactory(community=world.community, starts_at=second)
+    client = client_for("leader")
+    form = client.get(url("meeting-edit", world, meeting.public_id)).context["form"]
+    assert (form["date"].value(), form["start_time"].value()) == (date(2026, 11, 1), time(1, 30))
+    data = {
+        "title": meeting.title,
+        "date": "2026-11-01",
+        "start_time": "01:30",
+        "duration_minutes": "90",
+        "mode": meeting.mode,
+        "location": "",
+        "agenda": "",
+        "notes": "Quiet night.",
+    }
+    client.post(url("meeting-edit", world, meeting.public_id), data)
+    meeting.refresh_from_db()
+    assert meeting.starts_at == second and meeting.sequence == 0
+    assert meeting.notes == "Quiet night."

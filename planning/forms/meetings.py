@@ -252,13 +252,14 @@ class MeetingForm(forms.Form):
         return {
             "title": meeting.title,
             "date": local.date(),
-            "start_time": local.time().replace(tzinfo=None),
+            "start_time": local.time().replace(tzinfo=None, second=0, microsecond=0),
             "duration_minutes": meeting.duration_minutes,
             "mode": meeting.mode,
             "location": meeting.location,
             "agenda": meeting.agenda,
             "notes": meeting.notes,
             "cancelled": meeting.is_cancelled,
+            "starts_at": meeting.starts_at,
         }
 
     def clean_agenda(self):
@@ -267,8 +268,20 @@ class MeetingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date") and data.get("start_time"):
-            data["starts_at"] = schedule.local_to_utc(data["date"], data["start_time"], self.zone)
+        day, start = data.get("date"), data.get("start_time")
+        if day and start:
+            unchanged = (
+                self.initial.get("starts_at") is not None
+                and day == self.initial.get("date")
+                and start == self.initial.get("start_time")
+            )
+            # An unchanged date and time keep the stored instant (which may be the second of
+            # a repeated hour, or have seconds the form does not show).
+            data["starts_at"] = (
+                self.initial["starts_at"]
+                if unchanged
+                else schedule.local_to_utc(day, start, self.zone)
+            )
         return data
 
     def changes(self):
