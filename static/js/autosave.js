@@ -101,8 +101,39 @@
     event.returnValue = "";
   });
 
+  // A group of rows (goals, roles): show the filled rows and one empty row; "Add another"
+  // shows the next. Without JavaScript every row shows.
+  function isEmpty(row) {
+    var inputs = row.querySelectorAll("input, select, textarea");
+    return Array.prototype.every.call(inputs, function (input) {
+      return input.type === "checkbox" || input.type === "radio" ? !input.checked : !input.value;
+    });
+  }
+
+  function setUpGroup(group) {
+    var rows = Array.prototype.slice.call(group.querySelectorAll("[data-group-row]"));
+    var add = group.querySelector("[data-group-add]");
+    if (!rows.length || !add) { return; }
+    var lastFilled = -1;
+    rows.forEach(function (row, index) { if (!isEmpty(row)) { lastFilled = index; } });
+    var hiddenAny = false;
+    rows.forEach(function (row, index) {
+      if (index > lastFilled + 1) { row.hidden = true; hiddenAny = true; }
+    });
+    add.hidden = !hiddenAny;
+    add.addEventListener("click", function () {
+      var next = rows.filter(function (row) { return row.hidden; })[0];
+      if (!next) { return; }
+      next.hidden = false;
+      var first = next.querySelector("input, select, textarea");
+      if (first) { first.focus(); }
+      add.hidden = !rows.some(function (row) { return row.hidden; });
+    });
+  }
+
   // Back from a plain Save with something to fix: go to the list of what to fix.
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-group]").forEach(setUpGroup);
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });
