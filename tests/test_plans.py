@@ -806,3 +806,25 @@ def test_query_count_stays_flat(world, client_for, persona, page):
     assert small == large, f"{page} as {persona}: {small} queries for 1, {large} for 50"
     if page == "commitments" and persona == "leader":
         assert response.content.decode().count('name="commitments-') == 53
+
+
+def test_a_returned_plan_shows_the_review_comment_and_an_approved_one_offers_a_revision(
+    world, client_for
+):
+    plan = services.get_plan(world.community)
+    plan.versions.create(
+        number=1,
+        outcome="returned",
+        review_comment="Goal 2 needs a date.",
+        reviewed_by=world.staff,
+    )
+    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.RETURNED)
+    client = client_for("leader")
+    html = client.get(plan_url(world)).content.decode()
+    assert "Sam Staff returned version 1 with comments:" in html
+    assert "Goal 2 needs a date." in html
+    assert 'value="revise"' not in html
+    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.APPROVED)
+    html = client.get(plan_url(world)).content.decode()
+    assert 'value="revise"' in html and "Revise the plan" in html
+    assert "Goal 2 needs a date." not in html

@@ -59,8 +59,8 @@ def is_locked(plan):
 def locked_message(plan):
     if plan.status == ActionPlan.Status.APPROVED:
         return _(
-            "This plan is approved, so it can't be changed here. To change it, start a "
-            "revision from the plan's versions page."
+            "This plan is approved, so it can't be changed as it is. To change it, choose "
+            "“Revise the plan” on the plan's page, then submit it again."
         )
     return _(
         "This plan is submitted and waiting for the TTA team's review. It can be changed "

@@ -115,6 +115,7 @@ def plan(request, access):
         and status in (ActionPlan.Status.DRAFT, ActionPlan.Status.RETURNED),
         "can_review": access.is_staff and status == ActionPlan.Status.SUBMITTED,
         "missing": [p for p in parts if not p["row"].done],
+        "last_version": plan.versions.select_related("reviewed_by").order_by("-number").first(),
     }
     return render(request, "planning/plans/plan.html", context)
 

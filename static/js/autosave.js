@@ -34,11 +34,19 @@
     status.replaceChildren(span);
   }
 
+  // A change not saved yet: the status stops saying "Saved" at once (the save itself
+  // follows a second after the typing stops).
   function noteEdit(event) {
-    if (autosaveForm(event.target)) { edits += 1; }
+    var form = autosaveForm(event.target);
+    if (!form) { return; }
+    edits += 1;
+    if (!halted) {
+      say(form, form.getAttribute("data-saving") || "Saving…", "text-body-secondary");
+    }
   }
-  document.addEventListener("input", noteEdit);
-  document.addEventListener("change", noteEdit);
+  // Every control fires "input" for a change (a "change" follows for some, and adds
+  // nothing). Capture phase: counted before htmx, on the form, starts a save with it.
+  document.addEventListener("input", noteEdit, true);
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = autosaveForm(event.detail.elt);
@@ -61,6 +69,10 @@
     if (event.detail.successful) {
       if (body.indexOf('data-save-state="saved"') !== -1) {
         savedEdits = Math.max(savedEdits, sentEdits);
+        if (edits > savedEdits) {
+          // Typed on while this save was on its way: the next save is coming.
+          say(form, form.getAttribute("data-saving") || "Saving…", "text-body-secondary");
+        }
       } else if (body.indexOf('data-save-state="conflict"') !== -1) {
         halted = true;
       }
@@ -101,8 +113,8 @@
     event.returnValue = "";
   });
 
-  // A group of rows (goals, roles): show the filled rows and one empty row; "Add another"
-  // shows the next. Without JavaScript every row shows.
+  // A group of rows (goals, roles): show the filled rows and one empty row below them;
+  // typing in the last shown row brings out the next. Without JavaScript every row shows.
   function isEmpty(row) {
     var inputs = row.querySelectorAll("input, select, textarea");
     return Array.prototype.every.call(inputs, function (input) {
@@ -112,22 +124,15 @@
 
   function setUpGroup(group) {
     var rows = Array.prototype.slice.call(group.querySelectorAll("[data-group-row]"));
-    var add = group.querySelector("[data-group-add]");
-    if (!rows.length || !add) { return; }
     var lastFilled = -1;
     rows.forEach(function (row, index) { if (!isEmpty(row)) { lastFilled = index; } });
-    var hiddenAny = false;
-    rows.forEach(function (row, index) {
-      if (index > lastFilled + 1) { row.hidden = true; hiddenAny = true; }
-    });
-    add.hidden = !hiddenAny;
-    add.addEventListener("click", function () {
-      var next = rows.filter(function (row) { return row.hidden; })[0];
-      if (!next) { return; }
-      next.hidden = false;
-      var first = next.querySelector("input, select, textarea");
-      if (first) { first.focus(); }
-      add.hidden = !rows.some(function (row) { return row.hidden; });
+    rows.forEach(function (row, index) { row.hidden = index > lastFilled + 1; });
+    group.addEventListener("input", function (event) {
+      var row = event.target.closest("[data-group-row]");
+      var index = rows.indexOf(row);
+      if (index !== -1 && index + 1 < rows.length && !isEmpty(row)) {
+        rows[index + 1].hidden = false;
+      }
     });
   }
 
