@@ -767,6 +767,7 @@ def _grow(world, n):
         PlanComment.objects.create(
             plan=plan, part_key=PARTS[i % len(PARTS)].key, author=world.staff, text="More"
         )
+        PlanComment.objects.create(plan=plan, part_key="roles", author=world.leader, text="Who?")
         factories.CommonNeedFactory(community=world.community)
         answers["commitments"]["commitments"][str(person.public_id)] = f"Promise {i}"
     for key, data in answers.items():

@@ -23,6 +23,7 @@ from planning.forms.plans import PartForm, WordingForm
 from planning.models import ActionPlan
 from planning.plan_parts import DEFAULT_AGENDA, GOAL_QUESTIONS, PARTS, as_text, part_by_key
 from planning.services import plans as services
+from planning.services.plan_review import comments_for
 
 
 def _part_or_404(key):
@@ -156,7 +157,7 @@ def _render_part(request, access, plan, part, *, form=None, status=200):
         "read_only_reason": _read_only_reason(access, plan),
         "form": form if editable else None,
         "errors": form.error_list() if editable and form.is_bound else [],
-        "comments": list(plan.comments.filter(part_key=part.key).select_related("author")),
+        "comments": comments_for(plan, part_key=part.key),
         "part_url": _part_url(access, part),
     }
     if part.key == "goals":
