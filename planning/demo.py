@@ -317,6 +317,20 @@ def add_planning_data(cohort, *, staff, seed=2026, answered_share=0.65):
                     dots.append(NeedVote(need=candidate, participant=person))
     NeedVote.objects.bulk_create(dots, batch_size=2000)
 
+    # Communities past forming have voted and recorded their top three needs.
+    tally = {}
+    for dot in dots:
+        tally[dot.need] = tally.get(dot.need, 0) + 1
+    chosen = []
+    for community_id, options in by_community.items():
+        if communities[community_id].phase == communities[community_id].Phase.FORMING:
+            continue
+        ranked = sorted(options, key=lambda need: (-tally.get(need, 0), need.title))
+        for rank, need in enumerate(ranked[: CommonNeed.TOP], start=1):
+            need.chosen_rank = rank
+            chosen.append(need)
+    CommonNeed.objects.bulk_update(chosen, ["chosen_rank"], batch_size=1000)
+
     pairs = []
     for rotation in rotations:
         crew = crews[rotation.community_id]
