@@ -135,7 +135,7 @@ def test_staff_creates_a_cohort_imports_a_roster_invites_and_creates_a_community
     add_member.get_by_label("Participant").select_option(str(dana.public_id))
     add_member.get_by_label("Role").select_option("leader")
     submit(page, page.get_by_role("button", name="Add", exact=True))
-    members = page.locator("tbody tr")
+    members = page.locator("section[aria-labelledby=members-heading] tbody tr")
     expect(members).to_have_count(1)
     expect(members.first).to_contain_text("Dana Kim")
     expect(page.get_by_label("Role of Dana Kim", exact=True)).to_have_value("leader")

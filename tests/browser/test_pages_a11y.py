@@ -64,6 +64,24 @@ PAGES = [
     ("planning:common-needs", "participant"),
     ("planning:interviews", "participant"),
     ("planning:interviews-setup", "leader"),
+    # Action plans and meetings.
+    ("planning:plan", "leader"),
+    ("planning:plan", "participant"),
+    ("planning:plan-part", "leader"),
+    ("planning:plan-part", "participant"),
+    ("planning:plan-versions", "staff"),
+    ("planning:plan-print", "leader"),
+    ("planning:plan-list", "staff"),
+    ("planning:plan-template", "staff"),
+    ("planning:plan-template-part", "staff"),
+    ("planning:meetings", "leader"),
+    ("planning:meetings", "participant"),
+    ("planning:meeting-schedule", "leader"),
+    ("planning:meeting-settings", "leader"),
+    ("planning:meeting-create", "leader"),
+    ("planning:meeting-detail", "leader"),
+    ("planning:meeting-edit", "leader"),
+    ("planning:my-calendar", "participant"),
 ]
 
 CSP_MARKER = "Content Security Policy"
@@ -105,6 +123,16 @@ def planning_url_for(name, world):
         kwargs["question_id"] = survey.questions.first().public_id
     if name == "planning:live-present":
         kwargs["session_id"] = world.live.public_id
+    if name in {"planning:plan-part", "planning:plan-template-part"}:
+        kwargs["part_key"] = "goals"
+    if name in {"planning:meeting-detail", "planning:meeting-edit"}:
+        kwargs["meeting_id"] = world.community.meetings.order_by("starts_at").first().public_id
+    if name.startswith(("planning:plan", "planning:meeting")) and name not in {
+        "planning:plan-list",
+        "planning:plan-template",
+        "planning:plan-template-part",
+    }:
+        kwargs["community_slug"] = world.community.slug
     if name in {
         "planning:inventory",
         "planning:web",
