@@ -1,0 +1,162 @@
+"""`solve(problem_dict) -> solution_dict`: the one entry point for the web app, Celery and the
+`formgroups` command. See /work/shared/formation-format.md for both formats.
+
+Number of groups: with "group_size" {min, max} the engine uses the count whose average size is
+nearest the middle of the range, k = round(n / ((min + max) / 2)), moved into the feasible range
+ceil(n / max)..floor(n / min) and raised to the number of preassigned groups if needed; the
+search then lets each group's size vary within min..max. The greedy start uses even sizes.
+With "groups": N, exactly N groups whose sizes differ by at most one.
+
+Search budget: ITERATIONS_PER_UNIT x the number of units (people after together-locks are
+merged), between MIN_ITERATIONS and MAX_ITERATIONS, split over a few restarts (more for small
+rounds). The default budget ends well inside the default 10 s at 2,000 people, so results
+are repeatable; `time_limit_s` stops the search early only when the budget would not fit,
+and then the result depends on the machine's speed.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from .criteria import CriteriaObjective, criteria_scores
+from .geo import GeoObjective, map_scores
+from .matching import MatchingObjective, matching_scores
+from .problem import FormationError, Problem, group_count, parse
+from .search import Even, FormationStuck, State, construct, optimise
+
+ITERATIONS_PER_UNIT = {"matching": 300, "criteria": 120, "map": 150, "preassign": 200}
+MIN_ITERATIONS = 20_000
+MAX_ITERATIONS = {"matching": 400_000, "criteria": 150_000, "map": 200_000, "preassign": 300_000}
+SEARCH_SHARE_OF_TIME_LIMIT = 0.85
+
+
+def solve(problem: dict) -> dict:
+    """Check the problem, form the groups, and return the solution (raises FormationError)."""
+    started = time.perf_counter()
+    parsed = parse(problem)
+    return solve_problem(parsed, started=started)
+
+
+def restarts_for(n_units):
+    if n_units <= 60:
+        return 8
+    if n_units <= 300:
+        return 4
+    if n_units <= 1000:
+        return 2
+    return 1
+
+
+def objective_for(problem: Problem, method=None):
+    method = method or problem.method
+    if method == "preassign":
+        if any(problem.choices):
+            method = "matching"
+        elif problem.criteria:
+            method = "criteria"
+        elif all(loc is not None for loc in problem.locations):
+            method = "map"
+        else:
+            return Even(), "even"
+    if method == "matching":
+        return MatchingObjective(problem), method
+    if method == "criteria":
+        return CriteriaObjective(problem), method
+    if method == "map":
+        return GeoObjective(problem), method
+    return Even(), "even"
+
+
+def form_groups(problem: Problem, rng, deadline):
+    """Groups of person indexes for every method but topic."""
+    k = problem.groups or group_count(
+        problem.n, problem.size_min, problem.size_max, at_least=len(problem.fixed_names)
+    )
+    obj, kind = objective_for(problem)
+    st = State(problem, k)
+    obj.st = st
+    n_units = len(problem.units)
+    method = problem.method
+    iterations = min(
+        MAX_ITERATIONS[method], max(MIN_ITERATIONS, ITERATIONS_PER_UNIT[method] * n_units)
+    )
+    if kind == "even":
+        iterations = 0
+    # A start that satisfies the locks; try a few orders before giving up.
+    for _attempt in range(30):
+        try:
+            first = construct(st, obj.order(rng))
+            break
+        except FormationStuck:
+            continue
+    else:
+        raise FormationError(
+            "No grouping satisfies all the locks within the group sizes.",
+            [
+                "The 'apart' locks, together with the sizes and the preassigned people, leave "
+                "no way to place everyone. Remove some locks or widen the sizes."
+            ],
+        )
+    optimise(st, obj, rng, iterations, restarts_for(n_units), deadline, first)
+    return [st.members(g) for g in range(k)], obj
+
+
+def group_names(problem: Problem, k):
+    taken = set(problem.fixed_names)
+    names = list(problem.fixed_names)
+    counter = 1
+    while len(names) < k:
+        name = f"g{counter}"
+        counter += 1
+        if name not in taken:
+            names.append(name)
+    return names
+
+
+def solve_problem(problem: Problem, started=None) -> dict:
+    started = time.perf_counter() if started is None else started
+    deadline = started + SEARCH_SHARE_OF_TIME_LIMIT * problem.time_limit_s
+    rng = random.Random(problem.seed)  # noqa: S311 - repeatable search, not security
+    if problem.method == "topic":
+        from .topic import solve_topics
+
+        groups, topics, scores, extras = solve_topics(problem, rng, deadline)
+    else:
+        groups, _obj = form_groups(problem, rng, deadline)
+        topics = None
+        # Fixed groups keep their names first; the rest in order of their first member.
+        nfixed = len(problem.fixed_names)
+        groups = [sorted(m) for m in groups]
+        groups = groups[:nfixed] + sorted(groups[nfixed:], key=lambda m: m[0] if m else 0)
+        scores, extras = scores_for(problem, groups)
+    names = group_names(problem, len(groups))
+    if topics is not None:
+        names = [f"g{g + 1}" for g in range(len(groups))]
+    out_groups = []
+    for g, members in enumerate(groups):
+        entry = {"id": names[g], "members": [problem.ids[i] for i in members]}
+        if topics is not None:
+            entry["topic"] = problem.topics[topics[g]]["id"]
+        if extras:
+            entry.update(extras[g])
+        out_groups.append(entry)
+    return {
+        "groups": out_groups,
+        "scores": scores,
+        "elapsed_s": round(time.perf_counter() - started, 3),
+    }
+
+
+def scores_for(problem: Problem, groups):
+    method = problem.method
+    if method == "preassign":
+        _obj, method = objective_for(problem)
+    if method == "matching":
+        return matching_scores(problem, groups)
+    if method == "criteria":
+        return criteria_scores(problem, groups)
+    if method == "map":
+        return map_scores(problem, groups)
+    sizes = [len(m) for m in groups]
+    return {"groups": len(groups), "smallest": min(sizes), "largest": max(sizes)}, None
