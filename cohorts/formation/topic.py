@@ -25,6 +25,7 @@ from .search import Even, FormationStuck, State, construct
 
 UNRANKED_COST = 10
 VIABILITY_PENALTY = 20.0
+FORBIDDEN_COST = 1000
 ITERATIONS_PER_UNIT = 150
 MIN_ITERATIONS = 20_000
 MAX_ITERATIONS = 300_000
@@ -57,15 +58,64 @@ def solve_topics(problem, rng, deadline):
     caps = [n if t["cap"] is None else min(n, t["cap"]) for t in problem.topics]
     # viol[c]: how far c people are from a count that splits into groups of min..max.
     ok = [c == 0 or group_count(c, smin, smax) is not None for c in range(n + 1)]
-    viol = [0] * (n + 1)
-    for c in range(n + 1):
-        if not ok[c]:
-            viol[c] = min(abs(c - d) for d in range(n + 1) if ok[d])
+    viol = [n + 1] * (n + 1)
+    last = None
+    for c in range(n + 1):  # distance to the nearest workable count, below then above
+        if ok[c]:
+            last = c
+        if last is not None:
+            viol[c] = c - last
+    last = None
+    for c in range(n, -1, -1):
+        if ok[c]:
+            last = c
+        if last is not None:
+            viol[c] = min(viol[c], last - c)
 
     closed = [False] * n_topics
     for t in range(n_topics):
         if caps[t] < smin:
             closed[t] = True
+    n_pairs = sum(len(a) for a in problem.apart) // 2
+    for _repair in range(n_pairs + 1):
+        assign = _topics(problem, rng, deadline, cost, fixed, caps, closed, viol, usize)
+        try:
+            groups, topic_of = [], []
+            for t in range(n_topics):
+                mine = [u for u in range(len(units)) if assign[u] == t]
+                if mine:
+                    for members in _split(problem, mine, rng, t):
+                        groups.append(sorted(members))
+                        topic_of.append(t)
+            break
+        except _SplitFailed as failed:
+            # Keep one apart-locked unit out of that topic and assign again.
+            t, clashing = failed.args
+            free = [u for u in clashing if fixed[u] < 0]
+            if not free:
+                raise FormationError(
+                    "The apart-locks cannot hold within a topic's groups.",
+                    [
+                        f"Topic {problem.topics[t]['id']!r}: its people cannot be split into "
+                        "groups that keep them apart."
+                    ],
+                ) from None
+            cost[free[0]][t] += FORBIDDEN_COST
+    else:
+        raise FormationError("The apart-locks cannot hold within the topics' groups.", [])
+    scores, extras = topic_scores(problem, groups, topic_of, closed)
+    return groups, topic_of, scores, extras
+
+
+class _SplitFailed(Exception):
+    pass
+
+
+def _topics(problem, rng, deadline, cost, fixed, caps, closed, viol, usize):
+    """Stage 1: a topic for every unit; closes topics whose count cannot be split."""
+    n_topics = len(caps)
+    smin, smax = problem.size_min, problem.size_max
+    units = problem.units
     assign = None
     for _round in range(n_topics + 1):
         assign = _assign(problem, rng, deadline, cost, fixed, caps, closed, viol, usize, assign)
@@ -85,15 +135,7 @@ def solve_topics(problem, rng, deadline):
     else:
         raise FormationError("The topics cannot be filled within the caps and group sizes.", [])
 
-    groups, topic_of = [], []
-    for t in range(n_topics):
-        mine = [u for u in range(len(units)) if assign[u] == t]
-        if mine:
-            for members in _split(problem, mine, rng, problem.topics[t]["id"]):
-                groups.append(sorted(members))
-                topic_of.append(t)
-    scores, extras = topic_scores(problem, groups, topic_of, closed)
-    return groups, topic_of, scores, extras
+    return assign
 
 
 def _assign(problem, rng, deadline, cost, fixed, caps, closed, viol, usize, previous):
@@ -203,7 +245,7 @@ def _assign(problem, rng, deadline, cost, fixed, caps, closed, viol, usize, prev
     return assign
 
 
-def _split(problem, topic_units, rng, name):
+def _split(problem, topic_units, rng, topic):
     """Split one topic's units into groups of min..max, even sizes, apart-locks respected."""
     local = {u: pos for pos, u in enumerate(topic_units)}
     people = sum(len(problem.units[u]) for u in topic_units)
@@ -228,10 +270,8 @@ def _split(problem, topic_units, rng, name):
             st.load(ugroup)
             return [st.members(g) for g in range(k)]
         k += 1
-    raise FormationError(
-        "The apart-locks cannot hold within a topic's groups.",
-        [f"Topic {name!r}: its people cannot be split into groups that keep them apart."],
-    )
+    clashing = [u for u in topic_units if any(w in local for w in problem.apart[u])]
+    raise _SplitFailed(topic, clashing)
 
 
 def topic_scores(problem, groups, topic_of, closed):
