@@ -45,6 +45,7 @@ test: install var
 
 bench: install var
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	$(BIN)/python manage.py formbench $(FORMBENCH_ARGS)
 
 clean:
 	rm -rf var staticfiles
