@@ -649,6 +649,8 @@ def _plans(cohort, staff, communities, crews, first_meetings, now):
                     created_at=now - timedelta(days=6),
                 )
             )
+    for row in parts:
+        row.complete = row.answers_all()
     PlanPart.objects.bulk_create(parts, batch_size=2000)
     PlanVersion.objects.bulk_create(versions, batch_size=1000)
     PlanComment.objects.bulk_create(comments, batch_size=1000)

@@ -829,3 +829,33 @@ def test_a_returned_plan_shows_the_review_comment_and_an_approved_one_offers_a_r
     html = client.get(plan_url(world)).content.decode()
     assert 'value="revise"' in html and "Revise the plan" in html
     assert "Goal 2 needs a date." not in html
+
+
+def test_the_stored_done_flag_follows_every_save(world):
+    """PlanPart.complete (counted in SQL by the plan list and the community page) always
+    agrees with is_complete, through a first save, an update and an update that empties."""
+    from planning.participation import plan_statuses
+    from planning.services.plan_review import plan_rows
+
+    plan = services.get_plan(world.community)
+    saved = services.save_part(
+        plan, "potential", {"potential": "A shared pool"}, base_revision=0, actor=world.leader
+    )
+    services.save_part(
+        plan, "resources", {"resources": "One folder"}, base_revision=0, actor=world.leader
+    )
+    assert saved.complete
+
+    def done():
+        row = next(r for r in plan_rows(world.cohort) if r.community == world.community)
+        assert plan_statuses([world.community])[world.community.pk].complete == row.done
+        return row.done
+
+    assert done() == 2
+    services.save_part(plan, "potential", {"potential": ""}, base_revision=1, actor=world.leader)
+    assert not PlanPart.objects.get(plan=plan, key="potential").complete
+    assert done() == 1
+    services.save_part(
+        plan, "potential", {"potential": "Again"}, base_revision=2, actor=world.leader
+    )
+    assert done() == 2

@@ -55,6 +55,10 @@ class PlanPart(TimeStampedModel):
     key = models.CharField(max_length=40)
     data = models.JSONField(default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
+    # Whether `data` answers every required field (plan_parts.is_complete), kept with the data
+    # so that lists of many plans count done parts in SQL. save() sets it; so must every
+    # bulk_create and update() that writes `data`.
+    complete = models.BooleanField(default=False, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -65,6 +69,16 @@ class PlanPart(TimeStampedModel):
 
     def __str__(self):
         return f"{self.plan} · {self.key}"
+
+    def save(self, *args, **kwargs):
+        self.complete = self.answers_all()
+        super().save(*args, **kwargs)
+
+    def answers_all(self):
+        from planning.plan_parts import is_complete, part_by_key
+
+        part = part_by_key(self.key)
+        return part is not None and is_complete(part, self.data)
 
 
 class PlanVersion(TimeStampedModel):

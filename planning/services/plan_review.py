@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from cohorts.models import CohortRole, Membership
 from cohorts.services.activity import record
 from cohorts.services.cohorts import ServiceError
 from copkit import outbox
-from planning.models import ActionPlan, PlanComment, PlanPart, PlanVersion
+from planning.models import ActionPlan, PlanComment, PlanVersion
 from planning.plan_parts import GROUP, PARTS, PER_MEMBER, Part, as_text, is_complete
 from planning.services import plans as plan_services
 
@@ -346,11 +346,15 @@ def plan_rows(cohort):
     communities = (
         cohort.communities.active()
         .select_related("action_plan")
-        .annotate(last_version=Max("action_plan__versions__number"))
-        .prefetch_related(
-            Prefetch(
-                "action_plan__parts", queryset=PlanPart.objects.only("plan_id", "key", "data")
+        .annotate(
+            last_version=Max("action_plan__versions__number"),
+            parts_done=Count(
+                "action_plan__parts",
+                filter=Q(action_plan__parts__complete=True),
+                distinct=True,
             ),
+        )
+        .prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.filter(role__in=Membership.LEADING_ROLES)
@@ -372,8 +376,7 @@ def plan_rows(cohort):
         )
         if plan is not None:
             row.state = plan.status
-            datas = {part.key: part.data for part in plan.parts.all()}
-            row.done = sum(1 for part in PARTS if is_complete(part, datas.get(part.key)))
+            row.done = community.parts_done
         rows.append(row)
 
     def order(row):

@@ -222,7 +222,11 @@ def save_part(plan, key, data, *, base_revision, actor):
         return saved
     now = timezone.now()
     changed = PlanPart.objects.filter(pk=current.pk, revision=base_revision).update(
-        data=data, revision=F("revision") + 1, updated_by=actor, updated_at=now
+        data=data,
+        complete=is_complete(part, data),
+        revision=F("revision") + 1,
+        updated_by=actor,
+        updated_at=now,
     )
     if not changed:
         raise PartConflict(current=current)
