@@ -205,9 +205,12 @@ def rule_repair_criteria(problem, seed=1, budget_s=10.0):
     return groups
 
 
-def kmeans_map(problem, k=None, seed=1, restarts=5, iterations=20):
+def kmeans_map(problem, k=None, seed=1, restarts=None, iterations=None):
+    """Best of `restarts` runs (5, or 1 above 500 points) of up to `iterations` Lloyd rounds."""
     pts = [(p["location"]["lat"], p["location"]["lon"]) for p in problem["participants"]]
     n = len(pts)
+    restarts = restarts or (5 if n <= 500 else 1)
+    iterations = iterations or (20 if n <= 500 else 8)
     gmin, gmax = problem["group_size"]["min"], problem["group_size"]["max"]
     k = k or group_count(n, gmin, gmax)
     rng = _rng(seed)
@@ -235,8 +238,11 @@ def _mean(pts, members):
 
 def _kmeans_pp(pts, k, rng):
     centres = [pts[rng.randrange(len(pts))]]
+    near = [haversine_km(p, centres[0]) for p in pts]  # distance to the nearest centre so far
     while len(centres) < k:
-        d = [min(haversine_km(p, c) for c in centres) ** 2 for p in pts]
+        if len(centres) > 1:
+            near = [min(a, haversine_km(p, centres[-1])) for a, p in zip(near, pts, strict=True)]
+        d = [a * a for a in near]
         total = sum(d)
         if total <= 0:
             centres.append(pts[rng.randrange(len(pts))])
