@@ -5,6 +5,9 @@ Number of groups: with "group_size" {min, max} the engine uses the count whose a
 nearest the middle of the range, k = round(n / ((min + max) / 2)), moved into the feasible range
 ceil(n / max)..floor(n / min) and raised to the number of preassigned groups if needed; the
 search then lets each group's size vary within min..max. The greedy start uses even sizes.
+For matching the count itself is free: the search may also empty groups or open new ones
+(up to n // min), paying a flat cost while a group is below the minimum, and keeps only
+groupings where every group is within min..max.
 With "groups": N, exactly N groups whose sizes differ by at most one.
 
 Search budget: ITERATIONS_PER_UNIT x the number of units (people after together-locks are
@@ -21,12 +24,12 @@ import time
 
 from .criteria import CriteriaObjective, criteria_scores
 from .geo import GeoObjective, map_scores
-from .matching import MatchingObjective, matching_scores
+from .matching import MatchingObjective, agglomerate, matching_scores
 from .problem import FormationError, Problem, group_count, parse
 from .search import Even, FormationStuck, State, construct, optimise
 
 ITERATIONS_PER_UNIT = {"matching": 300, "criteria": 120, "map": 150, "preassign": 200}
-MIN_ITERATIONS = 20_000
+MIN_ITERATIONS = {"matching": 150_000, "criteria": 30_000, "map": 30_000, "preassign": 60_000}
 MAX_ITERATIONS = {"matching": 400_000, "criteria": 150_000, "map": 200_000, "preassign": 300_000}
 SEARCH_SHARE_OF_TIME_LIMIT = 0.85
 
@@ -74,12 +77,19 @@ def form_groups(problem: Problem, rng, deadline):
         problem.n, problem.size_min, problem.size_max, at_least=len(problem.fixed_names)
     )
     obj, kind = objective_for(problem)
-    st = State(problem, k)
+    if kind == "matching" and not problem.groups:
+        # Kept choices decide how many groups there are: start from k groups and let the
+        # search open or empty groups, up to n // min of them.
+        st = State(problem, max(k, problem.n // problem.size_min))
+        st.active = k
+        st.soft_min = True
+    else:
+        st = State(problem, k)
     obj.st = st
     n_units = len(problem.units)
     method = problem.method
     iterations = min(
-        MAX_ITERATIONS[method], max(MIN_ITERATIONS, ITERATIONS_PER_UNIT[method] * n_units)
+        MAX_ITERATIONS[method], max(MIN_ITERATIONS[method], ITERATIONS_PER_UNIT[method] * n_units)
     )
     if kind == "even":
         iterations = 0
@@ -98,8 +108,11 @@ def form_groups(problem: Problem, rng, deadline):
                 "no way to place everyone. Remove some locks or widen the sizes."
             ],
         )
+    if kind == "matching" and st.soft_min:
+        first = agglomerate(problem, st, rng) or first
     optimise(st, obj, rng, iterations, restarts_for(n_units), deadline, first)
-    return [st.members(g) for g in range(k)], obj
+    groups = [st.members(g) for g in range(st.k)]
+    return [m for g, m in enumerate(groups) if m or g < len(problem.fixed_names)], obj
 
 
 def group_names(problem: Problem, k):

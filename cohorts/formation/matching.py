@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections import deque
 
-MUTUAL_BONUS = 0.25
-NONE_KEPT_PENALTY = 0.3
+MUTUAL_BONUS = 0.05
+NONE_KEPT_PENALTY = 0.05
+SIZE_PENALTY = 1.0
 
 
 class MatchingObjective:
@@ -32,6 +33,7 @@ class MatchingObjective:
         self.near = [sorted(set(problem.choices[i]) | set(into[i])) for i in range(n)]
         self.units = problem.units
         self.unit_of = problem.unit_of
+        self.size_penalty = SIZE_PENALTY
         self._pending = None
 
     def _score(self, x, pgroup, ov):
@@ -167,3 +169,103 @@ def matching_scores(problem, groups_people):
         "people_with_no_choice_kept": nobody,
     }
     return scores, per_group
+
+
+def agglomerate(problem, st, rng):
+    """A start for matching built from the choices: units joined along the heaviest links
+    (mutual first) while the joined size fits, then small clusters packed into groups.
+    Returns a unit -> group list, or None when it cannot respect the rules (the caller then
+    uses the plain greedy start)."""
+    if any(f >= 0 for f in problem.unit_fixed):
+        return None
+    smin, smax = problem.size_min, problem.size_max
+    unit_of = problem.unit_of
+    n_units = len(problem.units)
+    weight = {}
+    for i, mine in enumerate(problem.choices):
+        for j in mine:
+            u, v = unit_of[i], unit_of[j]
+            if u != v:
+                key = (u, v) if u < v else (v, u)
+                weight[key] = weight.get(key, 0) + 1
+    edges = list(weight.items())
+    rng.shuffle(edges)
+    edges.sort(key=lambda e: -e[1])
+    cluster = list(range(n_units))
+    members = [[u] for u in range(n_units)]
+    size = [len(m) for m in problem.units]
+    apart = problem.apart
+
+    def clash(a, b):
+        small, other = (a, b) if len(members[a]) <= len(members[b]) else (b, a)
+        inside = set(members[other])
+        return any(w in inside for u in members[small] for w in apart[u])
+
+    def join(a, b):
+        for u in members[b]:
+            cluster[u] = a
+        members[a].extend(members[b])
+        members[b] = []
+        size[a] += size[b]
+        size[b] = 0
+
+    for (u, v), _w in edges:
+        a, b = cluster[u], cluster[v]
+        if a != b and size[a] + size[b] <= smax and not clash(a, b):
+            join(a, b)
+    roots = [c for c in range(n_units) if members[c]]
+    small = sorted((c for c in roots if size[c] < smin), key=lambda c: -size[c])
+    groups = [c for c in roots if size[c] >= smin]
+    for c in small:
+        best, best_w = -1, -1
+        for g in groups:
+            if size[g] + size[c] <= smax and not clash(g, c):
+                w = sum(
+                    weight.get((min(x, y), max(x, y)), 0) for x in members[c] for y in members[g]
+                )
+                if w > best_w:
+                    best, best_w = g, w
+        if best < 0 or best_w == 0:
+            # Start a new group with it, unless an existing one can take it.
+            opened = [
+                g
+                for g in groups
+                if size[g] < smin and size[g] + size[c] <= smax and not clash(g, c)
+            ]
+            if opened:
+                join(opened[0], c)
+                continue
+            groups.append(c)
+            continue
+        join(best, c)
+    # Lift groups still below the minimum with units from groups that can spare one.
+    for g in [g for g in groups if size[g] < smin]:
+        while size[g] < smin:
+            donor = next(
+                (
+                    (h, u)
+                    for h in groups
+                    if h != g and members[h]
+                    for u in members[h]
+                    if size[h] - st.usize[u] >= smin
+                    and size[g] + st.usize[u] <= smax
+                    and not any(cluster[w] == g for w in apart[u])
+                ),
+                None,
+            )
+            if donor is None:
+                return None
+            h, u = donor
+            members[h].remove(u)
+            members[g].append(u)
+            cluster[u] = g
+            size[h] -= st.usize[u]
+            size[g] += st.usize[u]
+    groups = [g for g in groups if members[g]]
+    if len(groups) > st.k or any(not smin <= size[g] <= smax for g in groups):
+        return None
+    ugroup = [-1] * n_units
+    for pos, g in enumerate(groups):
+        for u in members[g]:
+            ugroup[u] = pos
+    return ugroup

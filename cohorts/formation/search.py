@@ -43,6 +43,14 @@ class State:
         self.gunits = [[] for _ in range(k)]
         self.upos = [0] * len(self.units)
         self.gsize = [0] * k
+        # With soft_min the number of groups may vary: a group may be empty, and a group
+        # below the minimum is allowed during the search at a cost (never in the result).
+        self.active = k
+        self.soft_min = False
+        self.under = 0
+
+    def is_under(self, size):
+        return 0 < size < self.size_min
 
     def load(self, ugroup):
         self.ugroup = list(ugroup)
@@ -54,6 +62,7 @@ class State:
             self.gsize[g] += self.usize[u]
             for i in self.units[u]:
                 self.pgroup[i] = g
+        self.under = sum(1 for size in self.gsize if 0 < size < self.size_min)
 
     def move(self, u, b):
         a = self.ugroup[u]
@@ -66,8 +75,12 @@ class State:
         self.upos[u] = len(self.gunits[b])
         self.gunits[b].append(u)
         s = self.usize[u]
-        self.gsize[a] -= s
-        self.gsize[b] += s
+        smin = self.size_min
+        gsize = self.gsize
+        self.under -= (0 < gsize[a] < smin) + (0 < gsize[b] < smin)
+        gsize[a] -= s
+        gsize[b] += s
+        self.under += (0 < gsize[a] < smin) + (0 < gsize[b] < smin)
         self.ugroup[u] = b
         for i in self.units[u]:
             self.pgroup[i] = b
@@ -87,11 +100,12 @@ def targets(n, k):
 
 def construct(st, order):
     """A greedy start: fixed units first, then units in `order` filled group by group up to
-    even target sizes, then a repair pass lifting any group below the minimum."""
-    k, smin, smax = st.k, st.size_min, st.size_max
+    even target sizes, then a repair pass lifting any group below the minimum. Only the first
+    `st.active` groups are used; the rest (when the count may vary) start empty."""
+    k, smin, smax = st.active, st.size_min, st.size_max
     target = targets(st.n_people, k)
     ugroup = [-1] * len(st.units)
-    gsize = [0] * k
+    gsize = [0] * st.k
     apart = st.apart
 
     def clash(u, g):
@@ -192,8 +206,9 @@ def propose(st, obj, rng, guide):
             return None
     s = st.usize[u]
     gsize = st.gsize
+    low = 0 if st.soft_min else st.size_min
     if (
-        gsize[a] - s >= st.size_min
+        gsize[a] - s >= low
         and gsize[b] + s <= st.size_max
         and (rng.random() < 0.5 or not st.gunits[b])
         and not st.conflict(u, b)
@@ -207,8 +222,7 @@ def propose(st, obj, rng, guide):
         return None
     sv = st.usize[v]
     if sv != s and not (
-        st.size_min <= gsize[a] - s + sv <= st.size_max
-        and st.size_min <= gsize[b] - sv + s <= st.size_max
+        low <= gsize[a] - s + sv <= st.size_max and low <= gsize[b] - sv + s <= st.size_max
     ):
         return None
     if st.conflict(u, b, ignore=v) or st.conflict(v, a, ignore=u):
@@ -235,9 +249,11 @@ def anneal(st, obj, rng, iterations, deadline, guide=0.8):
     t_end = t0 * 1e-3
     cool = (t_end / t0) ** (1.0 / max(1, iterations))
     temp = t0
-    total = best_total
     rand = rng.random
     exp = math.exp
+    soft = st.soft_min
+    penalty = getattr(obj, "size_penalty", 1.0)
+    gsize, smin = st.gsize, st.size_min
     for it in range(iterations):
         if it & 255 == 0 and time.perf_counter() > deadline:
             break
@@ -246,14 +262,24 @@ def anneal(st, obj, rng, iterations, deadline, guide=0.8):
         if changes is None:
             continue
         d = obj.delta(changes)
+        if soft:
+            # Penalise groups left below the minimum (a flat cost per group, so a group can
+            # be emptied or opened one person at a time).
+            u, b = changes[0]
+            a = st.ugroup[u]
+            before = (0 < gsize[a] < smin) + (0 < gsize[b] < smin)
+            shift = st.usize[u] - (st.usize[changes[1][0]] if len(changes) > 1 else 0)
+            after = (0 < gsize[a] - shift < smin) + (0 < gsize[b] + shift < smin)
+            d -= penalty * (after - before)
         if d >= 0 or rand() < exp(d / temp):
             obj.commit()
             for u, g in changes:
                 st.move(u, g)
-            total += d
-            if total > best_total + 1e-9:
-                best_total = total
-                best = list(st.ugroup)
+            if st.under == 0:
+                real = obj.total()
+                if real > best_total + 1e-9:
+                    best_total = real
+                    best = list(st.ugroup)
     st.load(best)
     obj.reset(st)
     return obj.total()
