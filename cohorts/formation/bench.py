@@ -312,7 +312,10 @@ def _matching_large(report, large, names, prefs, out):
                     f"at worst; slowest {max(r['engine_s'] for r in checks):.2f} s; "
                     f"{len(bad)} with rule faults"
                     + (
-                        f"; short: {', '.join(r['instance'] for r in low_mutual + low_gain)}"
+                        "; below 97% mutual: "
+                        + (", ".join(r["instance"] for r in low_mutual) or "none")
+                        + "; below +25%: "
+                        + (", ".join(r["instance"] for r in low_gain) or "none")
                         if low_mutual or low_gain
                         else ""
                     ),

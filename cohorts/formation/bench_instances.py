@@ -211,14 +211,18 @@ def topic_instance(n, topics=8, seed=1, gmin=4, gmax=6, ranking_length=3, skew=1
     order = list(range(topics))
     rng.shuffle(order)
     popularity = [popularity[order[i]] for i in range(topics)]
-    # Caps: about a third of the topics capped near their fair share; total room stays ample.
+    # Caps near each topic's fair share (so the popular topics overflow), with room for
+    # everyone overall (about 15% spare); one topic in four is left uncapped.
     fair = n / topics
     topic_rows = []
     for tid in ids:
         row = {"id": tid}
-        if rng.random() < 0.35:
-            row["cap"] = max(gmax, int(fair * rng.uniform(1.0, 1.6)))
+        if rng.random() < 0.75:
+            row["cap"] = max(gmax, round(fair * rng.uniform(0.8, 1.3)))
         topic_rows.append(row)
+    if all("cap" in row for row in topic_rows):
+        while sum(row["cap"] for row in topic_rows) < 1.15 * n:
+            rng.choice(topic_rows)["cap"] += 1
     participants = []
     for p in person_ids(n):
         pool, weights, ranking = list(ids), list(popularity), []
