@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 
 MET_THRESHOLD = 0.7
-KAPPA = 6.0
-UNMET_PENALTY = 1.0
+KAPPA = 8.0
+UNMET_PENALTY = 3.0
 
 
 class Criterion:

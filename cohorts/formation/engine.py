@@ -28,9 +28,9 @@ from .matching import MatchingObjective, agglomerate, matching_scores
 from .problem import FormationError, Problem, group_count, parse
 from .search import Even, FormationStuck, State, construct, optimise
 
-ITERATIONS_PER_UNIT = {"matching": 300, "criteria": 120, "map": 150, "preassign": 200}
-MIN_ITERATIONS = {"matching": 150_000, "criteria": 30_000, "map": 30_000, "preassign": 60_000}
-MAX_ITERATIONS = {"matching": 400_000, "criteria": 150_000, "map": 200_000, "preassign": 300_000}
+ITERATIONS_PER_UNIT = {"matching": 300, "criteria": 400, "map": 150, "preassign": 200}
+MIN_ITERATIONS = {"matching": 150_000, "criteria": 80_000, "map": 30_000, "preassign": 60_000}
+MAX_ITERATIONS = {"matching": 400_000, "criteria": 200_000, "map": 150_000, "preassign": 300_000}
 SEARCH_SHARE_OF_TIME_LIMIT = 0.85
 
 
@@ -41,7 +41,9 @@ def solve(problem: dict) -> dict:
     return solve_problem(parsed, started=started)
 
 
-def restarts_for(n_units):
+def restarts_for(n_units, method="matching"):
+    if method == "criteria":
+        return 1 if n_units > 60 else 2
     if n_units <= 60:
         return 8
     if n_units <= 300:
@@ -110,7 +112,7 @@ def form_groups(problem: Problem, rng, deadline):
         )
     if kind == "matching" and st.soft_min:
         first = agglomerate(problem, st, rng) or first
-    optimise(st, obj, rng, iterations, restarts_for(n_units), deadline, first)
+    optimise(st, obj, rng, iterations, restarts_for(n_units, method), deadline, first)
     groups = [st.members(g) for g in range(st.k)]
     return [m for g, m in enumerate(groups) if m or g < len(problem.fixed_names)], obj
 

@@ -52,6 +52,7 @@ class GeoObjective:
             self.matrix = [[chord_km(xyz[i], xyz[j]) for j in range(n)] for i in range(n)]
         else:
             self.matrix = None
+        self.cache = {}
         self.near = self._near_lists()
         self._pending = None
 
@@ -85,9 +86,17 @@ class GeoObjective:
                 if s < best:
                     best = s
             return best
-        dist = self.dist
+        # Large rounds: distances computed on demand and remembered (groups hold near
+        # neighbours, so the same pairs come back again and again).
+        cache, xyz, n = self.cache, self.xyz, len(self.xyz)
         for m in members:
-            s = sum(dist(m, j) for j in members)
+            s = 0.0
+            for j in members:
+                key = m * n + j if m < j else j * n + m
+                d = cache.get(key)
+                if d is None:
+                    d = cache[key] = chord_km(xyz[m], xyz[j])
+                s += d
             if s < best:
                 best = s
         return best
