@@ -16,7 +16,8 @@ engine (bench_baselines), prints one table per part and checks the targets of is
 
 When HiGHS cannot prove an optimum within its time limit, the engine is compared with the proven
 bound: at least 99% of the bound passes, below 99% of the best answer HiGHS found fails, and in
-between the target is "open" (reported, not counted as a failure).
+between HiGHS gets six times as long once more; still undecided, the target is "open"
+(reported, not counted as a failure).
 
 Returns a `Report` with `rows` (one dict per measurement), `problems` (name -> problem dict) and
 `targets` (name, status, figures).
@@ -187,6 +188,12 @@ def _matching_small(report, small, names, prefs, exact_s, out):
         opt = exact.matching_optimum(
             inst.problem, exact_s, start=[g["members"] for g in sol["groups"]]
         )
+        if not opt.optimal and got >= 0.99 * max(opt.value, got) and got < 0.99 * opt.bound:
+            # Undecided: the engine matches the best answer found but not 99% of the bound.
+            # Give HiGHS six times as long before calling it open.
+            opt = exact.matching_optimum(
+                inst.problem, 6 * exact_s, start=[g["members"] for g in sol["groups"]]
+            )
         marks, _ = gen.choice_pairs(inst.problem)
         best = max(opt.value, got)
         bound = opt.bound if not opt.optimal else best
@@ -244,7 +251,8 @@ def _matching_small(report, small, names, prefs, exact_s, out):
             "matching <=40: >=99% of optimum within 2 s",
             status,
             f"worst {worst:.1f}% of the optimum or proven bound over {len(ratios)} instances "
-            f"({len(unproven)} not proven optimal in {exact_s:.0f} s); slowest engine run "
+            f"({len(unproven)} not proven optimal in {exact_s:.0f} s, or {6 * exact_s:.0f} s when "
+            "the engine matched HiGHS's best); slowest engine run "
             f"{slowest:.2f} s"
             + (f"; below 99% of a found answer: {', '.join(proven_miss)}" if proven_miss else "")
             + (f"; over 2 s: {', '.join(slow)}" if slow else "")
