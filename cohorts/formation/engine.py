@@ -111,7 +111,12 @@ def form_groups(problem: Problem, rng, deadline):
             ],
         )
     if kind == "matching" and st.soft_min:
-        first = agglomerate(problem, st, rng) or first
+        start = agglomerate(problem, st, rng)
+        if start is not None:
+            first = start
+            if n_units > 300:
+                # A large round's start from the choices is already good: anneal cooler.
+                obj.t0_scale = 0.05
     optimise(st, obj, rng, iterations, restarts_for(n_units, method), deadline, first)
     groups = [st.members(g) for g in range(st.k)]
     return [m for g, m in enumerate(groups) if m or g < len(problem.fixed_names)], obj

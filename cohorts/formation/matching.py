@@ -34,6 +34,7 @@ class MatchingObjective:
         self.units = problem.units
         self.unit_of = problem.unit_of
         self.size_penalty = SIZE_PENALTY
+        self.t_end_ratio = 1e-2  # matching does better ending a little warmer
         self._pending = None
 
     def _score(self, x, pgroup, ov):

@@ -22,6 +22,8 @@ from __future__ import annotations
 import math
 import time
 
+T_END_RATIO = 1e-3  # the final temperature, as a share of the starting one
+
 
 class FormationStuck(Exception):
     """The greedy start could not satisfy the locks and sizes."""
@@ -246,7 +248,8 @@ def anneal(st, obj, rng, iterations, deadline, guide=0.8):
             if d < 0:
                 worse.append(-d)
     t0 = (sum(worse) / len(worse)) if worse else 1.0
-    t_end = t0 * 1e-3
+    t0 *= getattr(obj, "t0_scale", 1.0)
+    t_end = t0 * getattr(obj, "t_end_ratio", T_END_RATIO)
     cool = (t_end / t0) ** (1.0 / max(1, iterations))
     temp = t0
     rand = rng.random
