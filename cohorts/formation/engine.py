@@ -23,7 +23,7 @@ import random
 import time
 
 from .criteria import CriteriaObjective, criteria_scores
-from .geo import GeoObjective, map_scores
+from .geo import GeoObjective, map_scores, shrink_widest
 from .matching import MatchingObjective, agglomerate, matching_scores
 from .problem import FormationError, Problem, group_count, parse
 from .search import Even, FormationStuck, State, construct, optimise
@@ -118,6 +118,8 @@ def form_groups(problem: Problem, rng, deadline):
                 # A large round's start from the choices is already good: anneal cooler.
                 obj.t0_scale = 0.05
     optimise(st, obj, rng, iterations, restarts_for(n_units, method), deadline, first)
+    if kind == "map":
+        shrink_widest(obj, st, deadline)
     groups = [st.members(g) for g in range(st.k)]
     return [m for g, m in enumerate(groups) if m or g < len(problem.fixed_names)], obj
 

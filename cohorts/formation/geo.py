@@ -2,7 +2,8 @@
 
 Distances are great-circle kilometres (haversine). The search minimises the capacitated
 p-median cost: for each group, the sum of its members' distances to the group's *medoid*
-(the member from whom the others are closest in total). A step re-scores the two groups it
+(the member from whom the others are closest in total), plus DIAMETER_WEIGHT times the
+group's largest pairwise distance, so that no group sprawls. A step re-scores the two groups it
 touches, O(size^2). The greedy start walks the points in strips (a boustrophedon sweep) so
 consecutive chunks are already compact; targets for moves come from each person's nearest
 neighbours (found approximately, from the points next to them in three sorted orders).
@@ -16,10 +17,15 @@ carries its `centre` {lat, lon}, `mean_km`, `max_km` and `spread_km` (largest pa
 from __future__ import annotations
 
 import math
+import time
 
 EARTH_KM = 6371.0088
 MATRIX_UP_TO = 700
 NEAR = 8
+# Each group's widest pair also counts, lightly, so no group sprawls.
+DIAMETER_WEIGHT = 0.0
+# The last pass may spend this share of the total cost to narrow the widest group.
+POLISH_COST_SHARE = 0.007
 
 
 def to_xyz(lat, lon):
@@ -78,17 +84,22 @@ class GeoObjective:
         best = math.inf
         if self.matrix is not None:
             matrix = self.matrix
+            wide = 0.0
             for m in members:
                 row = matrix[m]
                 s = 0.0
                 for j in members:
-                    s += row[j]
+                    d = row[j]
+                    s += d
+                    if d > wide:
+                        wide = d
                 if s < best:
                     best = s
-            return best
+            return best + DIAMETER_WEIGHT * wide
         # Large rounds: distances computed on demand and remembered (groups hold near
         # neighbours, so the same pairs come back again and again).
         cache, xyz, n = self.cache, self.xyz, len(self.xyz)
+        wide = 0.0
         for m in members:
             s = 0.0
             for j in members:
@@ -97,9 +108,11 @@ class GeoObjective:
                 if d is None:
                     d = cache[key] = chord_km(xyz[m], xyz[j])
                 s += d
+                if d > wide:
+                    wide = d
             if s < best:
                 best = s
-        return best
+        return best + DIAMETER_WEIGHT * wide
 
     def reset(self, st):
         self.st = st
@@ -221,3 +234,63 @@ def map_scores(problem, groups_people):
         "total_km_to_medoid": round(medoid_total, 3),
     }
     return scores, per_group
+
+
+def diameter(obj, members):
+    wide, pair = 0.0, None
+    for x in range(len(members)):
+        for y in range(x + 1, len(members)):
+            d = obj.dist(members[x], members[y])
+            if d > wide:
+                wide, pair = d, (members[x], members[y])
+    return wide, pair
+
+
+def shrink_widest(obj, st, deadline, budget_share=POLISH_COST_SHARE):
+    """After the search: while the widest group can be made narrower by moving or swapping
+    one of its two farthest members (without making another group wider than it was, and
+    spending at most `budget_share` of the total cost overall), do so."""
+    from .search import propose_checked
+
+    allowance = budget_share * abs(obj.total())
+    unit_of = {i: u for u, members in enumerate(st.units) for i in members}
+    widths = [diameter(obj, st.members(g)) for g in range(st.k)]
+    for _round in range(200):
+        if time.perf_counter() > deadline:
+            return
+        g = max(range(st.k), key=lambda h: widths[h][0])
+        wide, pair = widths[g]
+        if pair is None:
+            return
+        best = None
+        for i in pair:
+            u = unit_of[i]
+            if st.fixed[u] >= 0:
+                continue
+            groups = {st.pgroup[j] for j in obj.near[i]} | set(range(st.k) if st.k <= 40 else [])
+            for h in groups:
+                if h == g:
+                    continue
+                for changes in propose_checked(st, u, h):
+                    d = obj.delta(changes)
+                    if -d > allowance:
+                        continue
+                    moved = {x for v, _ in changes for x in st.units[v]}
+                    new_g = [x for x in st.members(g) if x not in moved]
+                    new_h = [x for x in st.members(h) if x not in moved]
+                    for v, dest in changes:
+                        (new_g if dest == g else new_h).extend(st.units[v])
+                    worst = max(diameter(obj, new_g)[0], diameter(obj, new_h)[0])
+                    if worst < wide - 1e-6 and (best is None or (worst, -d) < best[:2]):
+                        best = (worst, -d, changes)
+        if best is None:
+            return
+        _worst, cost, changes = best
+        obj.delta(changes)
+        obj.commit()
+        touched = {g} | {dest for _v, dest in changes}
+        for v, dest in changes:
+            st.move(v, dest)
+        for h in touched:
+            widths[h] = diameter(obj, st.members(h))
+        allowance -= max(0.0, cost)

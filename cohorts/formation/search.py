@@ -310,3 +310,27 @@ def optimise(st, obj, rng, iterations, restarts, deadline, first):
     st.load(best_ugroup)
     obj.reset(st)
     return best_total
+
+
+def propose_checked(st, u, b):
+    """Every feasible way to bring unit u into group b: a move, or a swap with each unit of
+    b (lists of (unit, new_group))."""
+    a = st.ugroup[u]
+    s = st.usize[u]
+    low = st.size_min
+    out = []
+    if st.gsize[a] - s >= low and st.gsize[b] + s <= st.size_max and not st.conflict(u, b):
+        out.append([(u, b)])
+    for v in list(st.gunits[b]):
+        if st.fixed[v] >= 0:
+            continue
+        sv = st.usize[v]
+        if not (
+            low <= st.gsize[a] - s + sv <= st.size_max
+            and low <= st.gsize[b] - sv + s <= st.size_max
+        ):
+            continue
+        if st.conflict(u, b, ignore=v) or st.conflict(v, a, ignore=u):
+            continue
+        out.append([(u, b), (v, a)])
+    return out
