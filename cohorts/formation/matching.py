@@ -6,6 +6,11 @@ returned (mutual) counts 1 + MUTUAL_BONUS on each side, so a kept mutual pair is
 NONE_KEPT_PENALTY. A person's part of the score depends only on their own group, so a move or
 swap is re-scored by looking again at the people moved and the people who chose them:
 O(choices) per step.
+
+The number of groups is free (see engine.py): the search may empty or open groups, paying
+SIZE_PENALTY while a group is below the minimum. The first start (`agglomerate`) joins people
+along their heaviest links, mutual ones first, while the joined size fits, then packs the
+small clusters into groups; the other restarts use the breadth-first greedy start.
 """
 
 from __future__ import annotations
