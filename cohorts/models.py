@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -275,6 +275,19 @@ class CommunityQuerySet(models.QuerySet):
 
     def with_member_count(self):
         return self.annotate(member_count=Count("memberships", distinct=True))
+
+    def with_leaders(self, to_attr="leaders"):
+        """Prefetch each community's leaders and co-leaders, with their participant, into
+        `to_attr` (leaders first, then by name)."""
+        return self.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(role__in=Membership.LEADING_ROLES)
+                .select_related("participant")
+                .order_by("role", "participant__name"),
+                to_attr=to_attr,
+            )
+        )
 
 
 class Community(TimeStampedModel):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.db.models import Case, Count, Q, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -88,15 +88,7 @@ def dashboard(request, access):
             )
         )
         .select_related("topic")
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(role__in=Membership.LEADING_ROLES)
-                .select_related("participant")
-                .order_by("role", "participant__name"),
-                to_attr="leaders",
-            )
-        )
+        .with_leaders()
         .order_by(Case(When(leader_count=0, then=0), default=1), "member_count", "name")[
             :DASHBOARD_COMMUNITIES
         ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,16 +20,6 @@ from planning import participation
 PAGE_SIZE = 24
 
 
-def _leaders_prefetch():
-    return Prefetch(
-        "memberships",
-        queryset=Membership.objects.filter(role__in=Membership.LEADING_ROLES)
-        .select_related("participant")
-        .order_by("role", "participant__name"),
-        to_attr="leaders",
-    )
-
-
 @cohort_view("cohort.view")
 def community_list(request, access):
     cohort = access.cohort
@@ -37,7 +27,7 @@ def community_list(request, access):
         cohort.communities.active()
         .with_member_count()
         .select_related("topic")
-        .prefetch_related(_leaders_prefetch())
+        .with_leaders()
         .order_by("name")
     )
     phase = request.GET.get("phase", "")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -354,15 +354,7 @@ def plan_rows(cohort):
                 distinct=True,
             ),
         )
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(role__in=Membership.LEADING_ROLES)
-                .select_related("participant")
-                .order_by("role", "participant__name"),
-                to_attr="leading",
-            ),
-        )
+        .with_leaders(to_attr="leading")
     )
     rows = []
     for community in communities:
