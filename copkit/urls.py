@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from cohorts.views import invitations
+from cohorts.views import formation_answer, invitations
 from copkit import views
 from planning.urls import public_urlpatterns as planning_public
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("invite/<str:token>/", invitations.accept_invitation, name="accept-invitation"),
+    path("f/<str:token>/", formation_answer.answer, name="formation-answer"),
     path("c/", include("cohorts.urls")),
     path("c/<slug:cohort_slug>/", include("planning.urls")),
     *planning_public,

@@ -10,10 +10,17 @@ from cohorts.models import (
     Cohort,
     CohortRole,
     Community,
+    FormationEntry,
+    FormationLock,
+    FormationProposal,
+    FormationRound,
+    FormationTopic,
     Invitation,
     Membership,
     Organization,
     Participant,
+    ProposedGroup,
+    ProposedMember,
     Topic,
 )
 from copkit.models import User
@@ -235,3 +242,70 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         )
     )
     duration_minutes = 90
+
+
+class FormationRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormationRound
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: f"Formation round {n}")
+    method = FormationRound.Method.MATCHING
+    size_min = 3
+    size_max = 5
+
+
+class FormationEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormationEntry
+
+    round = factory.SubFactory(FormationRoundFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, cohort=factory.SelfAttribute("..round.cohort")
+    )
+
+
+class FormationTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormationTopic
+
+    round = factory.SubFactory(FormationRoundFactory, method=FormationRound.Method.TOPIC)
+    name = factory.Sequence(lambda n: f"Subject area {n}")
+
+
+class FormationLockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormationLock
+
+    round = factory.SubFactory(FormationRoundFactory)
+    first = factory.SubFactory(ParticipantFactory, cohort=factory.SelfAttribute("..round.cohort"))
+    second = factory.SubFactory(ParticipantFactory, cohort=factory.SelfAttribute("..round.cohort"))
+    kind = FormationLock.Kind.TOGETHER
+
+
+class FormationProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormationProposal
+
+    round = factory.SubFactory(FormationRoundFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class ProposedGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProposedGroup
+
+    proposal = factory.SubFactory(FormationProposalFactory)
+    label = factory.Sequence(lambda n: f"g{n + 1}")
+    name = factory.Sequence(lambda n: f"Group {n + 1}")
+
+
+class ProposedMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProposedMember
+
+    group = factory.SubFactory(ProposedGroupFactory)
+    proposal = factory.SelfAttribute("group.proposal")
+    participant = factory.SubFactory(
+        ParticipantFactory, cohort=factory.SelfAttribute("..group.proposal.round.cohort")
+    )

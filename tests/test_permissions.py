@@ -189,6 +189,30 @@ MATRIX = {
     "planning:calendar-reset": ("post", {**PARTICIPANTS_ONLY, "leader": 302, "participant": 302}),
     # The feed's secret token is the key (calendar apps cannot log in).
     "calendar-feed": ("get", dict.fromkeys(PERSONAS, 200)),
+    # -- formation rounds (issue 5): staff only; a participant's personal link is the key --
+    "cohorts:formation-list": ("get", STAFF_ONLY),
+    "cohorts:formation-create": ("get", STAFF_ONLY),
+    "cohorts:formation-detail": ("get", STAFF_ONLY),
+    "cohorts:formation-edit": ("get", STAFF_ONLY),
+    "cohorts:formation-delete": ("post", STAFF_ONLY_POST),
+    "cohorts:formation-people": ("get", STAFF_ONLY),
+    "cohorts:formation-topics": ("get", STAFF_ONLY),
+    "cohorts:formation-topic-delete": ("post", STAFF_ONLY_POST),
+    "cohorts:formation-criteria": ("get", STAFF_ONLY),
+    "cohorts:formation-send": ("post", STAFF_ONLY_POST),
+    "cohorts:formation-entry": ("get", STAFF_ONLY),
+    "cohorts:formation-run": ("post", STAFF_ONLY_POST),
+    "cohorts:formation-progress": ("get", STAFF_ONLY),
+    "cohorts:formation-review": ("get", STAFF_ONLY),
+    # An empty move, rename or lock re-renders the board with the error beside it (200).
+    "cohorts:formation-move": ("post", STAFF_ONLY),
+    "cohorts:formation-group-add": ("post", STAFF_ONLY_POST),
+    "cohorts:formation-group-rename": ("post", STAFF_ONLY),
+    "cohorts:formation-lock-add": ("post", STAFF_ONLY),
+    "cohorts:formation-lock-delete": ("post", STAFF_ONLY_POST),
+    "cohorts:formation-upload": ("get", STAFF_ONLY),
+    "cohorts:formation-publish": ("post", STAFF_ONLY_POST),
+    "formation-answer": ("get", dict.fromkeys(PERSONAS, 200)),
 }
 
 # Third-party URL sets, tested by their authors; copkit only restyles them.
@@ -308,9 +332,44 @@ def planning_kwargs(name, world):
     return kwargs
 
 
+def formation_kwargs(name, world):
+    """URL kwargs for the formation pages: a speed-matching round of Lee and Pat, with a
+    proposal of one group, a lock and a topic."""
+    formation_round = factories.FormationRoundFactory(cohort=world.cohort, size_min=2)
+    entry = factories.FormationEntryFactory(
+        round=formation_round, participant=world.participant_participant
+    )
+    factories.FormationEntryFactory(round=formation_round, participant=world.leader_participant)
+    if name == "formation-answer":
+        return {"token": entry.token}
+    kwargs = {"cohort_slug": world.cohort.slug}
+    if name in {"cohorts:formation-list", "cohorts:formation-create"}:
+        return kwargs
+    kwargs["round_id"] = formation_round.public_id
+    group = factories.ProposedGroupFactory(proposal__round=formation_round)
+    for participant in (world.leader_participant, world.participant_participant):
+        factories.ProposedMemberFactory(group=group, participant=participant)
+    if name == "cohorts:formation-entry":
+        kwargs["entry_id"] = entry.public_id
+    elif name == "cohorts:formation-topic-delete":
+        kwargs["topic_id"] = factories.FormationTopicFactory(round=formation_round).public_id
+    elif name == "cohorts:formation-lock-delete":
+        lock = factories.FormationLockFactory(
+            round=formation_round,
+            first=world.leader_participant,
+            second=world.participant_participant,
+        )
+        kwargs["lock_id"] = lock.public_id
+    elif name == "cohorts:formation-group-rename":
+        kwargs["group_id"] = group.public_id
+    return kwargs
+
+
 def _url_for(name, world):
     cohort = world.cohort.slug
     community = world.community.slug
+    if name.startswith("cohorts:formation-") or name == "formation-answer":
+        return reverse(name, kwargs=formation_kwargs(name, world))
     if name.startswith("planning:") or name in PUBLIC_PLANNING:
         return reverse(name, kwargs=planning_kwargs(name, world))
     if name in {"home", "healthz", "cohorts:cohort-create"}:

@@ -1,0 +1,57 @@
+"""Who: cohorts, their staff and observers, organizations, participants, invitations, topics,
+communities of practice and their memberships (`core`), and the formation rounds that form
+those communities (`formation`). Everything is re-exported here."""
+
+from .core import (
+    Activity,
+    Cohort,
+    CohortQuerySet,
+    CohortRole,
+    Community,
+    CommunityQuerySet,
+    FormatPreference,
+    Invitation,
+    Membership,
+    Organization,
+    Participant,
+    ParticipantQuerySet,
+    Topic,
+    default_expiry,
+    new_token,
+    unique_slug,
+)
+from .formation import (
+    FormationEntry,
+    FormationLock,
+    FormationProposal,
+    FormationRound,
+    FormationTopic,
+    ProposedGroup,
+    ProposedMember,
+)
+
+__all__ = [
+    "Activity",
+    "Cohort",
+    "CohortQuerySet",
+    "CohortRole",
+    "Community",
+    "CommunityQuerySet",
+    "FormatPreference",
+    "FormationEntry",
+    "FormationLock",
+    "FormationProposal",
+    "FormationRound",
+    "FormationTopic",
+    "Invitation",
+    "Membership",
+    "Organization",
+    "Participant",
+    "ParticipantQuerySet",
+    "ProposedGroup",
+    "ProposedMember",
+    "Topic",
+    "default_expiry",
+    "new_token",
+    "unique_slug",
+]
