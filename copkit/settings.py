@@ -260,6 +260,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.send_survey_reminders",
         "schedule": timedelta(minutes=15),
     },
+    # cohorts: remind people who have not answered a formation round (services/formation_rounds.py).
+    "send-formation-reminders": {
+        "task": "cohorts.tasks.send_formation_reminders",
+        "schedule": timedelta(minutes=15),
+    },
     # planning: remind members before a meeting (planning/services/meeting_reminders.py).
     "send-meeting-reminders": {
         "task": "planning.tasks.send_meeting_reminders",

@@ -63,6 +63,12 @@ def run_round(formation_round, *, actor):
     raise NotImplementedError
 
 
+def run_in_background(round_pk, *, actor_pk=None):
+    """The Celery side of run_round: solve the queued round, store the proposal, update
+    run_state/run_progress/run_error as it goes."""
+    raise NotImplementedError
+
+
 def save_solution(formation_round, problem, solution, *, actor, source, warnings=()):
     """Store a solution dict as the next FormationProposal with its groups and members."""
     raise NotImplementedError
