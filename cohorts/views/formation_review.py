@@ -1,78 +1,788 @@
 """Formation rounds, staff side: running the engine, the review page (moves, locks, group
-names, CSV upload) and publishing the groups as communities."""
+names, CSV upload) and publishing the groups as communities.
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+The review page shows one proposal of a round: the newest is editable until the round is
+published, older ones (`?proposal=N`) are read-only. Its swappable part, the board
+(`_board.html`: scores, map, groups, locks, publish), is what every edit returns to an htmx
+request; without JavaScript the same forms post and come back to the page. A refusal
+(a move that breaks a lock, a name already taken, ...) shows in the board and changes
+nothing. Every figure of the board comes from a fixed number of queries.
+"""
+
+import csv
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cohorts import formation_criteria
+from cohorts.models import (
+    FormationLock,
+    FormationRound,
+    ProposedGroup,
+    ProposedMember,
+)
+from cohorts.services import formation as services
+from cohorts.services.formation import CsvErrors, ServiceError
 from copkit.access import cohort_view
 
 from .formation import get_round
+
+try:  # the map drawing lands separately; without it a map round shows the table only
+    from cohorts.formation_map import km_to_miles, render_map_svg
+except ImportError:  # pragma: no cover - until cohorts/formation_map.py exists
+    render_map_svg = None
+
+    def km_to_miles(km):
+        return km * 0.621371
+
+
+RUNNING = (FormationRound.RunState.QUEUED, FormationRound.RunState.RUNNING)
+NEW_GROUP = "new"
+
+
+# -- forms ------------------------------------------------------------------------------
+
+
+class MoveForm(forms.Form):
+    participant = forms.UUIDField(
+        error_messages={
+            "required": gettext_lazy("Choose the person to move."),
+            "invalid": gettext_lazy("Choose the person to move."),
+        }
+    )
+    group = forms.CharField(
+        error_messages={"required": gettext_lazy("Choose the group to move them to.")}
+    )
+
+    def clean_group(self):
+        value = self.cleaned_data["group"].strip()
+        if value == NEW_GROUP:
+            return value
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            raise forms.ValidationError(_("Choose one of the groups.")) from None
+
+
+class RenameForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Community name"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Give the group a name.")},
+    )
+
+
+class LockForm(forms.Form):
+    """Two people of the round, together or apart. The choices are the people the board has
+    loaded already, so the form costs no query."""
+
+    first = forms.ChoiceField(
+        label=gettext_lazy("This person"),
+        error_messages={"required": gettext_lazy("Choose the first person.")},
+    )
+    second = forms.ChoiceField(
+        label=gettext_lazy("and this person"),
+        error_messages={"required": gettext_lazy("Choose the second person.")},
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("must be"),
+        choices=FormationLock.Kind.choices,
+        initial=FormationLock.Kind.TOGETHER,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose together or apart.")},
+    )
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(p.public_id): p for p in people}
+        choices = [("", _("Choose a person"))] + [
+            (key, _person_label(p)) for key, p in self.people.items()
+        ]
+        self.fields["first"].choices = choices
+        self.fields["second"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("first"), data.get("second")
+        if first and second and first == second:
+            self.add_error("second", _("Choose two different people."))
+        return data
+
+    def pair(self):
+        return self.people[self.cleaned_data["first"]], self.people[self.cleaned_data["second"]]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        error_messages={"required": gettext_lazy("Choose a CSV file to upload.")},
+    )
+
+
+def _person_label(participant):
+    org = participant.organization
+    return f"{participant.name} ({org.name})" if org else participant.name
+
+
+# -- loading a round's board --------------------------------------------------------------
+
+
+def _unit(request):
+    return "mi" if (request.GET.get("unit") or request.POST.get("unit")) == "mi" else "km"
+
+
+def _review_url(access, formation_round, *, unit="km", proposal=None):
+    url = reverse(
+        "cohorts:formation-review",
+        kwargs={"cohort_slug": access.cohort.slug, "round_id": formation_round.public_id},
+    )
+    query = {}
+    if proposal is not None:
+        query["proposal"] = proposal
+    if unit == "mi":
+        query["unit"] = unit
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _back(request, access, formation_round):
+    return redirect(_review_url(access, formation_round, unit=_unit(request)))
+
+
+def _proposals(formation_round):
+    """Every proposal of the round, newest first, without the stored problem."""
+    return list(formation_round.proposals.defer("problem"))
+
+
+def _pick_proposal(request, proposals):
+    """The proposal `?proposal=N` asks for (404 if there is none), or the newest."""
+    number = request.GET.get("proposal")
+    if not number:
+        return proposals[0] if proposals else None
+    for proposal in proposals:
+        if str(proposal.number) == number:
+            return proposal
+    raise Http404("No such proposal")
+
+
+def _read_only_reason(formation_round, proposal, newest):
+    if formation_round.is_published:
+        return _("These groups are published: they can no longer change.")
+    if proposal is None:
+        return _("No groups have been formed yet.")
+    if newest is None or proposal.pk != newest.pk:
+        return _("This is an older proposal, kept as it was. Only the newest one can change.")
+    if formation_round.run_state in RUNNING:
+        return _("copkit is forming new groups. These can change again once it is done.")
+    return ""
+
+
+def _editable_proposal(formation_round):
+    """The newest proposal, if staff may edit it now; ServiceError (with the reason) if not."""
+    newest = formation_round.proposals.defer("problem").first()
+    reason = _read_only_reason(formation_round, newest, newest)
+    if reason:
+        raise ServiceError(reason)
+    return newest
+
+
+def _criterion_label(name, formation_round):
+    key, _sep, rule = name.partition(" (")
+    attribute = formation_criteria.ATTRIBUTES.get(key)
+    if attribute is None:
+        return name
+    label = str(attribute.label)
+    if key == "custom" and formation_round.custom_question:
+        label = formation_round.custom_question
+    return f"{label} ({rule}" if rule else label
+
+
+def _percent(part, whole):
+    return round(100 * part / whole) if whole else 0
+
+
+def _distance(km, unit):
+    if km is None:
+        return "—"
+    value = km_to_miles(km) if unit == "mi" else km
+    return f"{value:,.1f} {unit}"
+
+
+def _summary(formation_round, proposal, groups, unit):
+    """The proposal's figures as (label, value) rows, by method."""
+    scores = proposal.scores or {}
+    method = formation_round.method
+    Method = FormationRound.Method
+    rows = []
+    if method == Method.MATCHING and "choices_total" in scores:
+        total, kept = scores.get("choices_total", 0), scores.get("choices_kept", 0)
+        pairs, pairs_kept = scores.get("mutual_pairs_total", 0), scores.get("mutual_pairs_kept", 0)
+        rows += [
+            (
+                _("Choices kept"),
+                _("%(kept)s of %(total)s (%(pct)s%%)")
+                % {"kept": kept, "total": total, "pct": _percent(kept, total)},
+            ),
+            (
+                _("Mutual pairs kept together"),
+                _("%(kept)s of %(total)s (%(pct)s%%)")
+                % {"kept": pairs_kept, "total": pairs, "pct": _percent(pairs_kept, pairs)},
+            ),
+            (
+                _("People with none of their choices in their group"),
+                str(scores.get("people_with_no_choice_kept", 0)),
+            ),
+        ]
+    elif method == Method.CRITERIA:
+        for name, value in scores.items():
+            if name in {"worst_group_score", "mean_group_score", "unmet_rules"}:
+                continue
+            if isinstance(value, int | float):
+                rows.append(
+                    (
+                        _("Groups meeting “%(criterion)s”")
+                        % {"criterion": _criterion_label(name, formation_round)},
+                        f"{round(100 * value)}%",
+                    )
+                )
+        if "worst_group_score" in scores:
+            rows.append((_("Worst group's score"), f"{round(100 * scores['worst_group_score'])}%"))
+        if "mean_group_score" in scores:
+            rows.append((_("Average group's score"), f"{round(100 * scores['mean_group_score'])}%"))
+    elif method == Method.MAP and "mean_km" in scores:
+        rows += [
+            (_("Average distance to the group's centre"), _distance(scores.get("mean_km"), unit)),
+            (_("Largest distance to the group's centre"), _distance(scores.get("max_km"), unit)),
+        ]
+        if "max_within_group_km" in scores:
+            rows.append(
+                (
+                    _("Farthest apart within one group"),
+                    _distance(scores["max_within_group_km"], unit),
+                )
+            )
+    elif method == Method.TOPIC and "first_choice" in scores:
+        rows += [
+            (_("Got their first choice"), str(scores.get("first_choice", 0))),
+            (_("Got their second choice"), str(scores.get("second_choice", 0))),
+            (_("Got their third choice"), str(scores.get("third_choice", 0))),
+        ]
+        if scores.get("other_choice"):
+            rows.append((_("Got a lower choice"), str(scores["other_choice"])))
+        rows.append(
+            (
+                _("People with none of their choices"),
+                str(scores.get("people_with_no_choice", 0)),
+            )
+        )
+        if scores.get("people_without_ranking"):
+            rows.append((_("People who ranked nothing"), str(scores["people_without_ranking"])))
+    sizes = [g.size for g in groups]
+    rows.append((_("Groups"), str(len(groups))))
+    if sizes:
+        rows.append(
+            (
+                _("Group sizes"),
+                _("%(smallest)s to %(largest)s people")
+                % {"smallest": min(sizes), "largest": max(sizes)},
+            )
+        )
+    return rows
+
+
+def _size_problem(formation_round, size):
+    if formation_round.size_mode != FormationRound.SizeMode.RANGE:
+        return ""
+    low, high = formation_round.size_min, formation_round.size_max
+    if low and size < low:
+        return _("Below the smallest size (%(n)s)") % {"n": low}
+    if high and size > high:
+        return _("Above the largest size (%(n)s)") % {"n": high}
+    return ""
+
+
+def _group_figures(formation_round, group, unit):
+    """What the engine says about one group, as short lines."""
+    details = group.details or {}
+    method = formation_round.method
+    Method = FormationRound.Method
+    lines = []
+    if method == Method.CRITERIA and isinstance(details.get("criteria"), dict):
+        met = [_criterion_label(n, formation_round) for n, ok in details["criteria"].items() if ok]
+        missed = [
+            _criterion_label(n, formation_round) for n, ok in details["criteria"].items() if not ok
+        ]
+        parts = []
+        if met:
+            parts.append(_("Meets: %(list)s") % {"list": ", ".join(met)})
+        if missed:
+            parts.append(_("Misses: %(list)s") % {"list": ", ".join(missed)})
+        if parts:
+            lines.append(" · ".join(parts))
+    elif method == Method.MATCHING and "choices_kept" in details:
+        lines.append(
+            _("%(choices)s choices kept · %(pairs)s mutual pairs")
+            % {
+                "choices": details.get("choices_kept", 0),
+                "pairs": details.get("mutual_pairs_kept", 0),
+            }
+        )
+    elif method == Method.MAP and "mean_km" in details:
+        lines.append(
+            _("Average %(mean)s from the centre · %(spread)s across")
+            % {
+                "mean": _distance(details.get("mean_km"), unit),
+                "spread": _distance(details.get("spread_km", details.get("max_km")), unit),
+            }
+        )
+    if group.topic_id:
+        lines.append(_("Topic: %(name)s") % {"name": group.topic.name})
+    return lines
+
+
+def _location(participant):
+    if participant.latitude is not None and participant.longitude is not None:
+        return participant.latitude, participant.longitude
+    org = participant.organization
+    if org is not None and org.latitude is not None and org.longitude is not None:
+        return org.latitude, org.longitude
+    return None
+
+
+def _map_svg(formation_round, groups):
+    if render_map_svg is None:
+        return ""
+    points = []
+    for group in groups:
+        for member in group.member_list:
+            where = _location(member.participant)
+            if where is None:
+                continue
+            points.append(
+                {
+                    "id": str(member.participant.public_id),
+                    "label": member.participant.name,
+                    "lat": where[0],
+                    "lon": where[1],
+                    "group": group.name,
+                }
+            )
+    if not points:
+        return ""
+    svg = render_map_svg(points, title=_("Where the members of each group are"))
+    return mark_safe(svg)  # noqa: S308 - the drawing escapes every label it writes
+
+
+def board_context(request, access, formation_round, proposal, *, newest, unit, **extra):
+    """Everything `_board.html` shows, in a fixed number of queries: groups with their
+    members (people and organizations), the round's entries and its locks."""
+    entries = list(formation_round.entries.select_related("participant__organization"))
+    locks = list(formation_round.locks.select_related("first", "second"))
+    groups = []
+    if proposal is not None:
+        groups = list(
+            proposal.groups.select_related("topic", "community").prefetch_related(
+                Prefetch(
+                    "members",
+                    queryset=ProposedMember.objects.select_related("participant__organization"),
+                    to_attr="member_list",
+                )
+            )
+        )
+    read_only = _read_only_reason(formation_round, proposal, newest)
+    by_entry = {e.participant_id: e for e in entries}
+    people = {e.participant_id: e.participant for e in entries}
+    Method = FormationRound.Method
+    for group in groups:
+        ids_here = {str(m.participant.public_id) for m in group.member_list}
+        group.size = len(group.member_list)
+        group.size_problem = _size_problem(formation_round, group.size)
+        group.figures = _group_figures(formation_round, group, unit)
+        topic_id = str(group.topic.public_id) if group.topic_id else None
+        for member in group.member_list:
+            people.setdefault(member.participant_id, member.participant)
+            entry = by_entry.get(member.participant_id)
+            member.no_choice = False
+            if entry is None:
+                continue
+            if formation_round.method == Method.MATCHING and entry.choices:
+                member.no_choice = not any(str(c) in ids_here for c in entry.choices)
+            elif formation_round.method == Method.TOPIC and entry.ranking and topic_id:
+                member.no_choice = topic_id not in {str(t) for t in entry.ranking}
+    people = sorted(people.values(), key=lambda p: (p.name.lower(), p.pk))
+    is_map = formation_round.method == Method.MAP
+    unplaced = 0
+    if is_map:
+        for group in groups:
+            group.mean_text = _distance((group.details or {}).get("mean_km"), unit)
+            group.spread_text = _distance((group.details or {}).get("spread_km"), unit)
+            unplaced += sum(1 for m in group.member_list if _location(m.participant) is None)
+    older = proposal.number if proposal and newest and proposal.pk != newest.pk else None
+    context = {
+        "access": access,
+        "round": formation_round,
+        "proposal": proposal,
+        "newest": newest,
+        "groups": groups,
+        "locks": locks,
+        "editable": not read_only,
+        "read_only_reason": read_only,
+        "unit": unit,
+        "other_unit": "km" if unit == "mi" else "mi",
+        "summary": _summary(formation_round, proposal, groups, unit) if proposal else [],
+        "is_map": is_map,
+        "map_svg": _map_svg(formation_round, groups) if is_map else "",
+        "unplaced": unplaced,
+        "review_url": _review_url(access, formation_round, unit=unit, proposal=older),
+        "unit_urls": {
+            u: _review_url(access, formation_round, unit=u, proposal=older) for u in ("km", "mi")
+        },
+        "size_problems": sum(1 for g in groups if g.size_problem),
+        "locks_editable": not formation_round.is_published
+        and (proposal is None or newest is None or proposal.pk == newest.pk),
+        "lock_form": LockForm(people=people),
+        "rename_forms": {},
+        "board_error": "",
+        "announce": "",
+        "new_group": NEW_GROUP,
+    }
+    context.update(extra)
+    for group in groups:
+        group.rename_form = context["rename_forms"].get(group.pk)
+    return context
+
+
+def _newest(formation_round):
+    return formation_round.proposals.defer("problem").first()
+
+
+def _render_board(request, access, formation_round, *, status=200, **extra):
+    """The board (htmx) or the whole page (a post without JavaScript that went wrong)."""
+    if not request.htmx:
+        return _render_review(request, access, formation_round, status=status, **extra)
+    newest = _newest(formation_round)
+    context = board_context(
+        request, access, formation_round, newest, newest=newest, unit=_unit(request), **extra
+    )
+    return render(request, "cohorts/formation/_board.html", context, status=status)
+
+
+def _render_review(request, access, formation_round, *, status=200, **extra):
+    proposals = _proposals(formation_round)
+    proposal = _pick_proposal(request, proposals) if request.method == "GET" else None
+    if proposal is None and proposals:
+        proposal = proposals[0]
+    newest = proposals[0] if proposals else None
+    context = board_context(
+        request, access, formation_round, proposal, newest=newest, unit=_unit(request), **extra
+    )
+    context["proposals"] = proposals
+    context["running"] = formation_round.run_state in RUNNING
+    context["run_error"] = formation_round.run_error or {}
+    return render(request, "cohorts/formation/review.html", context, status=status)
+
+
+def _done(request, access, formation_round, message, *, announce=""):
+    """After an edit: the fresh board (htmx), or back to the page with a message."""
+    if request.htmx:
+        return _render_board(request, access, formation_round, announce=announce or message)
+    messages.success(request, message)
+    return _back(request, access, formation_round)
+
+
+# -- views ------------------------------------------------------------------------------
 
 
 @require_POST
 @cohort_view("cohort.manage")
 def run(request, access, round_id):
     formation_round = get_round(access, round_id)
-    return redirect("cohorts:formation-review", access.cohort.slug, formation_round.public_id)
+    if formation_round.is_published:
+        messages.error(request, _("These groups are published already."))
+        return _back(request, access, formation_round)
+    if formation_round.run_state in RUNNING:
+        messages.info(request, _("copkit is already forming groups for this round."))
+        return _back(request, access, formation_round)
+    try:
+        proposal = services.run_round(formation_round, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _back(request, access, formation_round)
+    if proposal is None:
+        messages.info(
+            request,
+            _("copkit is forming the groups. This page shows how far it has got."),
+        )
+    else:
+        messages.success(
+            request,
+            _("New groups are ready: proposal %(number)s.") % {"number": proposal.number},
+        )
+    return _back(request, access, formation_round)
 
 
 @cohort_view("cohort.manage")
 def progress(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+    """The progress bar the review page polls while a round runs in the background; once it
+    is done, the page reloads itself (`HX-Refresh`)."""
+    formation_round = get_round(access, round_id)
+    state = formation_round.run_state
+    context = {
+        "access": access,
+        "round": formation_round,
+        "running": state in RUNNING,
+        "failed": state == FormationRound.RunState.FAILED,
+        "run_error": formation_round.run_error or {},
+        "review_url": _review_url(access, formation_round, unit=_unit(request)),
+    }
+    response = render(request, "cohorts/formation/_progress.html", context)
+    if request.htmx and state == FormationRound.RunState.IDLE:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @cohort_view("cohort.manage")
 def review(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+    formation_round = get_round(access, round_id)
+    return _render_review(request, access, formation_round)
 
 
 @require_POST
 @cohort_view("cohort.manage")
 def move(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+    formation_round = get_round(access, round_id)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+        return _render_board(request, access, formation_round, board_error=error)
+    try:
+        proposal = _editable_proposal(formation_round)
+        member = (
+            proposal.members.select_related("participant", "group")
+            .filter(participant__public_id=form.cleaned_data["participant"])
+            .first()
+        )
+        if member is None:
+            raise ServiceError(_("That person is not in these groups. Reload the page."))
+        target = form.cleaned_data["group"]
+        with transaction.atomic():
+            if target == NEW_GROUP:
+                group = services.add_group(proposal, actor=request.user)
+            else:
+                group = proposal.groups.filter(public_id=target).first()
+                if group is None:
+                    raise ServiceError(_("That group is not in these groups. Reload the page."))
+            if group.pk == member.group_id:
+                raise ServiceError(
+                    _("%(name)s is in %(group)s already.")
+                    % {"name": member.participant.name, "group": group.name}
+                )
+            services.move_member(proposal, member.participant, group, actor=request.user)
+    except ServiceError as error:
+        return _render_board(request, access, formation_round, board_error=str(error))
+    message = _("%(name)s moved to %(group)s.") % {
+        "name": member.participant.name,
+        "group": group.name,
+    }
+    return _done(request, access, formation_round, message)
 
 
 @require_POST
 @cohort_view("cohort.manage")
 def group_add(request, access, round_id):
     formation_round = get_round(access, round_id)
-    return redirect("cohorts:formation-review", access.cohort.slug, formation_round.public_id)
+    try:
+        proposal = _editable_proposal(formation_round)
+        group = services.add_group(proposal, actor=request.user)
+    except ServiceError as error:
+        if request.htmx:
+            return _render_board(request, access, formation_round, board_error=str(error))
+        messages.error(request, str(error))
+        return _back(request, access, formation_round)
+    return _done(request, access, formation_round, _("Added %(group)s.") % {"group": group.name})
 
 
 @require_POST
 @cohort_view("cohort.manage")
 def group_rename(request, access, round_id, group_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+    formation_round = get_round(access, round_id)
+    group = get_object_or_404(
+        ProposedGroup.objects.select_related("proposal"),
+        proposal__round=formation_round,
+        public_id=group_id,
+    )
+    form = RenameForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal = _editable_proposal(formation_round)
+            if group.proposal_id != proposal.pk:
+                raise ServiceError(_("This group is in an older proposal, kept as it was."))
+            old_name = group.name
+            services.rename_group(group, form.cleaned_data["name"], actor=request.user)
+        except ServiceError as error:
+            form.add_error("name", str(error))
+        else:
+            message = _("Renamed %(old)s to %(new)s.") % {
+                "old": old_name,
+                "new": form.cleaned_data["name"],
+            }
+            return _done(request, access, formation_round, message)
+    return _render_board(
+        request,
+        access,
+        formation_round,
+        rename_forms={group.pk: form},
+        announce=_("The name was not changed."),
+    )
 
 
 @require_POST
 @cohort_view("cohort.manage")
 def lock_add(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+    formation_round = get_round(access, round_id)
+    people = [
+        e.participant for e in formation_round.entries.select_related("participant__organization")
+    ]
+    newest = _newest(formation_round)
+    if newest is not None:
+        known = {p.pk for p in people}
+        people += [
+            m.participant
+            for m in newest.members.select_related("participant__organization")
+            if m.participant_id not in known
+        ]
+    form = LockForm(request.POST, people=people)
+    if form.is_valid():
+        first, second = form.pair()
+        kind = form.cleaned_data["kind"]
+        try:
+            if formation_round.is_published:
+                raise ServiceError(_("These groups are published: they can no longer change."))
+            services.add_lock(formation_round, first, second, kind, actor=request.user)
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            text = (
+                _("%(first)s and %(second)s are locked together.")
+                if kind == FormationLock.Kind.TOGETHER
+                else _("%(first)s and %(second)s are locked apart.")
+            )
+            message = text % {"first": first.name, "second": second.name}
+            return _done(request, access, formation_round, message)
+    return _render_board(
+        request,
+        access,
+        formation_round,
+        lock_form=form,
+        announce=_("The lock was not added."),
+    )
 
 
 @require_POST
 @cohort_view("cohort.manage")
 def lock_delete(request, access, round_id, lock_id):
     formation_round = get_round(access, round_id)
-    get_object_or_404(formation_round.locks, public_id=lock_id)
-    return redirect("cohorts:formation-review", access.cohort.slug, formation_round.public_id)
+    lock = get_object_or_404(
+        formation_round.locks.select_related("first", "second"), public_id=lock_id
+    )
+    try:
+        if formation_round.is_published:
+            raise ServiceError(_("These groups are published: they can no longer change."))
+        services.remove_lock(lock, actor=request.user)
+    except ServiceError as error:
+        if request.htmx:
+            return _render_board(request, access, formation_round, board_error=str(error))
+        messages.error(request, str(error))
+        return _back(request, access, formation_round)
+    message = _("Removed the lock on %(first)s and %(second)s.") % {
+        "first": lock.first.name,
+        "second": lock.second.name,
+    }
+    return _done(request, access, formation_round, message)
+
+
+def _groups_csv(formation_round):
+    """The newest proposal's groups as the CSV the upload takes (name, email, group)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="groups.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["name", "email", "group"])
+    newest = _newest(formation_round)
+    if newest is not None:
+        members = newest.members.select_related("participant", "group").order_by(
+            "group__position", "group__label", "participant__name"
+        )
+        for member in members:
+            writer.writerow([member.participant.name, member.participant.email, member.group.name])
+    return response
 
 
 @cohort_view("cohort.manage")
 def upload(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+    formation_round = get_round(access, round_id)
+    if request.method == "GET" and request.GET.get("download") == "csv":
+        return _groups_csv(formation_round)
+    form = UploadForm()
+    csv_rows = []
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                if formation_round.is_published:
+                    raise ServiceError(_("These groups are published: they can no longer change."))
+                proposal = services.import_csv(
+                    formation_round, form.cleaned_data["file"], actor=request.user
+                )
+            except CsvErrors as error:
+                form.add_error(None, str(error))
+                csv_rows = error.rows
+            except ServiceError as error:
+                form.add_error("file", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("The groups from your file are proposal %(number)s.")
+                    % {"number": proposal.number},
+                )
+                return _back(request, access, formation_round)
+    context = {
+        "access": access,
+        "round": formation_round,
+        "form": form,
+        "csv_rows": csv_rows,
+        "review_url": _review_url(access, formation_round),
+    }
+    return render(request, "cohorts/formation/upload.html", context)
 
 
 @require_POST
 @cohort_view("cohort.manage")
 def publish(request, access, round_id):
     formation_round = get_round(access, round_id)
-    return redirect("cohorts:formation-review", access.cohort.slug, formation_round.public_id)
+    if not request.POST.get("confirm"):
+        messages.error(
+            request,
+            _("Tick “I have checked the groups” before publishing them."),
+        )
+        return redirect(_review_url(access, formation_round, unit=_unit(request)) + "#publish")
+    try:
+        services.publish(formation_round, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _back(request, access, formation_round)
+    messages.success(
+        request,
+        _("The groups of “%(round)s” are now communities, and their members have been told.")
+        % {"round": formation_round.name},
+    )
+    return redirect("cohorts:community-list", access.cohort.slug)

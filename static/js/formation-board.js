@@ -1,0 +1,141 @@
+// The formation review board (templates/cohorts/formation/_board.html).
+// Every person on the board has a small "Move to…" form that works with the keyboard and
+// without JavaScript; this file adds dragging a person onto another group: the drop fills
+// that person's form and submits it, so htmx posts it and swaps in the new board, exactly as
+// a keyboard move does. It also
+// - highlights the group under the person being dragged,
+// - reads out what happened (the board's data-announce, or its error) in an aria-live region,
+// - puts the focus back where it was (or on the person just moved) after the board is swapped.
+(function () {
+  "use strict";
+
+  var dragged = null; // the <li> of the person being dragged
+  var focusAfterSwap = null; // the id of the element to focus once the new board is in
+
+  function boardOf(elt) {
+    return elt && elt.closest ? elt.closest("#board") : null;
+  }
+
+  function groupOf(elt) {
+    return elt && elt.closest ? elt.closest("[data-group]") : null;
+  }
+
+  function clearHighlight() {
+    document.querySelectorAll(".formation-drop-target").forEach(function (card) {
+      card.classList.remove("formation-drop-target");
+    });
+  }
+
+  function announce(text) {
+    var live = document.getElementById("board-live");
+    if (!live || !text) { return; }
+    // Emptied first so that the same words twice are read out twice.
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  function moveForm(item) {
+    return item ? item.querySelector("form[data-move-form]") : null;
+  }
+
+  function submit(form) {
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit();
+    } else if (window.htmx) {
+      window.htmx.trigger(form, "submit");
+    } else {
+      form.submit();
+    }
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var item = event.target.closest ? event.target.closest("[data-participant]") : null;
+    if (!item || !boardOf(item)) { return; }
+    dragged = item;
+    item.classList.add("formation-dragging");
+    event.dataTransfer.effectAllowed = "move";
+    // Firefox starts a drag only with some data set.
+    event.dataTransfer.setData("text/plain", item.getAttribute("data-name") || "");
+  });
+
+  document.addEventListener("dragend", function () {
+    if (dragged) { dragged.classList.remove("formation-dragging"); }
+    dragged = null;
+    clearHighlight();
+  });
+
+  document.addEventListener("dragover", function (event) {
+    if (!dragged) { return; }
+    var card = groupOf(event.target);
+    if (!card || card.contains(dragged)) { return; }
+    event.preventDefault(); // allows the drop
+    event.dataTransfer.dropEffect = "move";
+    if (!card.classList.contains("formation-drop-target")) {
+      clearHighlight();
+      card.classList.add("formation-drop-target");
+    }
+  });
+
+  document.addEventListener("dragleave", function (event) {
+    var card = groupOf(event.target);
+    if (card && !card.contains(event.relatedTarget)) {
+      card.classList.remove("formation-drop-target");
+    }
+  });
+
+  document.addEventListener("drop", function (event) {
+    if (!dragged) { return; }
+    var card = groupOf(event.target);
+    clearHighlight();
+    if (!card || card.contains(dragged)) { return; }
+    event.preventDefault();
+    var form = moveForm(dragged);
+    var select = form ? form.querySelector("select[name=group]") : null;
+    if (!select) { return; }
+    select.value = card.getAttribute("data-group");
+    if (select.value !== card.getAttribute("data-group")) { return; } // not one of its options
+    focusAfterSwap = dragged.id;
+    submit(form);
+  });
+
+  // Where the focus goes after the board is swapped: the control that sent the request if
+  // it is still there (a name field, the lock form), else the person just moved.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!boardOf(elt) && !(elt.getAttribute && elt.getAttribute("hx-target") === "#board")) {
+      return;
+    }
+    if (focusAfterSwap) { return; } // a drop chose already
+    var active = document.activeElement;
+    if (elt.hasAttribute && elt.hasAttribute("data-move-form")) {
+      var item = elt.closest("[data-participant]");
+      focusAfterSwap = item ? item.id : null;
+    } else if (active && active.id) {
+      focusAfterSwap = active.id;
+    }
+  });
+
+  // After an outerHTML swap the event's target is the old board; the new one has its id.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var old = event.detail.target;
+    var board = document.getElementById("board");
+    if (!board || !old || old.id !== "board") { return; }
+    var error = board.getAttribute("data-error");
+    announce(error || board.getAttribute("data-announce"));
+    var target = error ? document.getElementById("board-error") : null;
+    if (!target && focusAfterSwap) { target = document.getElementById(focusAfterSwap); }
+    focusAfterSwap = null;
+    if (target) {
+      if (!target.hasAttribute("tabindex") && !/^(INPUT|SELECT|BUTTON|A|TEXTAREA)$/.test(target.tagName)) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function () {
+    focusAfterSwap = null;
+    var live = document.getElementById("board-live");
+    announce(live ? live.getAttribute("data-failed") : "");
+  });
+})();
