@@ -1,81 +1,507 @@
 """Formation rounds, staff side: the list, setting a round up, who takes part, topics and
 criteria, sending links, and entering a person's input on paper."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cohorts.models import FormationRound
+from cohorts.formation_criteria import ATTRIBUTES, RULE_CHOICES
+from cohorts.forms.formation import (
+    METHOD_HELP,
+    CapsForm,
+    CriteriaForm,
+    PeopleForm,
+    RoundForm,
+    TopicForm,
+)
+from cohorts.models import FormationEntry, FormationRound, Membership
+from cohorts.services import formation_rounds as services
+from cohorts.services.cohorts import ServiceError
 from copkit.access import cohort_view
+
+PAGE_SIZE = 50
+Method = FormationRound.Method
+Status = FormationRound.Status
+
+STATUS_BADGES = {
+    Status.SETUP: "text-bg-light border",
+    Status.COLLECTING: "text-bg-info",
+    Status.REVIEW: "text-bg-warning",
+    Status.PUBLISHED: "text-bg-success",
+}
 
 
 def get_round(access, round_id):
-    return get_object_or_404(FormationRound, cohort=access.cohort, public_id=round_id)
+    return get_object_or_404(
+        FormationRound.objects.select_related("cohort"), cohort=access.cohort, public_id=round_id
+    )
+
+
+def _badge(formation_round):
+    formation_round.badge = STATUS_BADGES.get(formation_round.status, "text-bg-light border")
+    return formation_round
+
+
+def _methods():
+    return [
+        {"value": value, "label": label, "help": METHOD_HELP[value]}
+        for value, label in Method.choices
+    ]
+
+
+def _back(request, url):
+    """`url` with the page and search of the posted form (if any) kept."""
+    keep = QueryDict(mutable=True)
+    for name in ("q", "page"):
+        value = request.POST.get(name, "").strip()
+        if value:
+            keep[name] = value
+    return redirect(f"{url}?{keep.urlencode()}" if keep else url)
+
+
+def _round_url(name, formation_round):
+    return reverse(
+        f"cohorts:{name}",
+        kwargs={
+            "cohort_slug": formation_round.cohort.slug,
+            "round_id": formation_round.public_id,
+        },
+    )
+
+
+# -- the list and the round's settings -------------------------------------------------------
 
 
 @cohort_view("cohort.manage")
 def round_list(request, access):
-    return HttpResponse("TODO")
+    rounds = services.with_counts(access.cohort.formation_rounds.all()).order_by(
+        "-created_at", "-pk"
+    )
+    return render(
+        request,
+        "cohorts/formation/round_list.html",
+        {"rounds": [_badge(r) for r in rounds], "methods": _methods()},
+    )
 
 
 @cohort_view("cohort.manage")
 def round_create(request, access):
-    return HttpResponse("TODO")
-
-
-@cohort_view("cohort.manage")
-def round_detail(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+    initial = {}
+    if request.GET.get("method") in Method.values:
+        initial["method"] = request.GET["method"]
+    form = RoundForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        formation_round = services.create_round(access.cohort, request.user, **form.round_data())
+        people = formation_round.entries.count()
+        message = ngettext(
+            "Round created with %(n)d person taking part.",
+            "Round created with %(n)d people taking part.",
+            people,
+        ) % {"n": people}
+        if formation_round.method == Method.TOPIC:
+            message += " " + _("Check the subject areas and their caps next.")
+        elif formation_round.method == Method.CRITERIA:
+            message += " " + _("Choose the criteria next.")
+        messages.success(request, message)
+        return redirect(formation_round)
+    return render(
+        request,
+        "cohorts/formation/round_form.html",
+        {"form": form, "formation_round": None},
+    )
 
 
 @cohort_view("cohort.manage")
 def round_edit(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+    formation_round = get_round(access, round_id)
+    if formation_round.is_published:
+        messages.info(request, _("This round is published: its settings can no longer change."))
+        return redirect(formation_round)
+    form = RoundForm(
+        request.POST or None,
+        instance=formation_round,
+        method_locked=services.method_locked(formation_round),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            synced = services.update_round(formation_round, request.user, **form.round_data())
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            message = _("Round settings saved.")
+            if synced is not None:
+                message += (
+                    " "
+                    + _(
+                        "Who takes part now follows the new choice: %(added)d added, "
+                        "%(removed)d removed."
+                    )
+                    % synced
+                )
+                if synced["kept"]:
+                    message += " " + ngettext(
+                        "%(n)d person outside it stays, because they already gave their "
+                        "input; remove them on the People page if you want.",
+                        "%(n)d people outside it stay, because they already gave their "
+                        "input; remove them on the People page if you want.",
+                        synced["kept"],
+                    ) % {"n": synced["kept"]}
+            messages.success(request, message)
+            return redirect(formation_round)
+    return render(
+        request,
+        "cohorts/formation/round_form.html",
+        {"form": form, "formation_round": _badge(formation_round)},
+    )
 
 
 @require_POST
 @cohort_view("cohort.manage")
 def round_delete(request, access, round_id):
-    get_round(access, round_id)
+    formation_round = get_round(access, round_id)
+    try:
+        services.delete_round(formation_round, request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect(formation_round)
+    messages.success(request, _("Round “%(name)s” deleted.") % {"name": formation_round.name})
     return redirect("cohorts:formation-list", access.cohort.slug)
 
 
-@cohort_view("cohort.manage")
-def round_people(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+# -- the round's hub -------------------------------------------------------------------------
+
+
+def _summary(formation_round):
+    return formation_round.entries.aggregate(
+        people=Count("pk"),
+        answered=Count("pk", filter=Q(submitted_at__isnull=False)),
+        sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        unsent=Count("pk", filter=Q(sent_at__isnull=True)),
+        waiting=Count("pk", filter=Q(sent_at__isnull=False, submitted_at__isnull=True)),
+    )
+
+
+def _criteria_rows(formation_round):
+    rules = dict(RULE_CHOICES)
+    return [
+        {
+            "label": ATTRIBUTES[c["attribute"]].label,
+            "rule": rules.get(c["rule"], c["rule"]),
+            "weight": c["weight"],
+        }
+        for c in formation_round.criteria
+        if c.get("attribute") in ATTRIBUTES
+    ]
 
 
 @cohort_view("cohort.manage")
-def round_topics(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
-
-
-@require_POST
-@cohort_view("cohort.manage")
-def round_topic_delete(request, access, round_id, topic_id):
-    formation_round = get_round(access, round_id)
-    return redirect("cohorts:formation-topics", access.cohort.slug, formation_round.public_id)
-
-
-@cohort_view("cohort.manage")
-def round_criteria(request, access, round_id):
-    get_round(access, round_id)
-    return HttpResponse("TODO")
+def round_detail(request, access, round_id):
+    formation_round = _badge(get_round(access, round_id))
+    summary = _summary(formation_round)
+    query = request.GET.get("q", "").strip()
+    entries = formation_round.entries.select_related(
+        "participant__organization", "entered_by"
+    ).order_by("participant__name", "pk")
+    if query:
+        entries = entries.filter(participant__name__icontains=query)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.link = services.answer_url(entry)
+    send_problem = ""
+    if formation_round.asks_participants:
+        try:
+            services.check_can_collect(formation_round)
+        except ServiceError as error:
+            send_problem = str(error)
+    topics = []
+    cap_shortfall = None
+    if formation_round.method == Method.TOPIC:
+        topics = list(formation_round.topics.all())
+        cap_shortfall = services.cap_shortfall(formation_round, summary["people"])
+    return render(
+        request,
+        "cohorts/formation/round_detail.html",
+        {
+            "formation_round": formation_round,
+            "summary": summary,
+            "page": page,
+            "query": query,
+            "method_help": METHOD_HELP.get(formation_round.method, ""),
+            "topics": topics,
+            "cap_shortfall": cap_shortfall,
+            "criteria": _criteria_rows(formation_round),
+            "send_problem": send_problem,
+            "can_send": (
+                formation_round.asks_participants and not send_problem and summary["unsent"] > 0
+            ),
+            "can_remind": formation_round.is_open_for_input and summary["waiting"] > 0,
+            "has_proposal": formation_round.proposals.exists(),
+        },
+    )
 
 
 @require_POST
 @cohort_view("cohort.manage")
 def round_send(request, access, round_id):
     formation_round = get_round(access, round_id)
+    action = request.POST.get("action")
+    try:
+        if action == "send":
+            sent = services.send_links(formation_round, request.user)
+            if sent:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Personal link on its way to %(n)d person.",
+                        "Personal links on their way to %(n)d people.",
+                        sent,
+                    )
+                    % {"n": sent},
+                )
+            else:
+                messages.info(request, _("Everyone in the round has their link already."))
+        elif action == "remind":
+            counts = services.remind(formation_round, request.user)
+            message = ngettext(
+                "%(n)d person reminded.", "%(n)d people reminded.", counts["reminded"]
+            ) % {"n": counts["reminded"]}
+            if counts["recent"]:
+                message += " " + ngettext(
+                    "%(n)d was reminded in the last 24 hours and was skipped.",
+                    "%(n)d were reminded in the last 24 hours and were skipped.",
+                    counts["recent"],
+                ) % {"n": counts["recent"]}
+            if not counts["reminded"] and not counts["recent"]:
+                message = _("Nobody to remind: everyone sent a link has answered.")
+            messages.add_message(
+                request, messages.SUCCESS if counts["reminded"] else messages.INFO, message
+            )
+        else:
+            messages.error(request, _("Choose whether to send the links or to remind people."))
+    except ServiceError as error:
+        messages.error(request, str(error))
     return redirect(formation_round)
+
+
+# -- who takes part --------------------------------------------------------------------------
+
+
+@cohort_view("cohort.manage")
+def round_people(request, access, round_id):
+    formation_round = _badge(get_round(access, round_id))
+    cohort = access.cohort
+    if request.method == "POST":
+        form = PeopleForm(request.POST, cohort=cohort)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return _back(request, _round_url("formation-people", formation_round))
+        try:
+            counts = services.set_people(
+                formation_round,
+                request.user,
+                shown=form.cleaned_data["shown"],
+                ticked=form.cleaned_data["takes_part"],
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            if counts["added"] or counts["removed"]:
+                message = _("Saved: %(added)d added, %(removed)d removed.") % counts
+                if counts["removed_with_input"]:
+                    message += " " + ngettext(
+                        "%(n)d of those removed had given their input; it was removed with them.",
+                        "%(n)d of those removed had given their input; it was removed with them.",
+                        counts["removed_with_input"],
+                    ) % {"n": counts["removed_with_input"]}
+                messages.success(request, message)
+            else:
+                messages.info(request, _("Nothing changed."))
+        return _back(request, _round_url("formation-people", formation_round))
+    query = request.GET.get("q", "").strip()
+    participants = cohort.participants.all()
+    if query:
+        participants = participants.filter(
+            Q(name__icontains=query) | Q(organization__name__icontains=query)
+        )
+    participants = (
+        participants.select_related("organization")
+        .annotate(
+            takes_part=Exists(
+                FormationEntry.objects.filter(round=formation_round, participant=OuterRef("pk"))
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(community__archived_at__isnull=True)
+                .select_related("community")
+                .order_by("community__name"),
+                to_attr="current_memberships",
+            )
+        )
+        .order_by("name", "pk")
+    )
+    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cohorts/formation/people.html",
+        {
+            "formation_round": formation_round,
+            "page": page,
+            "query": query,
+            "people_count": formation_round.entries.count(),
+            "total": cohort.participants.count() if query else page.paginator.count,
+        },
+    )
+
+
+# -- topics ----------------------------------------------------------------------------------
+
+
+@cohort_view("cohort.manage")
+def round_topics(request, access, round_id):
+    formation_round = _badge(get_round(access, round_id))
+    topics = list(formation_round.topics.all())
+    add_form = TopicForm()
+    caps_form = CapsForm(topics=topics)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add":
+            add_form = TopicForm(request.POST)
+            if add_form.is_valid():
+                try:
+                    topic = services.add_topic(
+                        formation_round, request.user, **add_form.cleaned_data
+                    )
+                except ServiceError as error:
+                    add_form.add_error(None, str(error))
+                else:
+                    messages.success(request, _("“%(name)s” added.") % {"name": topic.name})
+                    return redirect(_round_url("formation-topics", formation_round))
+        elif action == "caps":
+            caps_form = CapsForm(request.POST, topics=topics)
+            if caps_form.is_valid():
+                try:
+                    services.save_caps(formation_round, request.user, caps_form.caps())
+                except ServiceError as error:
+                    caps_form.add_error(None, str(error))
+                else:
+                    messages.success(request, _("Caps saved."))
+                    return redirect(_round_url("formation-topics", formation_round))
+        else:
+            messages.error(request, _("Choose whether to add a subject area or save the caps."))
+            return redirect(_round_url("formation-topics", formation_round))
+    people = formation_round.entries.count()
+    shortfall = services.cap_shortfall(formation_round, people)
+    return render(
+        request,
+        "cohorts/formation/topics.html",
+        {
+            "formation_round": formation_round,
+            "add_form": add_form,
+            "caps_form": caps_form,
+            "people_count": people,
+            "shortfall": shortfall,
+            "short_by": shortfall[1] - shortfall[0] if shortfall else 0,
+        },
+    )
+
+
+@require_POST
+@cohort_view("cohort.manage")
+def round_topic_delete(request, access, round_id, topic_id):
+    formation_round = get_round(access, round_id)
+    topic = get_object_or_404(formation_round.topics, public_id=topic_id)
+    try:
+        services.delete_topic(topic, request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("“%(name)s” removed.") % {"name": topic.name})
+    return redirect("cohorts:formation-topics", access.cohort.slug, formation_round.public_id)
+
+
+# -- criteria --------------------------------------------------------------------------------
+
+
+@cohort_view("cohort.manage")
+def round_criteria(request, access, round_id):
+    formation_round = _badge(get_round(access, round_id))
+    form = CriteriaForm(request.POST or None, formation_round=formation_round)
+    if request.method == "POST" and formation_round.method == Method.CRITERIA and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_criteria(
+                formation_round,
+                request.user,
+                criteria=data["criteria"],
+                custom_question=data["custom_question"] if data.get("use_custom") else "",
+                custom_options=data["custom_options"] if data.get("use_custom") else "",
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Criteria saved."))
+            return redirect(formation_round)
+    return render(
+        request,
+        "cohorts/formation/criteria.html",
+        {"formation_round": formation_round, "form": form},
+    )
+
+
+# -- input on paper --------------------------------------------------------------------------
+
+
+def _input_form_factory():
+    """`formation_input_form(entry, data)` from the participant-input forms, or None while
+    that module is not there."""
+    try:
+        from cohorts.forms.formation_input import formation_input_form
+    except ModuleNotFoundError as error:
+        if error.name != "cohorts.forms.formation_input":
+            raise
+        return None
+    return formation_input_form
 
 
 @cohort_view("cohort.manage")
 def entry_edit(request, access, round_id, entry_id):
-    formation_round = get_round(access, round_id)
-    get_object_or_404(formation_round.entries, public_id=entry_id)
-    return HttpResponse("TODO")
+    formation_round = _badge(get_round(access, round_id))
+    entry = get_object_or_404(
+        formation_round.entries.select_related("participant__organization", "entered_by"),
+        public_id=entry_id,
+    )
+    entry.round = formation_round
+    make_form = _input_form_factory() if formation_round.asks_participants else None
+    form = None
+    if make_form is not None:
+        form = make_form(entry, data=request.POST if request.method == "POST" else None)
+    if form is not None and request.method == "POST":
+        if formation_round.is_published:
+            messages.error(request, _("This round is published: its input can't change."))
+            return redirect(formation_round)
+        if form.is_valid() and form.save(actor=request.user) is not None:
+            messages.success(
+                request,
+                _("Saved what %(name)s put on paper.") % {"name": entry.participant.name},
+            )
+            return redirect(formation_round)
+    return render(
+        request,
+        "cohorts/formation/entry_form.html",
+        {
+            "formation_round": formation_round,
+            "entry": entry,
+            "form": form,
+            "input_available": make_form is not None,
+        },
+    )
