@@ -1,6 +1,8 @@
 """The formation services: building the engine's problem from a round, running it, storing and
 editing proposals, CSV uploads and publishing."""
 
+from unittest import mock
+
 import pytest
 
 from cohorts.models import (
@@ -222,3 +224,237 @@ def test_add_lock_refusals(world):
     formation.remove_lock(lock, actor=staff)
     assert not rnd.locks.exists()
     assert Activity.objects.filter(verb="removed lock").exists()
+
+
+# -- build_problem -----------------------------------------------------------------------------
+
+
+def test_build_problem_matching_drops_outside_and_self_choices_with_a_warning(world):
+    rnd, people = make_round(world, n=6, method=FormationRound.Method.MATCHING)
+    gone = factories.ParticipantFactory(cohort=world.cohort, name="Gina Gone")
+    entry = rnd.entries.get(participant=people[0])
+    entry.choices = [pid(people[1]), pid(gone), pid(people[0]), pid(people[1]), "not-an-id"]
+    entry.save()
+    problem, warnings = formation.build_problem(rnd)
+    first = next(p for p in problem["participants"] if p["id"] == pid(people[0]))
+    assert first["choices"] == [pid(people[1])]
+    assert problem["method"] == "matching"
+    assert problem["group_size"] == {"min": 3, "max": 5}
+    assert problem["seed"] == rnd.seed
+    assert any("Person 00 chose Gina Gone, who is not in this round" in w for w in warnings)
+    # The round still forms groups, and the proposal keeps the warning.
+    proposal = formation.run_round(rnd, actor=world.users["staff"])
+    assert proposal.source == FormationProposal.Source.ENGINE
+    assert any("Gina Gone" in w for w in proposal.warnings)
+    assert sum(g.members.count() for g in proposal.groups.all()) == 6
+    assert "choices_kept" in proposal.scores
+
+
+def test_build_problem_topic_rankings_and_caps(world):
+    rnd, people = make_round(world, n=6, method=FormationRound.Method.TOPIC)
+    boards = factories.FormationTopicFactory(round=rnd, name="Boards", cap=6, position=0)
+    money = factories.FormationTopicFactory(round=rnd, name="Money", position=1)
+    entry = rnd.entries.get(participant=people[0])
+    entry.ranking = [pid(money), "a-removed-topic", pid(boards), pid(money)]
+    entry.save()
+    problem, _warnings = formation.build_problem(rnd)
+    assert problem["topics"] == [{"id": pid(boards), "cap": 6}, {"id": pid(money)}]
+    first = next(p for p in problem["participants"] if p["id"] == pid(people[0]))
+    assert first["ranking"] == [pid(money), pid(boards)]
+    proposal = formation.run_round(rnd, actor=world.users["staff"])
+    assert all(g.topic in (boards, money) for g in proposal.groups.all())
+
+
+def test_build_problem_topic_round_without_topics(world):
+    rnd, _people = make_round(world, n=6, method=FormationRound.Method.TOPIC)
+    with pytest.raises(ServiceError, match="Add at least one subject area"):
+        formation.build_problem(rnd)
+
+
+def test_build_problem_criteria_attributes(world):
+    rnd, people = make_round(
+        world,
+        n=6,
+        method=FormationRound.Method.CRITERIA,
+        criteria=[
+            {"attribute": "expertise", "rule": "mix", "weight": 2},
+            {"attribute": "format", "rule": "similar", "weight": 3},
+            {"attribute": "region", "rule": "similar", "weight": 1},
+            {"attribute": "org_type", "rule": "mix", "weight": 1},
+            {"attribute": "commitment", "rule": "similar", "weight": 1},
+            {"attribute": "mission", "rule": "mix", "weight": 1},
+        ],
+    )
+    first = people[0]
+    first.expertise = "Grant Writing, Boards"
+    first.format_preference = "virtual"
+    first.save()
+    first.organization.state = "MD"
+    first.organization.kind = "Food bank"
+    first.organization.save()
+    rnd.entries.filter(participant=first).update(answers={"commitment": "3"})
+    problem, warnings = formation.build_problem(rnd)
+    attrs = next(p for p in problem["participants"] if p["id"] == pid(first))["attributes"]
+    assert attrs == {
+        "expertise": ["grant writing", "boards"],
+        "format": "virtual",
+        "region": "MD",
+        "org_type": "food bank",
+        "commitment": 3,
+    }
+    assert [c["attribute"] for c in problem["criteria"]] == [
+        "expertise",
+        "format",
+        "region",
+        "org_type",
+        "commitment",
+    ]
+    assert warnings == ["Nobody has an answer for “Organizational mission” yet, so it is left out."]
+    proposal = formation.run_round(rnd, actor=world.users["staff"])
+    assert "worst_group_score" in proposal.scores
+    assert "criteria" in proposal.groups.first().details
+
+
+def test_build_problem_criteria_needs_a_criterion(world):
+    rnd, _people = make_round(world, n=6, method=FormationRound.Method.CRITERIA)
+    with pytest.raises(ServiceError, match="Pick at least one criterion"):
+        formation.build_problem(rnd)
+
+
+def test_build_problem_map_uses_the_organization_and_names_who_has_no_place(world):
+    rnd, people = make_round(world, n=6, method=FormationRound.Method.MAP)
+    for i, person in enumerate(people):
+        person.organization.latitude, person.organization.longitude = 38 + i, -77 - i
+        person.organization.save()
+    people[0].latitude, people[0].longitude = 40.0, -75.0
+    people[0].save()
+    problem, _warnings = formation.build_problem(rnd)
+    places = {p["id"]: p["location"] for p in problem["participants"]}
+    assert places[pid(people[0])] == {"lat": 40.0, "lon": -75.0}
+    assert places[pid(people[1])] == {"lat": 39, "lon": -78}
+    proposal = formation.run_round(rnd, actor=world.users["staff"])
+    assert "spread_km" in proposal.groups.first().details
+
+    org = people[2].organization
+    org.latitude = org.longitude = None
+    org.save()
+    with pytest.raises(ServiceError, match=r"Person 02 has none\. Add a ZIP code"):
+        formation.build_problem(rnd)
+
+
+def test_build_problem_locks_become_pairs(world):
+    rnd, people = make_round(world, n=6)
+    factories.FormationLockFactory(round=rnd, first=people[0], second=people[1])
+    factories.FormationLockFactory(
+        round=rnd, first=people[2], second=people[3], kind=FormationLock.Kind.APART
+    )
+    problem, _warnings = formation.build_problem(rnd)
+    assert problem["together"] == [[pid(people[0]), pid(people[1])]]
+    assert problem["apart"] == [[pid(people[2]), pid(people[3])]]
+    assert problem["method"] == "preassign"
+
+
+def test_build_problem_empty_round(world):
+    rnd = factories.FormationRoundFactory(cohort=world.cohort)
+    with pytest.raises(ServiceError, match="Nobody takes part in this round yet"):
+        formation.build_problem(rnd)
+    with pytest.raises(ServiceError, match="Nobody takes part"):
+        formation.run_round(rnd, actor=world.users["staff"])
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ({"size_min": 4, "size_max": 5}, "7 people cannot make groups of 4 to 5"),
+        ({"size_min": 5, "size_max": 3}, "smallest group size must be at least 1"),
+        ({"size_mode": "count", "group_count": 9}, "7 people cannot make 9 groups"),
+        ({"size_mode": "count", "group_count": None}, "Set how many groups"),
+    ],
+)
+def test_build_problem_sizes_that_cannot_work(world, sizes, message):
+    rnd, _people = make_round(world, n=7, **sizes)
+    with pytest.raises(ServiceError, match=message):
+        formation.build_problem(rnd)
+
+
+def test_run_round_says_which_locks_cannot_hold_by_name(world):
+    rnd, people = make_round(world, n=8, size_min=2, size_max=3)
+    staff = world.users["staff"]
+    for other in people[1:4]:
+        formation.add_lock(rnd, people[0], other, FormationLock.Kind.TOGETHER, actor=staff)
+    with pytest.raises(ServiceError) as refused:
+        formation.run_round(rnd, actor=staff)
+    message = str(refused.value)
+    assert "4 people are locked together (Person 00, Person 01" in message
+    assert pid(people[0]) not in message
+
+
+# -- running -----------------------------------------------------------------------------------
+
+
+def test_run_round_over_the_threshold_is_queued(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from cohorts import tasks
+
+    monkeypatch.setattr(formation, "BACKGROUND_FROM", 5)
+    rnd, _people = make_round(world, n=8)
+    staff = world.users["staff"]
+    with (
+        mock.patch.object(tasks.run_formation_round, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert formation.run_round(rnd, actor=staff) is None
+    delay.assert_called_once_with(rnd.pk, staff.pk)
+    rnd.refresh_from_db()
+    assert rnd.run_state == FormationRound.RunState.QUEUED
+    assert rnd.run_progress == 0
+    assert rnd.run_started_at is not None
+    assert not rnd.proposals.exists()
+    # A second click while it is queued is refused.
+    with pytest.raises(ServiceError, match="forming these groups already"):
+        formation.run_round(rnd, actor=staff)
+
+    # The worker's side stores the proposal.
+    assert formation.run_in_background(rnd.pk, actor_pk=staff.pk)
+    rnd.refresh_from_db()
+    assert (rnd.run_state, rnd.run_progress, rnd.run_error) == ("idle", 100, {})
+    proposal = formation.current_proposal(rnd)
+    assert proposal.created_by == staff
+    assert rnd.status == FormationRound.Status.REVIEW
+
+
+def test_run_in_background_failures_are_kept_not_left_running(world):
+    rnd, people = make_round(world, n=7, size_min=4, size_max=5)
+    assert formation.run_in_background(rnd.pk) is None
+    rnd.refresh_from_db()
+    assert rnd.run_state == FormationRound.RunState.FAILED
+    assert "7 people cannot make groups of 4 to 5" in rnd.run_error["error"]
+
+    rnd.size_min = 3
+    rnd.save()
+    with (
+        mock.patch.object(formation, "solve", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
+        formation.run_in_background(rnd.pk)
+    rnd.refresh_from_db()
+    assert rnd.run_state == FormationRound.RunState.FAILED
+    assert "Something went wrong" in rnd.run_error["error"]
+
+    # An engine refusal keeps its details, with names.
+    with mock.patch.object(formation, "build_problem") as build:
+        build.return_value = (
+            {
+                "method": "preassign",
+                "group_size": {"min": 3, "max": 5},
+                "participants": [{"id": pid(p)} for p in people],
+                "together": [[pid(people[0]), pid(p)] for p in people[1:6]],
+            },
+            [],
+        )
+        formation.run_in_background(rnd.pk)
+    rnd.refresh_from_db()
+    assert rnd.run_state == FormationRound.RunState.FAILED
+    assert rnd.run_error["error"] == "The locks or sizes cannot all hold."
+    assert "Person 00" in rnd.run_error["details"][0]

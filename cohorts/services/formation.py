@@ -7,24 +7,36 @@ can act on raise `ServiceError` (message for them); CSV problems raise `CsvError
 per row at fault.
 """
 
+import csv
+import io
 import math
+import re
+import uuid
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from cohorts.formation.engine import solve
 from cohorts.formation.evaluate import evaluate
-from cohorts.formation.problem import FormationError
+from cohorts.formation.problem import FormationError, group_count, parse
+from cohorts.formation_criteria import ATTRIBUTES
 from cohorts.models import (
     Community,
     FormationLock,
     FormationProposal,
     FormationRound,
+    Membership,
     Participant,
     ProposedGroup,
     ProposedMember,
 )
+from copkit import outbox
 
 from .activity import record
 from .cohorts import ServiceError
@@ -47,6 +59,14 @@ __all__ = [
 
 # Rounds with more people than this run in Celery; smaller ones return at once.
 BACKGROUND_FROM = 300
+TIME_LIMIT_S = 10
+# A queued or running run older than this is taken as lost (a worker that died): run again.
+STALE_RUN = timedelta(minutes=10)
+RUN_FIELDS = ["run_state", "run_progress", "run_started_at", "run_error"]
+# CSV columns (case-insensitive) naming the person, tried in this order, and their group.
+PERSON_COLUMNS = ("email", "e-mail", "name", "person")
+GROUP_COLUMNS = ("group", "group name", "community")
+CSV_MAX_BYTES = 2_000_000
 
 
 class CsvErrors(ServiceError):
@@ -67,7 +87,58 @@ def build_problem(formation_round):
     What has to be left out (a choice naming someone no longer in the round, a person with
     no location on a map round) becomes a warning, not an error. An empty round, or sizes
     that cannot work, raise ServiceError with a clear message."""
-    raise NotImplementedError
+    entries = list(
+        formation_round.entries.select_related("participant__organization").order_by(
+            "participant__name", "pk"
+        )
+    )
+    if not entries:
+        raise ServiceError(_("Nobody takes part in this round yet. Add people to the round first."))
+    method = formation_round.method
+    n = len(entries)
+    warnings = []
+    ids = {str(e.participant.public_id) for e in entries}
+    problem = {
+        "method": method,
+        "seed": formation_round.seed,
+        "time_limit_s": TIME_LIMIT_S,
+        **_sizes(formation_round, n),
+    }
+    people = [{"id": str(e.participant.public_id)} for e in entries]
+
+    if method == FormationRound.Method.MATCHING:
+        _add_choices(formation_round, entries, people, ids, warnings)
+    elif method == FormationRound.Method.TOPIC:
+        problem["topics"] = _add_rankings(formation_round, entries, people)
+    elif method == FormationRound.Method.CRITERIA:
+        problem["criteria"] = _add_attributes(formation_round, entries, people, warnings)
+    elif method == FormationRound.Method.MAP:
+        _add_locations(entries, people)
+    problem["participants"] = people
+
+    together, apart = [], []
+    for lock in formation_round.locks.select_related("first", "second"):
+        pair = [str(lock.first.public_id), str(lock.second.public_id)]
+        if not set(pair) <= ids:
+            warnings.append(
+                _(
+                    "The lock between %(first)s and %(second)s is left out: one of them is "
+                    "no longer in this round."
+                )
+                % {"first": lock.first.name, "second": lock.second.name}
+            )
+            continue
+        (together if lock.kind == FormationLock.Kind.TOGETHER else apart).append(pair)
+    if together:
+        problem["together"] = together
+    if apart:
+        problem["apart"] = apart
+
+    try:
+        parse(problem)
+    except FormationError as error:
+        raise ServiceError(_explain(error, formation_round, entries)) from error
+    return problem, warnings
 
 
 def current_proposal(formation_round):
@@ -80,19 +151,103 @@ def run_round(formation_round, *, actor):
     large one (more than BACKGROUND_FROM people) is queued in Celery (run_state QUEUED, the
     review page polls `progress`) and returns None. Engine refusals (FormationError) become
     ServiceError with the engine's message and details joined."""
-    raise NotImplementedError
+    if formation_round.is_published:
+        raise ServiceError(_("This round is published already; its groups are communities now."))
+    busy = (FormationRound.RunState.QUEUED, FormationRound.RunState.RUNNING)
+    started = formation_round.run_started_at
+    if (
+        formation_round.run_state in busy
+        and started is not None
+        and timezone.now() - started < STALE_RUN
+    ):
+        raise ServiceError(_("copkit is forming these groups already; please wait a moment."))
+    problem, warnings = build_problem(formation_round)
+    if len(problem["participants"]) > BACKGROUND_FROM:
+        from cohorts import tasks
+
+        with transaction.atomic():
+            formation_round.run_state = FormationRound.RunState.QUEUED
+            formation_round.run_progress = 0
+            formation_round.run_started_at = timezone.now()
+            formation_round.run_error = {}
+            formation_round.save(update_fields=[*RUN_FIELDS, "updated_at"])
+            record(formation_round.cohort, actor, "queued forming groups", formation_round)
+            round_pk, actor_pk = formation_round.pk, getattr(actor, "pk", None)
+            transaction.on_commit(lambda: tasks.run_formation_round.delay(round_pk, actor_pk))
+        return None
+    try:
+        solution = solve(problem)
+    except FormationError as error:
+        raise ServiceError(_explain(error, formation_round)) from error
+    with transaction.atomic():
+        proposal = save_solution(
+            formation_round,
+            problem,
+            solution,
+            actor=actor,
+            source=FormationProposal.Source.ENGINE,
+            warnings=warnings,
+        )
+        if formation_round.run_state != FormationRound.RunState.IDLE or formation_round.run_error:
+            formation_round.run_state = FormationRound.RunState.IDLE
+            formation_round.run_error = {}
+            formation_round.save(update_fields=["run_state", "run_error", "updated_at"])
+    return proposal
 
 
 def run_in_background(round_pk, *, actor_pk=None):
     """The Celery side of run_round: solve the queued round, store the proposal, update
     run_state/run_progress/run_error as it goes."""
-    raise NotImplementedError
+    formation_round = FormationRound.objects.select_related("cohort").filter(pk=round_pk).first()
+    if formation_round is None:
+        return None
+    actor = get_user_model().objects.filter(pk=actor_pk).first() if actor_pk else None
+    rounds = FormationRound.objects.filter(pk=round_pk)
+    rounds.update(
+        run_state=FormationRound.RunState.RUNNING,
+        run_progress=10,
+        run_error={},
+        run_started_at=formation_round.run_started_at or timezone.now(),
+    )
+    try:
+        problem, warnings = build_problem(formation_round)
+        rounds.update(run_progress=20)
+        solution = solve(problem)
+        rounds.update(run_progress=90)
+        with transaction.atomic():
+            proposal = save_solution(
+                formation_round,
+                problem,
+                solution,
+                actor=actor,
+                source=FormationProposal.Source.ENGINE,
+                warnings=warnings,
+            )
+            rounds.update(run_state=FormationRound.RunState.IDLE, run_progress=100)
+    except FormationError as error:
+        message, details = _humanize(error, formation_round)
+        _fail_run(rounds, {"error": message, "details": details})
+        return None
+    except ServiceError as error:
+        _fail_run(rounds, {"error": str(error), "details": []})
+        return None
+    except Exception:
+        _fail_run(
+            rounds,
+            {
+                "error": _("Something went wrong while forming the groups. Please try again."),
+                "details": [],
+            },
+        )
+        raise
+    return proposal.pk
 
 
 @transaction.atomic
 def save_solution(formation_round, problem, solution, *, actor, source, warnings=()):
-    """Store a solution dict as the next FormationProposal with its groups and members."""
-    """`solution` is the engine's output (or the same shape from a CSV: a group may carry a
+    """Store a solution dict as the next FormationProposal with its groups and members.
+
+    `solution` is the engine's output (or the same shape from a CSV: a group may carry a
     `name`). Group names default to "Group 1", "Group 2", ... or, in a topic round, to the
     topic's name (numbered when a topic is split into several groups). The round goes to
     review. Returns the new proposal."""
@@ -333,7 +488,143 @@ def import_csv(formation_round, uploaded_file, *, actor):
     proposal (source CSV). Unknown people, people outside the round, people listed twice,
     missing columns, people left out and groups outside the size limits raise CsvErrors with
     each row at fault; nothing is saved then."""
-    raise NotImplementedError
+    entries = list(formation_round.entries.select_related("participant"))
+    people = [entry.participant for entry in entries]
+    header, body = _read_csv(uploaded_file)
+    columns = [cell.strip().casefold() for cell in header]
+    person_cols = [columns.index(c) for c in PERSON_COLUMNS if c in columns]
+    group_col = next((columns.index(c) for c in GROUP_COLUMNS if c in columns), None)
+    if not person_cols or group_col is None:
+        found = ", ".join(f"“{cell.strip()}”" for cell in header if cell.strip()) or _("none")
+        raise CsvErrors(
+            _(
+                "The first row must name the columns: “email” or “name” for the person, and "
+                "“group” for their group. Columns found: %(found)s."
+            )
+            % {"found": found}
+        )
+    by_email = {p.email.strip().casefold(): p for p in people}
+    by_name = {}
+    for person in people:
+        by_name.setdefault(_name_key(person.name), []).append(person)
+    in_cohort = {}
+    for person in formation_round.cohort.participants.exclude(pk__in=[p.pk for p in people]):
+        in_cohort[person.email.strip().casefold()] = person
+        in_cohort[_name_key(person.name)] = person
+
+    errors = []
+    placed = {}  # participant pk -> row number
+    groups = {}  # group key -> {"name", "members", "first_row"}
+    for number, row in body:
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = [row[i].strip() if i < len(row) else "" for i in person_cols]
+        who = next((cell for cell in cells if cell), "")
+        group_name = row[group_col].strip() if group_col < len(row) else ""
+        if not who:
+            errors.append((number, _("There is no email or name on this row.")))
+            continue
+        person, problem = _find_person(who, by_email, by_name, in_cohort)
+        if problem:
+            errors.append((number, problem))
+            continue
+        if not group_name:
+            errors.append((number, _("%(name)s has no group.") % {"name": person.name}))
+            continue
+        if len(group_name) > 200:
+            errors.append((number, _("The group name is longer than 200 characters.")))
+            continue
+        if person.pk in placed:
+            errors.append(
+                (
+                    number,
+                    _("%(name)s is listed already, on row %(row)s.")
+                    % {"name": person.name, "row": placed[person.pk]},
+                )
+            )
+            continue
+        placed[person.pk] = number
+        group = groups.setdefault(
+            group_name.casefold(), {"name": group_name, "members": [], "first_row": number}
+        )
+        group["members"].append(person)
+
+    missing = [p.name for p in people if p.pk not in placed]
+    size_min, size_max = size_limits(formation_round, len(people))
+    if not errors and not missing and size_min is not None and size_max is not None:
+        for group in groups.values():
+            count = len(group["members"])
+            if not size_min <= count <= size_max:
+                errors.append(
+                    (
+                        group["first_row"],
+                        _(
+                            "The group “%(group)s” has %(count)s people; groups in this "
+                            "round need %(min)s to %(max)s."
+                        )
+                        % {
+                            "group": group["name"],
+                            "count": count,
+                            "min": size_min,
+                            "max": size_max,
+                        },
+                    )
+                )
+    if errors or missing:
+        message = _("Nothing was saved: some rows need fixing.") if errors else ""
+        if missing:
+            shown = _names(missing)
+            message = " ".join(
+                part
+                for part in (
+                    message,
+                    ngettext(
+                        "%(count)s person of this round is not in the file: %(names)s. Add a "
+                        "row for them.",
+                        "%(count)s people of this round are not in the file: %(names)s. Add "
+                        "a row for each.",
+                        len(missing),
+                    )
+                    % {"count": len(missing), "names": shown},
+                )
+                if part
+            )
+        raise CsvErrors(message, sorted(errors, key=lambda item: item[0]))
+    if not groups:
+        raise CsvErrors(_("The file has no rows below its first row."))
+
+    try:
+        problem, warnings = build_problem(formation_round)
+    except ServiceError:
+        sizes = [len(g["members"]) for g in groups.values()]
+        problem = {
+            "method": FormationRound.Method.PREASSIGN,
+            "group_size": {"min": min(sizes), "max": max(sizes)},
+            "participants": [{"id": str(p.public_id)} for p in people],
+        }
+        warnings = []
+    solution = {
+        "groups": [
+            {
+                "id": f"g{position + 1}",
+                "name": group["name"],
+                "members": [str(p.public_id) for p in group["members"]],
+            }
+            for position, group in enumerate(groups.values())
+        ],
+        "scores": {},
+    }
+    with transaction.atomic():
+        proposal = save_solution(
+            formation_round,
+            problem,
+            solution,
+            actor=actor,
+            source=FormationProposal.Source.CSV,
+            warnings=warnings,
+        )
+        rescore(proposal)
+    return proposal
 
 
 def publish(formation_round, *, actor):
@@ -341,7 +632,122 @@ def publish(formation_round, *, actor):
     when it has one) with a Membership for each member; each member is emailed through the
     outbox; the round is marked PUBLISHED. Refuses (ServiceError) an already published round,
     a round with no proposal, empty groups, and groups outside the size limits."""
-    raise NotImplementedError
+    with transaction.atomic():
+        formation_round = (
+            FormationRound.objects.select_for_update()
+            .select_related("cohort")
+            .get(pk=formation_round.pk)
+        )
+        return _publish(formation_round, actor)
+
+
+def _publish(formation_round, actor):
+    cohort = formation_round.cohort
+    if formation_round.is_published or formation_round.status == FormationRound.Status.PUBLISHED:
+        raise ServiceError(_("This round is published already; its groups are communities now."))
+    proposal = current_proposal(formation_round)
+    if proposal is None:
+        raise ServiceError(_("There are no groups to publish yet: form the groups first."))
+    groups = list(
+        proposal.groups.select_related("topic__topic")
+        .prefetch_related(
+            Prefetch("members", queryset=ProposedMember.objects.select_related("participant"))
+        )
+        .order_by("position", "pk")
+    )
+    # A group left empty (added, then not used) does not become a community.
+    groups = [group for group in groups if group.members.all()]
+    if not groups:
+        raise ServiceError(_("There are no groups to publish yet: form the groups first."))
+    total = sum(len(group.members.all()) for group in groups)
+    size_min, size_max = size_limits(formation_round, total)
+    if size_min is not None and size_max is not None:
+        outside = [
+            _("%(group)s has %(count)s") % {"group": group.name, "count": len(group.members.all())}
+            for group in groups
+            if not size_min <= len(group.members.all()) <= size_max
+        ]
+        if outside:
+            raise ServiceError(
+                _(
+                    "Groups in this round need %(min)s to %(max)s people, but %(groups)s. Move "
+                    "people between groups first."
+                )
+                % {"min": size_min, "max": size_max, "groups": _names(outside)}
+            )
+    seen = set()
+    for group in groups:
+        if group.name.casefold() in seen:
+            raise ServiceError(
+                _("Two groups are called “%(name)s”. Rename one of them first.")
+                % {"name": group.name}
+            )
+        seen.add(group.name.casefold())
+    taken = {
+        name.casefold()
+        for name in Community.objects.active().filter(cohort=cohort).values_list("name", flat=True)
+    }
+    for group in groups:
+        if group.name.casefold() in taken:
+            raise ServiceError(
+                _(
+                    "There is already a community called “%(name)s”. Rename that group "
+                    "before publishing."
+                )
+                % {"name": group.name}
+            )
+
+    now = timezone.now()
+    memberships = []
+    emails = []
+    for group in groups:
+        community = Community(
+            cohort=cohort,
+            name=group.name,
+            topic=group.topic.topic if group.topic else None,
+            phase=Community.Phase.FORMING,
+        )
+        community.save()
+        group.community = community
+        people = [member.participant for member in group.members.all()]
+        url = settings.SITE_URL + community.get_absolute_url()
+        for person in people:
+            memberships.append(
+                Membership(community=community, participant=person, role=Membership.Role.MEMBER)
+            )
+            emails.append(
+                {
+                    "key": f"formation-published:{formation_round.pk}:{person.pk}",
+                    "kind": "formation",
+                    "to_email": person.email,
+                    "template": "formation_published",
+                    "context": {
+                        "participant": person,
+                        "community": community,
+                        "cohort": cohort,
+                        "round_name": formation_round.name,
+                        "url": url,
+                        "others": [p.name for p in people if p.pk != person.pk],
+                    },
+                }
+            )
+    Membership.objects.bulk_create(memberships, batch_size=500, ignore_conflicts=True)
+    ProposedGroup.objects.bulk_update(groups, ["community"])
+    formation_round.status = FormationRound.Status.PUBLISHED
+    formation_round.published_at = now
+    formation_round.published_by = _user(actor)
+    formation_round.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    outbox.enqueue_many(emails)
+    record(
+        cohort,
+        actor,
+        "published groups",
+        formation_round,
+        proposal=proposal.number,
+        communities=len(groups),
+        members=len(memberships),
+    )
+    return [group.community for group in groups]
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -425,3 +831,304 @@ def rescore(proposal):
     proposal.edited_at = timezone.now()
     proposal.save(update_fields=["scores", "edited_at", "updated_at"])
     return proposal
+
+
+def _fail_run(rounds, error):
+    rounds.update(run_state=FormationRound.RunState.FAILED, run_progress=0, run_error=error)
+
+
+UUID_RE = re.compile(r"'?\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b'?")
+
+
+def _humanize(error, formation_round, entries=None):
+    """The engine's message and details with ids replaced by people's and topics' names."""
+    if entries is None:
+        entries = formation_round.entries.select_related("participant")
+    names = {str(e.participant.public_id): e.participant.name for e in entries}
+    names.update({str(t.public_id): t.name for t in formation_round.topics.all()})
+
+    def readable(text):
+        return UUID_RE.sub(lambda m: names.get(m.group(1), _("someone")), str(text))
+
+    return readable(error.message), [readable(line) for line in error.details]
+
+
+def _explain(error, formation_round, entries=None):
+    message, details = _humanize(error, formation_round, entries)
+    return " ".join([message, *details])
+
+
+def _names(items, shown=10):
+    items = list(items)
+    text = ", ".join(items[:shown])
+    if len(items) > shown:
+        text += " " + _("and %(count)s more") % {"count": len(items) - shown}
+    return text
+
+
+def _people(n):
+    return ngettext("%(n)s person", "%(n)s people", n) % {"n": n}
+
+
+def _sizes(formation_round, n):
+    """The problem's size part, or ServiceError when the sizes cannot work for n people."""
+    if formation_round.size_mode == FormationRound.SizeMode.COUNT:
+        count = formation_round.group_count
+        if not count:
+            raise ServiceError(_("Set how many groups to form first."))
+        if count > n:
+            raise ServiceError(
+                _("%(people)s cannot make %(count)s groups. Ask for fewer groups.")
+                % {"people": _people(n), "count": count}
+            )
+        return {"groups": count}
+    size_min, size_max = formation_round.size_min, formation_round.size_max
+    if size_min is None or size_max is None:
+        raise ServiceError(_("Set the smallest and the largest group size first."))
+    if size_min < 1 or size_max < size_min:
+        raise ServiceError(
+            _("The smallest group size must be at least 1 and no larger than the largest.")
+        )
+    if group_count(n, size_min, size_max) is None:
+        raise ServiceError(
+            _(
+                "%(people)s cannot make groups of %(min)s to %(max)s. Widen the group sizes, "
+                "or change who takes part."
+            )
+            % {"people": _people(n), "min": size_min, "max": size_max}
+        )
+    return {"group_size": {"min": size_min, "max": size_max}}
+
+
+def _valid_uuid(value):
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _add_choices(formation_round, entries, people, ids, warnings):
+    outside = {
+        str(choice)
+        for entry in entries
+        for choice in entry.choices or []
+        if str(choice) not in ids and _valid_uuid(choice)
+    }
+    outside_names = {
+        str(public_id): name
+        for public_id, name in formation_round.cohort.participants.filter(
+            public_id__in=list(outside)
+        ).values_list("public_id", "name")
+    }
+    for entry, person in zip(entries, people, strict=True):
+        me = person["id"]
+        kept = []
+        for choice in entry.choices or []:
+            choice = str(choice)
+            if choice == me or choice in kept:
+                continue
+            if choice not in ids:
+                warnings.append(
+                    _(
+                        "%(name)s chose %(other)s, who is not in this round; that choice is "
+                        "left out."
+                    )
+                    % {
+                        "name": entry.participant.name,
+                        "other": outside_names.get(choice, _("someone no longer in the cohort")),
+                    }
+                )
+                continue
+            kept.append(choice)
+        person["choices"] = kept
+
+
+def _add_rankings(formation_round, entries, people):
+    topics = list(formation_round.topics.all())
+    if not topics:
+        raise ServiceError(_("Add at least one subject area before forming groups."))
+    topic_ids = {str(t.public_id) for t in topics}
+    for entry, person in zip(entries, people, strict=True):
+        ranking = []
+        for choice in entry.ranking or []:
+            choice = str(choice)
+            if choice in topic_ids and choice not in ranking:
+                ranking.append(choice)
+        person["ranking"] = ranking
+    out = []
+    for topic in topics:
+        item = {"id": str(topic.public_id)}
+        if topic.cap is not None:
+            item["cap"] = topic.cap
+        out.append(item)
+    return out
+
+
+def attribute_value(key, entry):
+    """A person's value for a criteria attribute (see cohorts.formation_criteria), or None."""
+    person = entry.participant
+    org = person.organization
+    if key == "expertise":
+        return [item.lower() for item in person.expertise_list] or None
+    if key == "format":
+        # "Either" fits every group, so it does not pull a group one way or the other.
+        preference = person.format_preference
+        return preference if preference and preference != "either" else None
+    if key == "region":
+        return (person.state or (org.state if org else "") or "").upper() or None
+    if key == "org_type":
+        return (org.kind.strip().lower() if org and org.kind else "") or None
+    value = (entry.answers or {}).get(key)
+    if isinstance(value, list):
+        return [str(item) for item in value if str(item).strip()] or None
+    if value is None or value == "":
+        return None
+    if key == "commitment":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _add_attributes(formation_round, entries, people, warnings):
+    specs = []
+    for spec in formation_round.criteria or []:
+        key = spec.get("attribute") if isinstance(spec, dict) else None
+        if key not in ATTRIBUTES or spec.get("rule") not in ("similar", "mix"):
+            continue
+        weight = spec.get("weight", 1)
+        try:
+            weight = float(weight)
+        except (TypeError, ValueError):
+            weight = 1.0
+        specs.append({"attribute": key, "rule": spec["rule"], "weight": max(weight, 0.1)})
+    if not specs:
+        raise ServiceError(_("Pick at least one criterion before forming groups."))
+    keys = {spec["attribute"] for spec in specs}
+    values = {key: [attribute_value(key, entry) for entry in entries] for key in keys}
+    for key in sorted(keys):
+        if all(value is None for value in values[key]):
+            warnings.append(
+                _("Nobody has an answer for “%(criterion)s” yet, so it is left out.")
+                % {"criterion": ATTRIBUTES[key].label}
+            )
+    specs = [spec for spec in specs if any(v is not None for v in values[spec["attribute"]])]
+    if not specs:
+        raise ServiceError(
+            _(
+                "None of the criteria has any answers yet. Wait for people to answer, or pick "
+                "criteria from their profiles."
+            )
+        )
+    for pos, person in enumerate(people):
+        attributes = {}
+        for key in keys:
+            if values[key][pos] is not None:
+                attributes[key] = values[key][pos]
+        person["attributes"] = attributes
+    return specs
+
+
+def location_of(participant):
+    """(lat, lon) of a person, from their own profile or else their organization, or None."""
+    if participant.latitude is not None and participant.longitude is not None:
+        return participant.latitude, participant.longitude
+    org = participant.organization
+    if org is not None and org.latitude is not None and org.longitude is not None:
+        return org.latitude, org.longitude
+    return None
+
+
+def _add_locations(entries, people):
+    missing = []
+    for entry, person in zip(entries, people, strict=True):
+        point = location_of(entry.participant)
+        if point is None:
+            missing.append(entry.participant.name)
+        else:
+            person["location"] = {"lat": point[0], "lon": point[1]}
+    if missing:
+        raise ServiceError(
+            ngettext(
+                "The map needs a place for everyone, but %(names)s has none. Add a ZIP code to "
+                "their organization, or take them out of the round.",
+                "The map needs a place for everyone, but %(count)s people have none: "
+                "%(names)s. Add a ZIP code to their organizations, or take them out of the "
+                "round.",
+                len(missing),
+            )
+            % {"count": len(missing), "names": _names(missing)}
+        )
+
+
+def _read_csv(uploaded_file):
+    """(header row, [(row number, row), ...]) of an uploaded CSV; CsvErrors when it is not
+    one."""
+    raw = uploaded_file.read(CSV_MAX_BYTES + 1)
+    if isinstance(raw, str):
+        text = raw
+    else:
+        if len(raw) > CSV_MAX_BYTES:
+            raise CsvErrors(_("The file is too large: a CSV of person and group is smaller."))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CsvErrors(
+                _(
+                    "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” "
+                    "and upload it again."
+                )
+            ) from None
+    text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        raise CsvErrors(_("This is not a CSV file. Save your spreadsheet as CSV and try again."))
+    if not text.strip():
+        raise CsvErrors(_("The file is empty."))
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(enumerate(csv.reader(io.StringIO(text), dialect), start=1))
+    except csv.Error:
+        raise CsvErrors(
+            _("This does not read as a CSV file. Save your spreadsheet as CSV and try again.")
+        ) from None
+    rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise CsvErrors(_("The file is empty."))
+    return rows[0][1], rows[1:]
+
+
+def _name_key(name):
+    return " ".join(name.split()).casefold()
+
+
+def _find_person(who, by_email, by_name, in_cohort):
+    """(participant, None) or (None, what is wrong) for an email or a name from the CSV."""
+    if "@" in who:
+        person = by_email.get(who.casefold())
+        if person is not None:
+            return person, None
+        other = in_cohort.get(who.casefold())
+        if other is not None:
+            return None, _("%(name)s (%(email)s) is not taking part in this round.") % {
+                "name": other.name,
+                "email": who,
+            }
+        return None, _("Nobody in this round has the email %(email)s.") % {"email": who}
+    matches = by_name.get(_name_key(who), [])
+    if len(matches) == 1:
+        return matches[0], None
+    if len(matches) > 1:
+        return None, _(
+            "%(count)s people in this round are called %(name)s; use their email instead."
+        ) % {"count": len(matches), "name": who}
+    if _name_key(who) in in_cohort:
+        return None, _("%(name)s is not taking part in this round.") % {"name": who}
+    return None, _("Nobody in this round is called %(name)s.") % {"name": who}
