@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.guidance import next_step
-from cohorts.models import CohortRole, Membership
+from cohorts.models import CohortRole, FormationEntry, FormationRound, Membership
+from cohorts.views.formation_answer import closes_words
 from planning.models import Survey, SurveyRecipient
 
 
@@ -39,6 +40,18 @@ def home(request):
                 .order_by("survey__closes_at", "survey__created_at"),
                 to_attr="open_links",
             ),
+            Prefetch(
+                "formation_entries",
+                queryset=FormationEntry.objects.filter(
+                    round__status=FormationRound.Status.COLLECTING,
+                    round__method__in=FormationRound.ASKS_PARTICIPANTS,
+                    submitted_at__isnull=True,
+                )
+                .filter(Q(round__deadline__isnull=True) | Q(round__deadline__gt=timezone.now()))
+                .select_related("round")
+                .order_by("round__deadline", "round__created_at"),
+                to_attr="open_formation",
+            ),
         )
         .order_by("-cohort__starts_on")
     )
@@ -59,6 +72,20 @@ def home(request):
                     % {"title": link.survey.title},
                     "url": link.get_answer_url(),
                     "label": _("Answer the survey"),
+                }
+            )
+        for entry in participation.open_formation:
+            closes = closes_words(entry.round.deadline)
+            participation.asks.append(
+                {
+                    "text": (
+                        _("Help form the groups: %(name)s — %(closes)s")
+                        if closes
+                        else _("Help form the groups: %(name)s")
+                    )
+                    % {"name": entry.round.name, "closes": closes},
+                    "url": entry.get_answer_url(),
+                    "label": _("Make your choices"),
                 }
             )
         for membership in participation.memberships.all():
