@@ -4,15 +4,21 @@ editing proposals, CSV uploads and publishing."""
 from unittest import mock
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cohorts.formation.engine import solve
+from cohorts.formation.evaluate import evaluate
 from cohorts.models import (
     Activity,
+    Community,
     FormationLock,
     FormationProposal,
     FormationRound,
+    Membership,
 )
 from cohorts.services import formation
-from cohorts.services.formation import ServiceError
+from cohorts.services.formation import CsvErrors, ServiceError
+from copkit.models import OutboxMessage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -458,3 +464,267 @@ def test_run_in_background_failures_are_kept_not_left_running(world):
     assert rnd.run_state == FormationRound.RunState.FAILED
     assert rnd.run_error["error"] == "The locks or sizes cannot all hold."
     assert "Person 00" in rnd.run_error["details"][0]
+
+
+# -- CSV upload --------------------------------------------------------------------------------
+
+
+def upload(text, encoding="utf-8"):
+    data = text.encode(encoding) if isinstance(text, str) else text
+    return SimpleUploadedFile("groups.csv", data, content_type="text/csv")
+
+
+def csv_of(people, groups, header="email,group", by="email"):
+    lines = [header]
+    for person, group in zip(people, groups, strict=True):
+        lines.append(f"{getattr(person, by)},{group}")
+    return "\n".join(lines) + "\n"
+
+
+def test_import_csv_makes_a_proposal_with_the_file_s_group_names(world):
+    rnd, people = make_round(world, n=7, method=FormationRound.Method.MATCHING)
+    entry = rnd.entries.get(participant=people[0])
+    entry.choices = [pid(people[1])]
+    entry.save()
+    text = csv_of(people, ["North"] * 4 + ["South"] * 3, header="Email,Group")
+    text = text.replace(people[2].email, people[2].email.upper())
+    proposal = formation.import_csv(rnd, upload(text), actor=world.users["staff"])
+    assert proposal.source == FormationProposal.Source.CSV
+    north, south = proposal.groups.all()
+    assert (north.name, south.name) == ("North", "South")
+    assert members_of(north) == ["Person 00", "Person 01", "Person 02", "Person 03"]
+    # Rescored with the round's method.
+    assert proposal.scores["choices_kept"] == 1
+    assert proposal.edited_at is not None
+
+
+def test_import_csv_by_name_with_a_bom_and_semicolons(world):
+    rnd, people = make_round(world, n=6)
+    text = csv_of(people, ["A", "A", "A", "B", "B", "B"], header="Person;Group", by="name")
+    text = text.replace(",", ";")
+    proposal = formation.import_csv(rnd, upload("\ufeff" + text), actor=world.users["staff"])
+    assert [g.name for g in proposal.groups.all()] == ["A", "B"]
+
+
+def rows_of(refused):
+    return dict(refused.value.rows)
+
+
+def test_import_csv_unknown_people_and_people_twice(world):
+    rnd, people = make_round(world, n=6)
+    outside = factories.ParticipantFactory(cohort=world.cohort, name="Olga Outside")
+    lines = [
+        "email,group",
+        *[f"{p.email},A" for p in people[:3]],
+        f"{people[3].email},B",
+        f"{people[4].email},B",
+        f"{people[5].email},B",
+        "nobody@example.org,B",
+        f"{outside.email},B",
+        f"{people[0].email},B",
+        ",B",
+        f"{people[1].email},",
+    ]
+    with pytest.raises(CsvErrors) as refused:
+        formation.import_csv(rnd, upload("\n".join(lines)), actor=world.users["staff"])
+    rows = rows_of(refused)
+    assert rows[8] == "Nobody in this round has the email nobody@example.org."
+    assert "Olga Outside" in rows[9] and "not taking part" in rows[9]
+    assert rows[10] == "Person 00 is listed already, on row 2."
+    assert rows[11] == "There is no email or name on this row."
+    assert rows[12] == "Person 01 has no group."
+    assert not rnd.proposals.exists()
+
+
+def test_import_csv_ambiguous_and_unknown_names(world):
+    rnd, people = make_round(world, n=6)
+    people[1].name = "Person 00"
+    people[1].save()
+    text = "name,group\nPerson 00,A\nSomeone Else,A\n" + "".join(
+        f"{p.name},B\n" for p in people[2:]
+    )
+    with pytest.raises(CsvErrors) as refused:
+        formation.import_csv(rnd, upload(text), actor=world.users["staff"])
+    rows = rows_of(refused)
+    assert rows[2] == "2 people in this round are called Person 00; use their email instead."
+    assert rows[3] == "Nobody in this round is called Someone Else."
+
+
+def test_import_csv_someone_missing(world):
+    rnd, people = make_round(world, n=6)
+    text = csv_of(people[:5], ["A"] * 3 + ["B"] * 2)
+    with pytest.raises(CsvErrors) as refused:
+        formation.import_csv(rnd, upload(text), actor=world.users["staff"])
+    assert str(refused.value) == (
+        "1 person of this round is not in the file: Person 05. Add a row for them."
+    )
+    formation.import_csv(rnd, upload(csv_of(people, ["A"] * 3 + ["B"] * 3)), actor=None)
+
+
+def test_import_csv_group_sizes(world):
+    rnd, people = make_round(world, n=8)
+    text = csv_of(people, ["A"] * 6 + ["B"] * 2)
+    with pytest.raises(CsvErrors) as refused:
+        formation.import_csv(rnd, upload(text), actor=world.users["staff"])
+    assert rows_of(refused) == {
+        2: "The group “A” has 6 people; groups in this round need 3 to 5.",
+        8: "The group “B” has 2 people; groups in this round need 3 to 5.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("who,team\nPerson 00,A\n", "Columns found: “who”, “team”"),
+        ("", "The file is empty"),
+        ("\n \n", "The file is empty"),
+        ("Name;Gruppe\nJosé;A\n".encode("latin-1"), "not UTF-8"),
+        (b"PK\x03\x04\x00\x00binary", "not a CSV file"),
+        ("email,group\n", "no rows below its first row"),
+    ],
+)
+def test_import_csv_refuses_what_is_not_a_usable_csv(world, content, message):
+    rnd, _people = make_round(world, n=6)
+    with pytest.raises(CsvErrors, match=message):
+        formation.import_csv(rnd, upload(content), actor=world.users["staff"])
+
+
+# -- publish -----------------------------------------------------------------------------------
+
+
+def test_publish_creates_communities_memberships_and_emails(world):
+    rnd, people = make_round(world, n=7, method=FormationRound.Method.TOPIC)
+    boards = factories.FormationTopicFactory(
+        round=rnd, name="Boards", topic=world.community.topic, position=0
+    )
+    # Pat is in Board Builders already and stays there.
+    pat = world.participant_participant
+    factories.FormationEntryFactory(round=rnd, participant=pat)
+    everyone = [*people, pat]
+    solution = {
+        "groups": [
+            {"id": "g1", "members": [pid(p) for p in everyone[:4]], "topic": pid(boards)},
+            {"id": "g2", "members": [pid(p) for p in everyone[4:]]},
+        ],
+        "scores": {},
+    }
+    staff = world.users["staff"]
+    proposal = formation.save_solution(
+        rnd, {}, solution, actor=staff, source=FormationProposal.Source.ENGINE
+    )
+    formation.add_group(proposal, actor=staff)  # left empty: not published
+    formation.rename_group(proposal.groups.get(label="g2"), "Rural partners", actor=staff)
+    communities = formation.publish(rnd, actor=staff)
+
+    assert [c.name for c in communities] == ["Boards", "Rural partners"]
+    assert communities[0].topic == world.community.topic
+    assert communities[1].topic is None
+    assert all(c.phase == Community.Phase.FORMING for c in communities)
+    assert sorted(
+        m.participant.name for m in communities[1].memberships.select_related("participant")
+    ) == sorted(p.name for p in everyone[4:])
+    assert Membership.objects.filter(community=world.community, participant=pat).exists()
+    assert Membership.objects.filter(community=communities[1], participant=pat).exists()
+    rnd.refresh_from_db()
+    assert rnd.status == FormationRound.Status.PUBLISHED
+    assert rnd.published_by == staff and rnd.published_at is not None
+    assert proposal.groups.get(label="g1").community == communities[0]
+
+    messages = OutboxMessage.objects.filter(kind="formation")
+    assert messages.count() == 8
+    to_pat = messages.get(to_email=pat.email)
+    assert "Rural partners" in to_pat.subject
+    assert "http" in to_pat.body_text and communities[1].get_absolute_url() in to_pat.body_text
+    assert people[4].name in to_pat.body_text
+    assert pat.name not in to_pat.body_text.split("members:")[1]
+    assert Activity.objects.filter(verb="published groups").exists()
+
+    with pytest.raises(ServiceError, match="published already"):
+        formation.publish(rnd, actor=staff)
+    assert Community.objects.filter(cohort=world.cohort).count() == 3
+    with pytest.raises(ServiceError, match="published already"):
+        formation.move_member(proposal, people[0], proposal.groups.last(), actor=staff)
+
+
+def test_publish_refusals(world):
+    rnd, people = make_round(world, n=8)
+    staff = world.users["staff"]
+    with pytest.raises(ServiceError, match="form the groups first"):
+        formation.publish(rnd, actor=staff)
+    proposal = proposal_of(rnd, people, [(0, 4), (4, 8)], staff)
+    # A group whose name an active community has taken since.
+    factories.CommunityFactory(cohort=world.cohort, name="Group 2")
+    with pytest.raises(ServiceError, match="already a community called “Group 2”"):
+        formation.publish(rnd, actor=staff)
+    formation.rename_group(proposal.groups.get(label="g2"), "Second", actor=staff)
+    # A group below the smallest size.
+    formation.add_group(proposal, actor=staff)
+    g3 = proposal.groups.get(label="g3")
+    formation.move_member(proposal, people[0], g3, actor=staff)
+    with pytest.raises(ServiceError, match="need 3 to 5 people, but Group 3 has 1"):
+        formation.publish(rnd, actor=staff)
+    assert not Community.objects.filter(name="Second").exists()
+    formation.move_member(proposal, people[0], proposal.groups.get(label="g1"), actor=staff)
+    assert len(formation.publish(rnd, actor=staff)) == 2
+
+
+# -- evaluate agrees with the engine -----------------------------------------------------------
+
+
+def evaluation_problem(method, n=14):
+    people = []
+    for i in range(n):
+        person = {"id": f"p{i:02d}"}
+        if method in ("matching", "preassign"):
+            person["choices"] = [f"p{(i + 1) % n:02d}", f"p{(i + 5) % n:02d}"]
+        if method == "criteria":
+            person["attributes"] = {
+                "format": ("virtual", "in_person")[i % 2],
+                "commitment": i % 3 + 1,
+                "expertise": [("boards", "grants", "data")[i % 3]],
+            }
+        if method == "map":
+            person["location"] = {"lat": 38 + (i % 5) * 0.7, "lon": -77 - (i // 5) * 0.9}
+        if method == "topic":
+            person["ranking"] = [("t1", "t2", "t3")[i % 3], ("t1", "t2", "t3")[(i + 1) % 3]]
+        people.append(person)
+    problem = {
+        "method": method,
+        "group_size": {"min": 3, "max": 5},
+        "seed": 3,
+        "time_limit_s": 2,
+        "participants": people,
+        "apart": [["p00", "p01"]],
+    }
+    if method == "criteria":
+        problem["criteria"] = [
+            {"attribute": "format", "rule": "similar", "weight": 3},
+            {"attribute": "commitment", "rule": "similar", "weight": 1},
+            {"attribute": "expertise", "rule": "mix", "weight": 2},
+        ]
+    if method == "topic":
+        problem["topics"] = [{"id": "t1", "cap": 6}, {"id": "t2"}, {"id": "t3"}, {"id": "t4"}]
+    return problem
+
+
+@pytest.mark.parametrize("method", ["matching", "criteria", "map", "topic", "preassign"])
+def test_evaluate_agrees_with_the_engine(method):
+    problem = evaluation_problem(method)
+    solution = solve(problem)
+    groups = [g["members"] for g in solution["groups"]]
+    topics = [g.get("topic") for g in solution["groups"]]
+    result = evaluate(problem, groups, topics)
+    assert result["scores"] == solution["scores"]
+    for mine, theirs in zip(result["groups"], solution["groups"], strict=True):
+        expected = {k: v for k, v in theirs.items() if k not in ("id", "members")}
+        assert mine == expected
+
+
+def test_evaluate_scores_an_edited_grouping():
+    problem = evaluation_problem("matching", n=6)
+    result = evaluate(problem, [["p00", "p01", "p02"], ["p03", "p04", "p05"], []])
+    # Everyone chose both neighbours on a ring of six: four choices kept in each trio.
+    assert result["scores"]["choices_total"] == 12
+    assert result["scores"]["choices_kept"] == 8
+    assert result["scores"]["mutual_pairs_kept"] == 4
+    assert result["groups"][2] == {"choices_kept": 0, "mutual_pairs_kept": 0, "no_choice_kept": []}

@@ -549,6 +549,8 @@ def import_csv(formation_round, uploaded_file, *, actor):
         )
         group["members"].append(person)
 
+    if not errors and not groups:
+        raise CsvErrors(_("The file has no rows below its first row."))
     missing = [p.name for p in people if p.pk not in placed]
     size_min, size_max = size_limits(formation_round, len(people))
     if not errors and not missing and size_min is not None and size_max is not None:
@@ -590,8 +592,6 @@ def import_csv(formation_round, uploaded_file, *, actor):
                 if part
             )
         raise CsvErrors(message, sorted(errors, key=lambda item: item[0]))
-    if not groups:
-        raise CsvErrors(_("The file has no rows below its first row."))
 
     try:
         problem, warnings = build_problem(formation_round)
