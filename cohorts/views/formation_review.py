@@ -300,10 +300,8 @@ def _summary(formation_round, proposal, groups, unit):
     return rows
 
 
-def _size_problem(formation_round, size):
-    if formation_round.size_mode != FormationRound.SizeMode.RANGE:
-        return ""
-    low, high = formation_round.size_min, formation_round.size_max
+def _size_problem(limits, size):
+    low, high = limits
     if low and size < low:
         return _("Below the smallest size (%(n)s)") % {"n": low}
     if high and size > high:
@@ -403,10 +401,11 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
     by_entry = {e.participant_id: e for e in entries}
     people = {e.participant_id: e.participant for e in entries}
     Method = FormationRound.Method
+    limits = services.size_limits(formation_round, sum(len(g.member_list) for g in groups))
     for group in groups:
         ids_here = {str(m.participant.public_id) for m in group.member_list}
         group.size = len(group.member_list)
-        group.size_problem = _size_problem(formation_round, group.size)
+        group.size_problem = _size_problem(limits, group.size)
         group.figures = _group_figures(formation_round, group, unit)
         topic_id = str(group.topic.public_id) if group.topic_id else None
         for member in group.member_list:
