@@ -728,3 +728,26 @@ def test_evaluate_scores_an_edited_grouping():
     assert result["scores"]["choices_kept"] == 8
     assert result["scores"]["mutual_pairs_kept"] == 4
     assert result["groups"][2] == {"choices_kept": 0, "mutual_pairs_kept": 0, "no_choice_kept": []}
+
+
+def test_the_progress_callback_does_not_change_the_result():
+    problem = evaluation_problem("matching", n=20)
+    shares = []
+    with_progress = solve(problem, progress=shares.append)
+    without = solve(problem)
+    assert shares and all(0 <= share <= 1 for share in shares)
+    assert with_progress["groups"] == without["groups"]
+    assert with_progress["scores"] == without["scores"]
+
+
+def test_no_new_proposal_once_published(world):
+    rnd, people = make_round(world, n=6)
+    proposal_of(rnd, people, [(0, 3), (3, 6)], world.users["staff"])
+    formation.publish(rnd, actor=world.users["staff"])
+    with pytest.raises(ServiceError, match="published already"):
+        formation.run_round(rnd, actor=world.users["staff"])
+    with pytest.raises(ServiceError, match="published already"):
+        formation.import_csv(
+            rnd, upload(csv_of(people, ["A"] * 3 + ["B"] * 3)), actor=world.users["staff"]
+        )
+    assert rnd.proposals.count() == 1

@@ -34,11 +34,13 @@ MAX_ITERATIONS = {"matching": 400_000, "criteria": 200_000, "map": 150_000, "pre
 SEARCH_SHARE_OF_TIME_LIMIT = 0.85
 
 
-def solve(problem: dict) -> dict:
-    """Check the problem, form the groups, and return the solution (raises FormationError)."""
+def solve(problem: dict, progress=None) -> dict:
+    """Check the problem, form the groups, and return the solution (raises FormationError).
+    `progress`, if given, is called now and then with the share of the search done (0..1);
+    it does not change the result."""
     started = time.perf_counter()
     parsed = parse(problem)
-    return solve_problem(parsed, started=started)
+    return solve_problem(parsed, started=started, progress=progress)
 
 
 def restarts_for(n_units, method="matching"):
@@ -73,7 +75,7 @@ def objective_for(problem: Problem, method=None):
     return Even(), "even"
 
 
-def form_groups(problem: Problem, rng, deadline):
+def form_groups(problem: Problem, rng, deadline, progress=None):
     """Groups of person indexes for every method but topic."""
     k = problem.groups or group_count(
         problem.n, problem.size_min, problem.size_max, at_least=len(problem.fixed_names)
@@ -87,6 +89,7 @@ def form_groups(problem: Problem, rng, deadline):
         st.soft_min = True
     else:
         st = State(problem, k)
+    st.on_progress = progress
     obj.st = st
     n_units = len(problem.units)
     method = problem.method
@@ -136,7 +139,7 @@ def group_names(problem: Problem, k):
     return names
 
 
-def solve_problem(problem: Problem, started=None) -> dict:
+def solve_problem(problem: Problem, started=None, progress=None) -> dict:
     started = time.perf_counter() if started is None else started
     deadline = started + SEARCH_SHARE_OF_TIME_LIMIT * problem.time_limit_s
     rng = random.Random(problem.seed)  # noqa: S311 - repeatable search, not security
@@ -145,7 +148,7 @@ def solve_problem(problem: Problem, started=None) -> dict:
 
         groups, topics, scores, extras = solve_topics(problem, rng, deadline)
     else:
-        groups, _obj = form_groups(problem, rng, deadline)
+        groups, _obj = form_groups(problem, rng, deadline, progress)
         topics = None
         # Fixed groups keep their names first; the rest in order of their first member.
         nfixed = len(problem.fixed_names)

@@ -30,6 +30,10 @@ class FormationStuck(Exception):
 
 
 class State:
+    # Optional: called now and then during the search with the share done (0..1); it must
+    # not touch the state. The web app uses it for the progress bar of large rounds.
+    on_progress = None
+
     def __init__(self, problem, k):
         self.k = k
         self.units = problem.units
@@ -257,9 +261,13 @@ def anneal(st, obj, rng, iterations, deadline, guide=0.8):
     soft = st.soft_min
     penalty = getattr(obj, "size_penalty", 1.0)
     gsize, smin = st.gsize, st.size_min
+    report = st.on_progress
     for it in range(iterations):
-        if it & 255 == 0 and time.perf_counter() > deadline:
-            break
+        if it & 255 == 0:
+            if time.perf_counter() > deadline:
+                break
+            if report is not None and it & 16383 == 0:
+                report(it / iterations)
         temp *= cool
         changes = propose(st, obj, rng, guide)
         if changes is None:
@@ -293,9 +301,12 @@ def optimise(st, obj, rng, iterations, restarts, deadline, first):
     fresh greedy starts; the state ends at the best grouping found."""
     best_ugroup, best_total = None, -math.inf
     per_run = max(1, iterations // max(1, restarts))
+    outer = st.on_progress
     for run in range(max(1, restarts)):
         if run and time.perf_counter() > deadline:
             break
+        if outer is not None:
+            st.on_progress = lambda share, run=run: outer((run + share) / max(1, restarts))
         start = first
         if run:
             try:
@@ -307,6 +318,7 @@ def optimise(st, obj, rng, iterations, restarts, deadline, first):
         total = anneal(st, obj, rng, per_run, deadline)
         if total > best_total + 1e-9:
             best_total, best_ugroup = total, list(st.ugroup)
+    st.on_progress = outer
     st.load(best_ugroup)
     obj.reset(st)
     return best_total

@@ -11,6 +11,7 @@ import csv
 import io
 import math
 import re
+import time
 import uuid
 from datetime import timedelta
 
@@ -212,7 +213,7 @@ def run_in_background(round_pk, *, actor_pk=None):
     try:
         problem, warnings = build_problem(formation_round)
         rounds.update(run_progress=20)
-        solution = solve(problem)
+        solution = solve(problem, progress=_progress_writer(rounds, 20, 90))
         rounds.update(run_progress=90)
         with transaction.atomic():
             proposal = save_solution(
@@ -251,6 +252,11 @@ def save_solution(formation_round, problem, solution, *, actor, source, warnings
     `name`). Group names default to "Group 1", "Group 2", ... or, in a topic round, to the
     topic's name (numbered when a topic is split into several groups). The round goes to
     review. Returns the new proposal."""
+    # One proposal number at a time per round; and none once the round is published.
+    FormationRound.objects.select_for_update().filter(pk=formation_round.pk).first()
+    formation_round.refresh_from_db(fields=["status", "published_at"])
+    if formation_round.is_published:
+        raise ServiceError(_("This round is published already; its groups are communities now."))
     cohort = formation_round.cohort
     groups = solution.get("groups") or []
     ids = {pid for group in groups for pid in group.get("members", [])}
@@ -831,6 +837,21 @@ def rescore(proposal):
     proposal.edited_at = timezone.now()
     proposal.save(update_fields=["scores", "edited_at", "updated_at"])
     return proposal
+
+
+def _progress_writer(rounds, low, high):
+    """A progress callback for the engine that moves run_progress from low to high, writing
+    at most once a second and only in steps of 5 or more."""
+    last = {"value": low, "at": 0.0}
+
+    def report(share):
+        value = low + int((high - low) * min(1.0, max(0.0, share)))
+        now = time.monotonic()
+        if value >= last["value"] + 5 and now - last["at"] >= 1.0:
+            last.update(value=value, at=now)
+            rounds.update(run_progress=value)
+
+    return report
 
 
 def _fail_run(rounds, error):
