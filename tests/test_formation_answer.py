@@ -1,6 +1,7 @@
 """A participant's page in a formation round (/f/<token>/), the input services behind it,
 and the home page's ask to make one's choices."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -128,7 +129,8 @@ def test_matching_refuses_someone_outside_the_round_by_name(world, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Quinn Outside is not taking part in this round." in html
-    assert 'id="error_1_id_choices"' in html or "invalid-feedback" in html
+    assert re.search(r'id="id_choices_error"[^>]*>\s*<p[^>]*><strong>Quinn Outside', html)
+    assert "You marked 1 person." in html  # only the one on the list counts
     pat.refresh_from_db()
     assert pat.choices == [] and pat.submitted_at is None
     # Someone unknown altogether (another cohort, or garbage): still a clear message.
@@ -199,7 +201,11 @@ def test_topic_errors_beside_the_select(world, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "You already chose Boards as your first choice." in html
-    assert html.index('id="id_choice_2"') < html.index("You already chose Boards")
+    # Beside the second select, and in the summary at the top.
+    assert re.search(
+        r'id="id_choice_2_error"[^>]*>\s*<p[^>]*><strong>You already chose Boards', html
+    )
+    assert 'href="#div_id_choice_2">Second choice</a>: You already chose Boards' in html
     response = client.post(url(pat), {"choice_1": "", "choice_2": str(funds.public_id)})
     assert "Choose your first choice." in response.content.decode()
     pat.refresh_from_db()

@@ -67,9 +67,9 @@ class ChoicesForm(EntryForm):
     """Speed matching: tick the people who would be a good match."""
 
     choices = AnyChoiceMultipleField(
-        label=gettext_lazy("Who would be a good match for you?"),
+        label=gettext_lazy("The people in this round"),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "formation-person"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Tick everyone you would like to be in a group with."),
     )
 

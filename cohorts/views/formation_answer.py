@@ -178,6 +178,8 @@ def answer(request, token):
     if formation_round.method == Method.TOPIC and form is not None:
         context["topic_cards"] = _topic_cards(entry, form)
     if formation_round.method == Method.MATCHING and form is not None:
-        context["marked"] = len(form["choices"].value() or []) if state == "open" else 0
+        known = {value for value, _label in form.people}
+        marked = form["choices"].value() or [] if state == "open" else []
+        context["marked"] = len({value for value in marked if value in known})
         context["people_count"] = len(form.people)
     return render(request, "cohorts/formation/answer.html", context)

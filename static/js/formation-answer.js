@@ -63,5 +63,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-formation-filter]").forEach(setUpFilter);
     document.querySelectorAll("[data-formation-count]").forEach(setUpCount);
+    // After a save with something to fix, take the reader to the list of what to fix.
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
   });
 })();
