@@ -62,9 +62,9 @@ class RoundForm(forms.ModelForm):
             "size_mode": forms.RadioSelect,
             "deadline": DateTimeInput(),
             "instructions": forms.Textarea(attrs={"rows": 4}),
-            "size_min": forms.NumberInput(attrs={"min": 2, "inputmode": "numeric"}),
-            "size_max": forms.NumberInput(attrs={"min": 2, "inputmode": "numeric"}),
-            "group_count": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+            "size_min": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "size_max": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "group_count": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
         labels = {
             "name": _("Name of the round"),
@@ -88,6 +88,8 @@ class RoundForm(forms.ModelForm):
         self.fields["size_mode"].choices = list(SizeMode.choices)
         self.fields["scope"].initial = FormationRound.Scope.ALL
         self.fields["size_mode"].initial = SizeMode.RANGE
+        for name, low in (("size_min", 2), ("size_max", 2), ("group_count", 1)):
+            self.fields[name].widget.attrs["min"] = low
         self.method_locked = method_locked
         if method_locked:
             self.fields["method"].disabled = True

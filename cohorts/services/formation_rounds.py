@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,22 +158,21 @@ def sync_entries(formation_round):
     """Make the entries follow the round's scope: add everyone in scope without an entry,
     remove entries of people out of scope who have given no input. Returns counts
     {"added", "removed", "kept"} ("kept": out of scope, kept for their input)."""
-    wanted = set(
-        in_scope(formation_round.cohort, formation_round.scope).values_list("pk", flat=True)
+    wanted = in_scope(formation_round.cohort, formation_round.scope)
+    missing = list(
+        wanted.exclude(
+            Exists(FormationEntry.objects.filter(round=formation_round, participant=OuterRef("pk")))
+        ).values_list("pk", flat=True)
     )
-    present = dict(formation_round.entries.values_list("participant_id", "pk"))
     FormationEntry.objects.bulk_create(
-        [
-            FormationEntry(round=formation_round, participant_id=pk)
-            for pk in sorted(wanted - present.keys())
-        ],
+        [FormationEntry(round=formation_round, participant_id=pk) for pk in missing],
         batch_size=500,
         ignore_conflicts=True,
     )
-    out = formation_round.entries.exclude(participant_id__in=wanted)
+    out = formation_round.entries.exclude(participant__in=wanted.values("pk"))
     kept = out.filter(HAS_INPUT).count()
     removed, _detail = out.exclude(HAS_INPUT).delete()
-    return {"added": len(wanted - present.keys()), "removed": removed, "kept": kept}
+    return {"added": len(missing), "removed": removed, "kept": kept}
 
 
 @transaction.atomic
