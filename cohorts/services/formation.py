@@ -85,9 +85,11 @@ def build_problem(formation_round):
     `"groups": group_count`; locks become together/apart pairs; the method's input comes
     from the entries (choices, ranking, answers) and the profiles (criteria attributes per
     `cohorts.formation_criteria`, map locations from the participant or their organization).
-    What has to be left out (a choice naming someone no longer in the round, a person with
-    no location on a map round) becomes a warning, not an error. An empty round, or sizes
-    that cannot work, raise ServiceError with a clear message."""
+    What has to be left out (a choice naming someone no longer in the round, a criterion
+    nobody has answered, a lock with someone who left) becomes a warning, not an error. An
+    empty round, sizes that cannot work, a topic round without topics, a criteria round
+    without criteria, and a map round where someone has no location (the engine needs one
+    for everyone; the message names them) raise ServiceError with a clear message."""
     entries = list(
         formation_round.entries.select_related("participant__organization").order_by(
             "participant__name", "pk"
@@ -1089,6 +1091,8 @@ def _add_locations(entries, people):
 def _read_csv(uploaded_file):
     """(header row, [(row number, row), ...]) of an uploaded CSV; CsvErrors when it is not
     one."""
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
     raw = uploaded_file.read(CSV_MAX_BYTES + 1)
     if isinstance(raw, str):
         text = raw
