@@ -301,6 +301,7 @@ def test_move_with_htmx_returns_the_board_with_the_person_moved(world, staff):
     assert response.templates[0].name == "cohorts/formation/_board.html"
     html = board_of(response)
     assert f"{person.name} moved to Group 2." in html  # the board's announcement
+    assert 'id="proposal-line" hx-swap-oob="true"' in html and "edited" in html
     member = ProposedMember.objects.get(proposal=r.proposal, participant=person)
     assert member.group == r.groups[1]
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cohorts import formation_criteria
+from cohorts.formation_map import colour, km_to_miles, render_map_svg
 from cohorts.models import (
     FormationLock,
     FormationRound,
@@ -37,15 +38,6 @@ from cohorts.services.formation import CsvErrors, ServiceError
 from copkit.access import cohort_view
 
 from .formation import get_round
-
-try:  # the map drawing lands separately; without it a map round shows the table only
-    from cohorts.formation_map import km_to_miles, render_map_svg
-except ImportError:  # pragma: no cover - until cohorts/formation_map.py exists
-    render_map_svg = None
-
-    def km_to_miles(km):
-        return km * 0.621371
-
 
 RUNNING = (FormationRound.RunState.QUEUED, FormationRound.RunState.RUNNING)
 NEW_GROUP = "new"
@@ -358,10 +350,8 @@ def _location(participant):
 
 
 def _map_svg(formation_round, groups):
-    if render_map_svg is None:
-        return ""
     points = []
-    for group in groups:
+    for index, group in enumerate(groups):
         for member in group.member_list:
             where = _location(member.participant)
             if where is None:
@@ -372,12 +362,15 @@ def _map_svg(formation_round, groups):
                     "label": member.participant.name,
                     "lat": where[0],
                     "lon": where[1],
-                    "group": group.name,
+                    "group": index,
                 }
             )
     if not points:
         return ""
-    svg = render_map_svg(points, title=_("Where the members of each group are"))
+    try:
+        svg = render_map_svg(points, title=_("Where the members of each group are"))
+    except ValueError:  # a stored location off the globe: the table below still tells
+        return ""
     return mark_safe(svg)  # noqa: S308 - the drawing escapes every label it writes
 
 
@@ -422,7 +415,10 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
     is_map = formation_round.method == Method.MAP
     unplaced = 0
     if is_map:
-        for group in groups:
+        for index, group in enumerate(groups):
+            group.map_number = index + 1
+            group.default_name = f"Group {index + 1}"  # how the drawing labels it
+            group.colour = colour(index)
             group.mean_text = _distance((group.details or {}).get("mean_km"), unit)
             group.spread_text = _distance((group.details or {}).get("spread_km"), unit)
             unplaced += sum(1 for m in group.member_list if _location(m.participant) is None)
@@ -473,6 +469,7 @@ def _render_board(request, access, formation_round, *, status=200, **extra):
     context = board_context(
         request, access, formation_round, newest, newest=newest, unit=_unit(request), **extra
     )
+    context["oob"] = True  # the header's "Proposal N · edited ..." line comes along
     return render(request, "cohorts/formation/_board.html", context, status=status)
 
 
