@@ -398,7 +398,7 @@ def add_group(proposal, *, actor, name=""):
     _check_editable(proposal)
     existing = list(proposal.groups.values_list("label", "name", "position"))
     labels = {label for label, _name, _pos in existing}
-    names = {name.casefold() for _label, name, _pos in existing}
+    taken = {group_name.casefold() for _label, group_name, _pos in existing}
     counter = len(existing) + 1
     while f"g{counter}" in labels:
         counter += 1
@@ -408,7 +408,7 @@ def add_group(proposal, *, actor, name=""):
         _check_name(proposal, name)
     else:
         number = len(existing) + 1
-        while (_("Group %(number)s") % {"number": number}).casefold() in names:
+        while (_("Group %(number)s") % {"number": number}).casefold() in taken:
             number += 1
         name = _("Group %(number)s") % {"number": number}
     position = max((pos for _label, _name, pos in existing), default=-1) + 1
