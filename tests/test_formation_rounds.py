@@ -262,6 +262,24 @@ def test_edit_scope_resyncs_entries_and_keeps_input(world, client_for):
     assert "1 person outside it stays, because they already gave their input" in html
 
 
+def test_edit_keeps_a_deadline_that_has_passed(world, client_for):
+    passed = timezone.now() - timedelta(hours=2, seconds=17)
+    formation_round = make_round(world, deadline=passed)
+    client = client_for("staff")
+    same = timezone.localtime(passed).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        url("formation-edit", formation_round), round_data(name="Renamed", deadline=same)
+    )
+    assert response.status_code == 302
+    formation_round.refresh_from_db()
+    assert formation_round.name == "Renamed"
+    # A new deadline in the past is refused.
+    earlier = timezone.localtime(passed - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url("formation-edit", formation_round), round_data(deadline=earlier))
+    assert list(response.context["form"].errors) == ["deadline"]
+    assert response.context["formation_round"].name == "Renamed"
+
+
 def test_edit_of_published_round_is_refused(world, client_for):
     formation_round = make_round(world, published_at=timezone.now(), status=Status.PUBLISHED)
     response = client_for("staff").post(

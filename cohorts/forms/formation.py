@@ -42,6 +42,10 @@ METHOD_HELP = {
 }
 
 
+def _to_minute(moment):
+    return moment.replace(second=0, microsecond=0)
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -105,7 +109,12 @@ class RoundForm(forms.ModelForm):
 
     def clean_deadline(self):
         deadline = self.cleaned_data.get("deadline")
-        unchanged = self.instance.pk is not None and deadline == self.instance.deadline
+        # The input holds minutes only: a deadline left as it was is not a new one.
+        unchanged = (
+            deadline is not None
+            and self.instance.deadline is not None
+            and _to_minute(deadline) == _to_minute(self.instance.deadline)
+        )
         if deadline is not None and not unchanged and deadline <= timezone.now():
             raise forms.ValidationError(_("Choose a moment in the future."))
         return deadline

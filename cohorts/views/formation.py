@@ -123,9 +123,11 @@ def round_edit(request, access, round_id):
     if formation_round.is_published:
         messages.info(request, _("This round is published: its settings can no longer change."))
         return redirect(formation_round)
+    # The form works on its own copy: the page keeps showing the saved name while the
+    # form shows what was typed.
     form = RoundForm(
         request.POST or None,
-        instance=formation_round,
+        instance=get_round(access, round_id),
         method_locked=services.method_locked(formation_round),
     )
     if request.method == "POST" and form.is_valid():
