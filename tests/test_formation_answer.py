@@ -16,7 +16,7 @@ from cohorts.forms.formation_input import (
     RankingForm,
     formation_input_form,
 )
-from cohorts.models import FormationEntry, FormationRound
+from cohorts.models import FormationEntry, FormationRound, FormationTopic
 from cohorts.services import formation_input as service
 from cohorts.services.cohorts import ServiceError
 from cohorts.views.formation_answer import deadline_words
@@ -173,6 +173,7 @@ def test_topic_page_shows_areas_with_caps_and_first_choices_and_saves(world, cli
     assert "About Boards" in html and "12 places" in html
     assert "2 people have it as first choice" in html
     assert "0 people have it as first choice" in html
+    assert "Popular:" not in html
     assert "Who chose it first" in html and others[0].participant.name in html
     assert "First choice" in html and "Third choice" in html and "Fourth choice" not in html
 
@@ -186,6 +187,8 @@ def test_topic_page_shows_areas_with_caps_and_first_choices_and_saves(world, cli
     html = response.content.decode()
     assert "Your saved choices" in html
     assert html.index("<li>Funds</li>") < html.index("<li>Boards</li>")
+    FormationTopic.objects.filter(pk=boards.pk).update(cap=2)
+    assert "Popular: as many people chose it first as it has places" in html_of(client, pat)
     assert service.current_counts(formation_round) == {
         str(boards.public_id): 2,
         str(funds.public_id): 1,
@@ -397,8 +400,8 @@ def test_form_save_turns_a_refusal_into_a_form_error(world):
     formation_round, pat, others = make_round(world)
     form = ChoicesForm(pat, {"choices": [pid(others[0])]})
     assert form.is_valid()
+    # The round closes between reading the page and saving: the save reads it afresh.
     FormationRound.objects.filter(pk=formation_round.pk).update(status=Status.REVIEW)
-    pat.round.refresh_from_db()
     assert form.save() is None
     assert "Choices are closed" in str(form.non_field_errors())
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.formation_criteria import asked_attributes
-from cohorts.models import FormationEntry, Participant
+from cohorts.models import FormationEntry, FormationRound, Participant
 
 from .activity import record
 from .cohorts import ServiceError
@@ -229,10 +229,18 @@ def clean_answers(entry, answers, *, choices=None):
 # -- saving ----------------------------------------------------------------------------------
 
 
-def _store(entry, actor, field, value, verb):
-    """Store `value` in the entry's `field` as submitted now, in the caller's transaction."""
-    staff = _staff(actor)
+def _lock(entry, actor):
+    """Lock the entry's row, then check again, on the round as it is now, that it can take
+    input (the round may have closed since the page was read)."""
     locked = FormationEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    entry.round = FormationRound.objects.select_related("cohort").get(pk=entry.round_id)
+    check_can_save(entry, actor)
+    return locked
+
+
+def _store(entry, locked, actor, field, value, verb):
+    """Store `value` in the entry's `field` (and its `locked` row) as submitted now."""
+    staff = _staff(actor)
     setattr(locked, field, value)
     locked.submitted_at = timezone.now()
     locked.entered_by = staff
@@ -253,22 +261,22 @@ def _store(entry, actor, field, value, verb):
 @transaction.atomic
 def save_choices(entry, participant_public_ids, *, actor=None):
     """Save the people `entry`'s person marks as a good match (public ids, any order)."""
-    check_can_save(entry, actor)
+    locked = _lock(entry, actor)
     ids = clean_choices(entry, participant_public_ids, actor=actor)
-    return _store(entry, actor, "choices", ids, "entered formation choices")
+    return _store(entry, locked, actor, "choices", ids, "entered formation choices")
 
 
 @transaction.atomic
 def save_ranking(entry, topic_public_ids, *, actor=None):
     """Save the subject areas `entry`'s person wants, most wanted first."""
-    check_can_save(entry, actor)
+    locked = _lock(entry, actor)
     ids = clean_ranking(entry, topic_public_ids)
-    return _store(entry, actor, "ranking", ids, "entered formation ranking")
+    return _store(entry, locked, actor, "ranking", ids, "entered formation ranking")
 
 
 @transaction.atomic
 def save_answers(entry, answers, *, actor=None, choices=None):
     """Save `entry`'s answers to the round's questions ({attribute key: value})."""
-    check_can_save(entry, actor)
+    locked = _lock(entry, actor)
     cleaned = clean_answers(entry, answers, choices=choices)
-    return _store(entry, actor, "answers", cleaned, "entered formation answers")
+    return _store(entry, locked, actor, "answers", cleaned, "entered formation answers")

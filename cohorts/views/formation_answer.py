@@ -119,7 +119,14 @@ def _topic_cards(entry, form):
     cards = []
     for topic in form.topics:
         names = members.get(str(topic.public_id), [])
-        cards.append({"topic": topic, "first_count": len(names), "names": names})
+        cards.append(
+            {
+                "topic": topic,
+                "first_count": len(names),
+                "names": names,
+                "full": topic.cap is not None and len(names) >= topic.cap,
+            }
+        )
     return cards
 
 
