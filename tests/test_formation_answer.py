@@ -346,7 +346,10 @@ def test_published_round_shows_the_community(world, client):
 
 
 def test_unknown_token_is_404(world, client):
-    assert client.get(reverse("formation-answer", kwargs={"token": "nope"})).status_code == 404
+    response = client.get(reverse("formation-answer", kwargs={"token": "nope"}))
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+    assert client.post(reverse("formation-answer", kwargs={"token": "nope"})).status_code == 404
 
 
 def test_someone_elses_link_warns(world, client_for):

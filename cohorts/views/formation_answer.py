@@ -8,7 +8,6 @@ is published it shows the community the person is in.
 """
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -62,14 +61,11 @@ def closes_words(deadline, now=None):
 
 
 def _entry(token):
-    entry = (
+    return (
         FormationEntry.objects.select_related("round__cohort", "participant__organization")
         .filter(token=token)
         .first()
     )
-    if entry is None:
-        raise Http404("No such formation link")
-    return entry
 
 
 def _community(entry):
@@ -146,6 +142,8 @@ def _state(entry):
 def answer(request, token):
     """The round's page of one person's link: the form while open, their input after."""
     entry = _entry(token)
+    if entry is None:
+        return render(request, "cohorts/formation/answer.html", {"not_found": True}, status=404)
     formation_round = entry.round
     state = _state(entry)
     data = request.POST if request.method == "POST" and state == "open" else None
