@@ -759,6 +759,13 @@ def test_sweep_skips_unsent_answered_and_reminded(world, collecting):
     assert not OutboxMessage.objects.exists()
 
 
+def test_sweep_leaves_alone_people_who_just_got_their_link(world, collecting):
+    collecting.entries.update(sent_at=timezone.now() - timedelta(hours=2))
+    assert services.queue_due_reminders() == 0
+    later = timezone.now() + timedelta(hours=10, minutes=30)
+    assert services.queue_due_reminders(now=later) == 2
+
+
 def test_sweep_claim_is_conditional(world, collecting):
     sent(collecting)
     entry = collecting.entries.get(participant=world.leader_participant)

@@ -6,7 +6,7 @@ outbox in the same transaction, each under a unique key:
 
 - `formation-invite:<entry id>`: the personal link, once per person and round;
 - `formation-reminder:<entry id>`: the one reminder the periodic sweep sends when the
-  deadline is less than a day away;
+  deadline is less than a day away (not to someone sent their link in the last 12 hours);
 - `formation-reminder:<entry id>:<timestamp>`: a reminder staff send by hand.
 
 Each reminder is claimed first with a conditional UPDATE of `reminded_at`, so two sweeps at
@@ -39,6 +39,8 @@ SizeMode = FormationRound.SizeMode
 
 # The sweep reminds those who have not answered once the deadline is this close.
 REMIND_BEFORE_DEADLINE = timedelta(hours=24)
+# ... but not someone whose link went out this recently: they have just had it.
+SWEEP_QUIET_AFTER_SENT = timedelta(hours=12)
 # "Remind" by hand leaves alone anyone reminded this recently.
 REMIND_NOW_QUIET = timedelta(hours=24)
 
@@ -500,8 +502,9 @@ def remind(formation_round, actor, now=None):
 
 def queue_due_reminders(now=None):
     """Queue one reminder to each person who has not answered a collecting round whose
-    deadline is less than a day away (and not yet past). Safe to run in any number of
-    processes at once. Returns how many reminders were queued."""
+    deadline is less than a day away (and not yet past), unless they were reminded already
+    or got their link in the last 12 hours. Safe to run in any number of processes at
+    once. Returns how many reminders were queued."""
     now = now or timezone.now()
     rounds = FormationRound.objects.filter(
         status=Status.COLLECTING,
@@ -513,7 +516,7 @@ def queue_due_reminders(now=None):
     for formation_round in rounds:
         due = (
             _waiting(formation_round)
-            .filter(reminded_at__isnull=True)
+            .filter(reminded_at__isnull=True, sent_at__lte=now - SWEEP_QUIET_AFTER_SENT)
             .select_related("participant")
             .order_by("pk")
         )
