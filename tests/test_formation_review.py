@@ -735,3 +735,18 @@ def test_board_queries_do_not_grow_with_people_or_groups(world, staff, method):
             entry.save()
     count_queries(staff, small.round)  # warm the session and caches
     assert count_queries(staff, small.round) == count_queries(staff, large.round)
+
+
+def test_published_board_queries_do_not_grow(world, staff):
+    counts = []
+    for people, groups in ((6, 2), (40, 10)):
+        r = build(world.cohort, people=people, groups=groups, size_min=3, size_max=4)
+        for group in r.groups:  # community names are unique in a cohort
+            group.name = f"{group.name} of {people}"
+            group.save()
+        staff.post(url("publish", r.round), {"confirm": "1"})
+        r.round.refresh_from_db()
+        assert r.round.is_published
+        count_queries(staff, r.round)
+        counts.append(count_queries(staff, r.round))
+    assert counts[0] == counts[1]

@@ -382,7 +382,7 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
     groups = []
     if proposal is not None:
         groups = list(
-            proposal.groups.select_related("topic", "community").prefetch_related(
+            proposal.groups.select_related("topic", "community__cohort").prefetch_related(
                 Prefetch(
                     "members",
                     queryset=ProposedMember.objects.select_related("participant__organization"),
