@@ -320,6 +320,19 @@ def test_detail_shows_steps_people_and_links(world, client_for):
     assert "Review the groups" in html
 
 
+def test_detail_shows_a_run_in_progress_or_failed(world, client_for):
+    formation_round = make_round(world, run_state="running", run_progress=40)
+    client = client_for("staff")
+    html = client.get(formation_round.get_absolute_url()).content.decode()
+    assert "copkit is forming the groups (40% done)" in html
+    FormationRound.objects.filter(pk=formation_round.pk).update(
+        run_state="failed",
+        run_error={"error": "Sizes that cannot work.", "details": ["7 people, groups of 4"]},
+    )
+    html = client.get(formation_round.get_absolute_url()).content.decode()
+    assert "Sizes that cannot work." in html and "7 people, groups of 4" in html
+
+
 def test_detail_of_preassign_round_skips_collecting(world, client_for):
     formation_round = make_round(world, method=Method.PREASSIGN)
     html = client_for("staff").get(formation_round.get_absolute_url()).content.decode()
