@@ -262,7 +262,7 @@ def test_criteria_bad_answers_stay_beside_their_question(world, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("is-invalid") >= 2
-    assert "Select a valid choice" in html
+    assert "That answer is not on the list: please choose one." in html
     response = client.post(url(pat), {"custom": "Friday"})
     assert "Please choose an answer." in response.content.decode()
     pat.refresh_from_db()

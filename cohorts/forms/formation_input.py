@@ -118,7 +118,10 @@ class RankingForm(EntryForm):
                 choices=options,
                 required=index == 0,
                 initial=saved[index] if index < len(saved) else "",
-                error_messages={"required": _("Choose your first choice.")},
+                error_messages={
+                    "required": _("Choose your first choice."),
+                    "invalid_choice": _("That subject area is not part of this round."),
+                },
             )
 
     @staticmethod
@@ -175,6 +178,7 @@ class AnswersForm(EntryForm):
                     required=False,
                     widget=forms.CheckboxSelectMultiple,
                     help_text=_("Choose all that apply."),
+                    error_messages={"invalid_choice": _("Please choose from the list.")},
                     initial=list(value) if isinstance(value, list) else [],
                 )
             elif options is None:
@@ -190,7 +194,10 @@ class AnswersForm(EntryForm):
                     choices=options,
                     widget=forms.RadioSelect,
                     initial="" if value is None else str(value),
-                    error_messages={"required": _("Please choose an answer.")},
+                    error_messages={
+                        "required": _("Please choose an answer."),
+                        "invalid_choice": _("That answer is not on the list: please choose one."),
+                    },
                 )
             self.fields[key] = field
 
