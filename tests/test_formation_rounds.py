@@ -430,6 +430,20 @@ def test_people_add_and_remove(world, client_for):
     assert "1 of those removed had given their input; it was removed with them." in html
 
 
+def test_people_who_joined_later_can_be_added_at_once(world, client_for):
+    formation_round = make_round(world)
+    late = factories.ParticipantFactory(cohort=world.cohort, name="Nia North")
+    client = client_for("staff")
+    html = client.get(url("formation-people", formation_round)).content.decode()
+    assert "1 person in this round" in html
+    response = client.post(
+        url("formation-people", formation_round), {"action": "add_missing"}, follow=True
+    )
+    assert "1 person added." in response.content.decode()
+    assert formation_round.entries.filter(participant=late).exists()
+    assert "in this round's group" not in response.content.decode()
+
+
 def test_people_only_touches_the_people_shown(world, client_for):
     formation_round = make_round(world)
     client_for("staff").post(

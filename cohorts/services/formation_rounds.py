@@ -156,16 +156,41 @@ def create_round(cohort, actor, **data):
     return formation_round
 
 
+def missing_from_scope(formation_round):
+    """Participants in the round's scope without an entry (joined the cohort later, or
+    taken out by hand)."""
+    return in_scope(formation_round.cohort, formation_round.scope).exclude(
+        Exists(FormationEntry.objects.filter(round=formation_round, participant=OuterRef("pk")))
+    )
+
+
+@transaction.atomic
+def add_missing(formation_round, actor):
+    """Add everyone in the round's scope who is not in it yet. Returns how many."""
+    _check_not_published(formation_round)
+    missing = list(missing_from_scope(formation_round).values_list("pk", flat=True))
+    FormationEntry.objects.bulk_create(
+        [FormationEntry(round=formation_round, participant_id=pk) for pk in missing],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    if missing:
+        record(
+            formation_round.cohort,
+            actor,
+            "changed formation people",
+            formation_round,
+            added=len(missing),
+        )
+    return len(missing)
+
+
 def sync_entries(formation_round):
     """Make the entries follow the round's scope: add everyone in scope without an entry,
     remove entries of people out of scope who have given no input. Returns counts
     {"added", "removed", "kept"} ("kept": out of scope, kept for their input)."""
     wanted = in_scope(formation_round.cohort, formation_round.scope)
-    missing = list(
-        wanted.exclude(
-            Exists(FormationEntry.objects.filter(round=formation_round, participant=OuterRef("pk")))
-        ).values_list("pk", flat=True)
-    )
+    missing = list(missing_from_scope(formation_round).values_list("pk", flat=True))
     FormationEntry.objects.bulk_create(
         [FormationEntry(round=formation_round, participant_id=pk) for pk in missing],
         batch_size=500,

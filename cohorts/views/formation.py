@@ -298,6 +298,17 @@ def round_send(request, access, round_id):
 def round_people(request, access, round_id):
     formation_round = _badge(get_round(access, round_id))
     cohort = access.cohort
+    if request.method == "POST" and request.POST.get("action") == "add_missing":
+        try:
+            added = services.add_missing(formation_round, request.user)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)d person added.", "%(n)d people added.", added) % {"n": added},
+            )
+        return _back(request, _round_url("formation-people", formation_round))
     if request.method == "POST":
         form = PeopleForm(request.POST, cohort=cohort)
         if not form.is_valid():
@@ -360,6 +371,7 @@ def round_people(request, access, round_id):
             "page": page,
             "query": query,
             "people_count": formation_round.entries.count(),
+            "missing_count": services.missing_from_scope(formation_round).count(),
             "total": cohort.participants.count() if query else page.paginator.count,
         },
     )
