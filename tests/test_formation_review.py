@@ -510,7 +510,7 @@ def test_lock_add_errors(world, staff):
         {"first": r.people[0].public_id, "second": stranger.public_id, "kind": "together"},
         **HTMX,
     )
-    assert "Select a valid choice" in outside.content.decode()
+    assert "Choose someone taking part in this round." in outside.content.decode()
     assert not r.round.locks.exists()
 
     plain = staff.post(

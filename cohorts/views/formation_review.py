@@ -81,11 +81,17 @@ class LockForm(forms.Form):
 
     first = forms.ChoiceField(
         label=gettext_lazy("This person"),
-        error_messages={"required": gettext_lazy("Choose the first person.")},
+        error_messages={
+            "required": gettext_lazy("Choose the first person."),
+            "invalid_choice": gettext_lazy("Choose someone taking part in this round."),
+        },
     )
     second = forms.ChoiceField(
         label=gettext_lazy("and this person"),
-        error_messages={"required": gettext_lazy("Choose the second person.")},
+        error_messages={
+            "required": gettext_lazy("Choose the second person."),
+            "invalid_choice": gettext_lazy("Choose someone taking part in this round."),
+        },
     )
     kind = forms.ChoiceField(
         label=gettext_lazy("must be"),
@@ -392,7 +398,6 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         )
     read_only = _read_only_reason(formation_round, proposal, newest)
     by_entry = {e.participant_id: e for e in entries}
-    people = {e.participant_id: e.participant for e in entries}
     Method = FormationRound.Method
     limits = services.size_limits(formation_round, sum(len(g.member_list) for g in groups))
     for group in groups:
@@ -402,7 +407,6 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         group.figures = _group_figures(formation_round, group, unit)
         topic_id = str(group.topic.public_id) if group.topic_id else None
         for member in group.member_list:
-            people.setdefault(member.participant_id, member.participant)
             entry = by_entry.get(member.participant_id)
             member.no_choice = False
             if entry is None:
@@ -411,7 +415,8 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
                 member.no_choice = not any(str(c) in ids_here for c in entry.choices)
             elif formation_round.method == Method.TOPIC and entry.ranking and topic_id:
                 member.no_choice = topic_id not in {str(t) for t in entry.ranking}
-    people = sorted(people.values(), key=lambda p: (p.name.lower(), p.pk))
+    # The lock form offers the people taking part (entries come ordered by name).
+    people = [e.participant for e in entries]
     is_map = formation_round.method == Method.MAP
     unplaced = 0
     if is_map:
@@ -649,14 +654,6 @@ def lock_add(request, access, round_id):
     people = [
         e.participant for e in formation_round.entries.select_related("participant__organization")
     ]
-    newest = _newest(formation_round)
-    if newest is not None:
-        known = {p.pk for p in people}
-        people += [
-            m.participant
-            for m in newest.members.select_related("participant__organization")
-            if m.participant_id not in known
-        ]
     form = LockForm(request.POST, people=people)
     if form.is_valid():
         first, second = form.pair()
