@@ -386,6 +386,9 @@ def round_topics(request, access, round_id):
     topics = list(formation_round.topics.all())
     add_form = TopicForm()
     caps_form = CapsForm(topics=topics)
+    if request.method == "POST" and formation_round.method != Method.TOPIC:
+        messages.error(request, _("Only a topic-choice round has subject areas."))
+        return redirect(formation_round)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "add":
