@@ -2,6 +2,7 @@
 and plain posts), names, locks, re-running, the progress bar, the CSV upload and publishing.
 """
 
+from datetime import timedelta
 from types import SimpleNamespace
 from unittest import mock
 
@@ -10,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import (
     Community,
@@ -599,6 +601,18 @@ def test_progress_states(world, staff, state, expected):
     else:
         assert "every 1s" not in html  # the polling stops
     assert response.get("HX-Refresh") == ("true" if state == "idle" else None)
+
+
+def test_progress_of_a_run_that_stopped_long_ago_stops_polling(world, staff):
+    formation_round = factories.FormationRoundFactory(
+        cohort=world.cohort,
+        run_state=FormationRound.RunState.RUNNING,
+        run_started_at=timezone.now() - timedelta(hours=1),
+    )
+    response = staff.get(url("progress", formation_round), **HTMX)
+    html = response.content.decode()
+    assert "may have stopped" in html and "every 1s" not in html
+    assert response.get("HX-Refresh") is None
 
 
 def test_review_page_polls_while_running(world, staff):

@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -173,6 +174,15 @@ def _pick_proposal(request, proposals):
     raise Http404("No such proposal")
 
 
+def _is_running(formation_round):
+    """The engine is at work on the round (a run left behind for too long does not count:
+    staff may run it again, as the service allows)."""
+    if formation_round.run_state not in RUNNING:
+        return False
+    started = formation_round.run_started_at
+    return started is None or timezone.now() - started < services.STALE_RUN
+
+
 def _read_only_reason(formation_round, proposal, newest):
     if formation_round.is_published:
         return _("These groups are published: they can no longer change.")
@@ -180,7 +190,7 @@ def _read_only_reason(formation_round, proposal, newest):
         return _("No groups have been formed yet.")
     if newest is None or proposal.pk != newest.pk:
         return _("This is an older proposal, kept as it was. Only the newest one can change.")
-    if formation_round.run_state in RUNNING:
+    if _is_running(formation_round):
         return _("copkit is forming new groups. These can change again once it is done.")
     return ""
 
@@ -488,7 +498,7 @@ def _render_review(request, access, formation_round, *, status=200, **extra):
         request, access, formation_round, proposal, newest=newest, unit=_unit(request), **extra
     )
     context["proposals"] = proposals
-    context["running"] = formation_round.run_state in RUNNING
+    context["running"] = _is_running(formation_round)
     context["run_error"] = formation_round.run_error or {}
     return render(request, "cohorts/formation/review.html", context, status=status)
 
@@ -508,12 +518,6 @@ def _done(request, access, formation_round, message, *, announce=""):
 @cohort_view("cohort.manage")
 def run(request, access, round_id):
     formation_round = get_round(access, round_id)
-    if formation_round.is_published:
-        messages.error(request, _("These groups are published already."))
-        return _back(request, access, formation_round)
-    if formation_round.run_state in RUNNING:
-        messages.info(request, _("copkit is already forming groups for this round."))
-        return _back(request, access, formation_round)
     try:
         proposal = services.run_round(formation_round, actor=request.user)
     except ServiceError as error:
@@ -541,7 +545,8 @@ def progress(request, access, round_id):
     context = {
         "access": access,
         "round": formation_round,
-        "running": state in RUNNING,
+        "running": _is_running(formation_round),
+        "stale": state in RUNNING and not _is_running(formation_round),
         "failed": state == FormationRound.RunState.FAILED,
         "run_error": formation_round.run_error or {},
         "review_url": _review_url(access, formation_round, unit=_unit(request)),
