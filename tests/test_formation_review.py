@@ -95,6 +95,8 @@ def staff(client_for):
 def board_of(response):
     html = response.content.decode()
     assert 'id="board"' in html
+    # The Content Security Policy allows no inline style or script, nor handlers.
+    assert " style=" not in html and "<script>" not in html and " onclick=" not in html
     return html
 
 
@@ -192,11 +194,13 @@ def test_map_round_shows_distances_in_km_or_miles_and_a_table(world, staff):
     assert "6.2 mi" in html and "31.1 mi" in html and "10.0 km" not in html
     # Every form on the board keeps the unit for the board that comes back.
     assert '<input type="hidden" name="unit" value="mi">' in html
-    try:
-        import cohorts.formation_map  # noqa: F401
-    except ImportError:
-        return
-    assert "<svg" in html
+    # The drawing: one pin per person, numbered groups; a renamed group says its number.
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html
+    assert html.count("Person 0") >= 2 * len(r.people)  # on its card and on its pin
+    r.groups[0].name = "Capital area"
+    r.groups[0].save()
+    html = board_of(staff.get(url("review", r.round)))
+    assert "Capital area <span" in html and "Group 1 on the map" in html
 
 
 def test_topic_round_shows_choices_got_and_the_topic(world, staff):
