@@ -12,11 +12,17 @@
   var dragged = null; // the <li> of the person being dragged
   var focusAfterSwap = null; // the id of the element to focus once the new board is in
 
+  // Drag events may name a text node as their target; its element is what counts.
+  function elementOf(node) {
+    return node && node.nodeType === 3 ? node.parentElement : node;
+  }
+
   function boardOf(elt) {
     return elt && elt.closest ? elt.closest("#board") : null;
   }
 
   function groupOf(elt) {
+    elt = elementOf(elt);
     return elt && elt.closest ? elt.closest("[data-group]") : null;
   }
 
@@ -49,7 +55,8 @@
   }
 
   document.addEventListener("dragstart", function (event) {
-    var item = event.target.closest ? event.target.closest("[data-participant]") : null;
+    var start = elementOf(event.target);
+    var item = start && start.closest ? start.closest("[data-participant]") : null;
     if (!item || !boardOf(item)) { return; }
     dragged = item;
     item.classList.add("formation-dragging");
