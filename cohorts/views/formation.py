@@ -20,6 +20,7 @@ from cohorts.forms.formation import (
     RoundForm,
     TopicForm,
 )
+from cohorts.forms.formation_input import formation_input_form
 from cohorts.models import FormationEntry, FormationRound, Membership
 from cohorts.services import formation_rounds as services
 from cohorts.services.cohorts import ServiceError
@@ -478,18 +479,6 @@ def round_criteria(request, access, round_id):
 # -- input on paper --------------------------------------------------------------------------
 
 
-def _input_form_factory():
-    """`formation_input_form(entry, data)` from the participant-input forms, or None while
-    that module is not there."""
-    try:
-        from cohorts.forms.formation_input import formation_input_form
-    except ModuleNotFoundError as error:
-        if error.name != "cohorts.forms.formation_input":
-            raise
-        return None
-    return formation_input_form
-
-
 @cohort_view("cohort.manage")
 def entry_edit(request, access, round_id, entry_id):
     formation_round = _badge(get_round(access, round_id))
@@ -498,10 +487,9 @@ def entry_edit(request, access, round_id, entry_id):
         public_id=entry_id,
     )
     entry.round = formation_round
-    make_form = _input_form_factory() if formation_round.asks_participants else None
-    form = None
-    if make_form is not None:
-        form = make_form(entry, data=request.POST if request.method == "POST" else None)
+    form = formation_input_form(
+        entry, data=request.POST if request.method == "POST" else None, actor=request.user
+    )
     if form is not None and request.method == "POST":
         if formation_round.is_published:
             messages.error(request, _("This round is published: its input can't change."))
@@ -519,6 +507,6 @@ def entry_edit(request, access, round_id, entry_id):
             "formation_round": formation_round,
             "entry": entry,
             "form": form,
-            "input_available": make_form is not None,
+            "input_available": form is not None,
         },
     )
