@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from cohorts import demo
+from cohorts.demo.formation import add_formation_data
 from cohorts.models import Cohort
 from planning.demo import add_planning_data
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
                 cohort = summary.cohort
                 planning = add_planning_data(cohort, staff=users["staff"])
                 summary.counts.update(planning.counts)
+                formation = add_formation_data(cohort, staff=users["staff"])
+                summary.counts.update(formation.counts)
 
         if summary is not None:
             self.stdout.write(self.style.SUCCESS(f"Created the demo cohort “{cohort.name}”:"))

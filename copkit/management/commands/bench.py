@@ -55,7 +55,9 @@ class Page:
     url_name: str
     persona: str | None  # an attribute of the built cohort ("staff", ...); None: anonymous
     # "site", "cohort", "community", "survey", "live", "meeting" (the next meeting of the
-    # persona's community) or "feed" (the persona's calendar feed, a site URL)
+    # persona's community), "feed" (the persona's calendar feed, a site URL), "matching" or
+    # "topic" (the demo's formation round of that method), "formation-answer" (the
+    # participant's personal link to the topic round, a site URL)
     scope: str = "cohort"
     extra: dict = field(default_factory=dict, hash=False)  # more URL kwargs, as given
 
@@ -65,8 +67,13 @@ class Page:
             return reverse(
                 self.url_name, kwargs={"token": built.planning.feeds[built.participant.pk].token}
             )
+        if self.scope == "formation-answer":
+            entry = built.formation.topic_round.entries.get(participant__user=built.participant)
+            return reverse(self.url_name, kwargs={"token": entry.token})
         if self.scope != "site":
             kwargs["cohort_slug"] = built.cohort.slug
+        if self.scope in ("matching", "topic"):
+            kwargs["round_id"] = getattr(built.formation, f"{self.scope}_round").public_id
         if self.scope in ("community", "meeting"):
             kwargs["community_slug"] = built.community.slug
         if self.scope == "meeting":
@@ -111,6 +118,13 @@ PAGES = [
     Page("planning:meeting-detail", "leader", "meeting"),
     Page("planning:my-calendar", "participant"),
     Page("calendar-feed", None, "feed"),
+    Page("cohorts:formation-list", "staff"),
+    Page("cohorts:formation-detail", "staff", "matching"),
+    Page("cohorts:formation-detail", "staff", "topic"),
+    Page("cohorts:formation-people", "staff", "topic"),
+    Page("cohorts:formation-topics", "staff", "topic"),
+    Page("cohorts:formation-review", "staff", "matching"),
+    Page("formation-answer", None, "formation-answer"),
 ]
 BARE = Page("bench-bare", None, "site")
 
@@ -382,6 +396,7 @@ class Command(BaseCommand):
 
     def child(self, **options):
         from cohorts.demo import build_scaled_cohort
+        from cohorts.demo.formation import add_formation_data
         from planning.demo import add_planning_data
 
         ensure_scratch_database()
@@ -402,6 +417,8 @@ class Command(BaseCommand):
             for cohort in (small, large):
                 cohort.planning = add_planning_data(cohort.cohort, staff=cohort.staff)
                 cohort.counts.update(cohort.planning.counts)
+                cohort.formation = add_formation_data(cohort.cohort, staff=cohort.staff)
+                cohort.counts.update(cohort.formation.counts)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # planner statistics, as a live database has
