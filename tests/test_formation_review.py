@@ -129,7 +129,7 @@ def test_matching_round_shows_choices_kept_and_who_has_none(world, staff):
     html = board_of(response)
     assert "Choices kept" in html and "3 of 4 (75%)" in html
     assert "Mutual pairs kept together" in html and "1 of 2 (50%)" in html
-    assert "2 choices kept · 1 mutual pairs" in html
+    assert "2 choices kept · 1 mutual pair<" in html
     assert "Proposal 1" in html and "formed by copkit" in html and "1.2 s" in html
     flagged = [m for g in response.context["groups"] for m in g.member_list if m.no_choice]
     assert [m.participant for m in flagged] == [p1]
@@ -169,6 +169,7 @@ def test_criteria_round_says_which_criteria_each_group_meets(world, staff):
     assert "Worst group&#x27;s score" in html and "61%" in html
     assert "Meets: Virtual or in-person preference, Expertise" in html
     assert "Meets: Expertise · Misses: Virtual or in-person preference" in html
+    assert "Score: 61%" in html
 
 
 def test_map_round_shows_distances_in_km_or_miles_and_a_table(world, staff):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts import formation_criteria
@@ -244,7 +244,9 @@ def _summary(formation_round, proposal, groups, unit):
             (
                 _("Mutual pairs kept together"),
                 _("%(kept)s of %(total)s (%(pct)s%%)")
-                % {"kept": pairs_kept, "total": pairs, "pct": _percent(pairs_kept, pairs)},
+                % {"kept": pairs_kept, "total": pairs, "pct": _percent(pairs_kept, pairs)}
+                if pairs
+                else _("nobody chose each other"),
             ),
             (
                 _("People with none of their choices in their group"),
@@ -335,13 +337,14 @@ def _group_figures(formation_round, group, unit):
             parts.append(_("Misses: %(list)s") % {"list": ", ".join(missed)})
         if parts:
             lines.append(" · ".join(parts))
+        if isinstance(details.get("score"), int | float):
+            lines.append(_("Score: %(pct)s%%") % {"pct": round(100 * details["score"])})
     elif method == Method.MATCHING and "choices_kept" in details:
+        kept, pairs = details.get("choices_kept", 0), details.get("mutual_pairs_kept", 0)
         lines.append(
-            _("%(choices)s choices kept · %(pairs)s mutual pairs")
-            % {
-                "choices": details.get("choices_kept", 0),
-                "pairs": details.get("mutual_pairs_kept", 0),
-            }
+            ngettext("%(n)s choice kept", "%(n)s choices kept", kept) % {"n": kept}
+            + " · "
+            + ngettext("%(n)s mutual pair", "%(n)s mutual pairs", pairs) % {"n": pairs}
         )
     elif method == Method.MAP and "mean_km" in details:
         lines.append(
