@@ -294,6 +294,25 @@ def test_older_proposal_is_read_only(world, staff):
 # -- moving people --------------------------------------------------------------------------
 
 
+def test_a_very_large_board_opens_one_move_list_at_a_time(world, staff, monkeypatch):
+    from cohorts.views import formation_review
+
+    r = build(world.cohort, people=6, groups=3)
+    html = board_of(staff.get(url("review", r.round)))
+    assert html.count("data-move-form") == 6 and 'id="drop-move"' in html
+
+    monkeypatch.setattr(formation_review, "INLINE_MOVE_OPTIONS", 10)
+    person = r.people[0]
+    html = board_of(staff.get(url("review", r.round) + "?unit=mi"))
+    assert "data-move-form" not in html and 'id="drop-move"' in html
+    link = f"?unit=mi&amp;move={person.public_id}#m-{person.public_id}"
+    assert link in html and html.count("&amp;move=") == 6
+
+    html = board_of(staff.get(url("review", r.round) + f"?move={person.public_id}"))
+    assert html.count("data-move-form") == 1
+    assert f'id="move-{person.public_id}"' in html
+
+
 def test_move_with_htmx_returns_the_board_with_the_person_moved(world, staff):
     r = build(world.cohort, people=4, groups=2)
     person = r.people[0]  # in group 1

@@ -42,6 +42,10 @@ from .formation import get_round
 
 RUNNING = (FormationRound.RunState.QUEUED, FormationRound.RunState.RUNNING)
 NEW_GROUP = "new"
+# Each person gets a "Move to…" list of the other groups on the board, up to this many options
+# in all; past it (hundreds of people in dozens of groups) each person gets a link that opens
+# their list, so the page stays small.
+INLINE_MOVE_OPTIONS = 5000
 
 
 # -- forms ------------------------------------------------------------------------------
@@ -468,6 +472,11 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         "board_error": "",
         "announce": "",
         "new_group": NEW_GROUP,
+        "inline_moves": sum(g.size for g in groups) * len(groups) <= INLINE_MOVE_OPTIONS,
+        "move_open": request.GET.get("move", ""),
+        "move_link": _review_url(access, formation_round, unit=unit)
+        + ("&" if unit == "mi" else "?")
+        + "move=",
     }
     context.update(extra)
     for group in groups:

@@ -1,8 +1,9 @@
 // The formation review board (templates/cohorts/formation/_board.html).
-// Every person on the board has a small "Move to…" form that works with the keyboard and
-// without JavaScript; this file adds dragging a person onto another group: the drop fills
-// that person's form and submits it, so htmx posts it and swaps in the new board, exactly as
-// a keyboard move does. It also
+// Every person on the board has a small "Move…" form (or, on very large boards, a link that
+// opens it) that works with the keyboard and without JavaScript; this file adds dragging a
+// person onto another group: the drop fills the board's hidden #drop-move form with the
+// person and the group and submits it, so htmx posts it and swaps in the new board, exactly
+// as a keyboard move does. It also
 // - highlights the group under the person being dragged,
 // - reads out what happened (the board's data-announce, or its error) in an aria-live region,
 // - puts the focus back where it was (or on the person just moved) after the board is swapped.
@@ -38,10 +39,6 @@
     // Emptied first so that the same words twice are read out twice.
     live.textContent = "";
     window.setTimeout(function () { live.textContent = text; }, 50);
-  }
-
-  function moveForm(item) {
-    return item ? item.querySelector("form[data-move-form]") : null;
   }
 
   function submit(form) {
@@ -96,11 +93,11 @@
     clearHighlight();
     if (!card || card.contains(dragged)) { return; }
     event.preventDefault();
-    var form = moveForm(dragged);
-    var select = form ? form.querySelector("select[name=group]") : null;
-    if (!select) { return; }
-    select.value = card.getAttribute("data-group");
-    if (select.value !== card.getAttribute("data-group")) { return; } // not one of its options
+    // One hidden form posts every drop, as the person's own "Move…" form would.
+    var form = document.getElementById("drop-move");
+    if (!form) { return; }
+    form.elements.participant.value = dragged.getAttribute("data-participant");
+    form.elements.group.value = card.getAttribute("data-group");
     focusAfterSwap = dragged.id;
     submit(form);
   });
