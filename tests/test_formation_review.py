@@ -696,10 +696,15 @@ def test_upload_success_makes_a_new_proposal(world, staff):
 
 def test_publish_needs_the_confirmation(world, staff):
     r = build(world.cohort)
-    response = staff.post(url("publish", r.round))
-    assert response.status_code == 302 and response.url.endswith("#publish")
+    response = staff.post(url("publish", r.round), follow=True)
+    assert response.redirect_chain[0][0].endswith("#publish")
+    assert "Tick “I have checked the groups”" in response.content.decode()
     r.round.refresh_from_db()
     assert not r.round.is_published
+    # Ticked, the same groups publish: the box was the only thing missing.
+    response = staff.post(url("publish", r.round), {"confirm": "1"})
+    r.round.refresh_from_db()
+    assert r.round.is_published
 
 
 def test_publish_makes_communities_and_the_board_links_them(world, staff):
