@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.urls import path
 
 from cohorts.demo import build_scaled_cohort
+from cohorts.demo.formation import add_formation_data
 from cohorts.models import Cohort, Membership, Participant
 from copkit.bench_urls import urlpatterns as bench_urlpatterns
 from copkit.management.commands import bench
@@ -57,6 +58,7 @@ def cohorts(db):
     large = build_scaled_cohort("large", participants=20, organizations=8, communities=4)
     for built in (small, large):
         built.planning = add_planning_data(built.cohort, staff=built.staff)
+        built.formation = add_formation_data(built.cohort, staff=built.staff)
     return small, large
 
 

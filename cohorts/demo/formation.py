@@ -57,8 +57,9 @@ def add_formation_data(cohort, *, staff, seed=2026):
         name="Launch event speed matching",
         method=FormationRound.Method.MATCHING,
         status=FormationRound.Status.COLLECTING,
-        size_min=5,
-        size_max=7,
+        # Groups of five to seven; a tiny cohort (the bench's small one) makes one group.
+        size_min=min(5, len(people)),
+        size_max=max(min(5, len(people)), min(7, len(people))),
         instructions=(
             "Thank you for the conversations at the launch event. Mark the people you would "
             "like to keep learning with: anyone you talked with and felt you could work with."
