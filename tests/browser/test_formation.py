@@ -8,9 +8,11 @@ as on the page, and runs axe on each page it visits for the first time.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import (
     Community,
@@ -67,7 +69,9 @@ def staff_page(new_page, live_server, world, kind="desktop"):
     return page
 
 
-def start_round(page, live_server, world, name, method_label, *, low=None, high=None, groups=None):
+def start_round(
+    page, live_server, world, name, method_label, *, low=None, high=None, groups=None, deadline=None
+):
     """The cohort's Formation menu -> Start a round -> fill the form -> the round's page."""
     page.goto(live_server.url + reverse("cohorts:dashboard", args=[world.cohort.slug]))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Formation").click()
@@ -82,6 +86,8 @@ def start_round(page, live_server, world, name, method_label, *, low=None, high=
     else:
         page.get_by_label("Smallest group").fill(str(low))
         page.get_by_label("Largest group").fill(str(high))
+    if deadline is not None:
+        page.get_by_label("Deadline for participants").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     submit(page, page.get_by_role("button", name="Start the round"))
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     return FormationRound.objects.get(name=name)
@@ -319,4 +325,345 @@ def test_speed_matching_from_setup_to_communities(world, live_server, new_page, 
     communities = assert_published(fr)
     assert len(communities) == count
     assert Community.objects.filter(cohort=world.cohort).count() == count + 1  # + Board Builders
+    assert not csp, csp
+
+
+# -- 2. topic choice -------------------------------------------------------------------------
+
+
+def ranking_of(formation_round, person):
+    entry = FormationEntry.objects.get(round=formation_round, participant=person)
+    names = {str(t.public_id): t.name for t in formation_round.topics.all()}
+    return [names[pid] for pid in entry.ranking]
+
+
+def test_topic_choice_from_setup_to_communities(world, live_server, new_page, sweeps):
+    people = add_people(world)
+    funds = factories.TopicFactory(cohort=world.cohort, name="Raising funds")
+    factories.TopicFactory(cohort=world.cohort, name="Keeping staff")
+    staff = staff_page(new_page, live_server, world)
+    csp = watch_csp(staff)
+
+    deadline = timezone.localtime(timezone.now() + timedelta(days=5)).replace(hour=17, minute=0)
+    fr = start_round(
+        staff, live_server, world, "Spring topics", "Topic choice", low=2, high=4, deadline=deadline
+    )
+    expect(staff.locator(".messages")).to_contain_text("Check the subject areas and their caps")
+    assert fr.deadline is not None
+
+    # The cohort's topics are there; give Raising funds a cap.
+    staff.get_by_role("link", name="Subject areas and caps").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Subject areas")
+    check_a11y(staff, "subject areas page")
+    staff.get_by_label("Most people in Raising funds").fill("4")
+    submit(staff, staff.get_by_role("button", name="Save caps"))
+    expect(staff.locator(".messages")).to_contain_text("Caps saved.")
+    assert fr.topics.get(name="Raising funds").cap == 4
+    assert fr.topics.get(name="Raising funds").topic == funds
+    staff.get_by_role("link", name="Back to the round").click()
+    expect(staff.locator("#step-setup").locator("xpath=..")).to_contain_text("at most 4 people")
+    send_links(staff, fr)
+
+    # Li chose first; Ana sees that on her phone, ranks, then changes her mind.
+    li = new_page("phone")
+    li.goto(answer_url(live_server, fr, people["Li"]))
+    li.get_by_label("First choice").select_option(label="Raising funds")
+    submit(li, li.get_by_role("button", name="Save my choices"))
+    expect(li.locator(".messages")).to_contain_text("You can change your choices until")
+    assert ranking_of(fr, people["Li"]) == ["Raising funds"]
+
+    ana = new_page("phone")
+    csp += watch_csp(ana)
+    ana.goto(answer_url(live_server, fr, people["Ana"]))
+    expect(ana.locator("main")).to_contain_text("Choices close on")
+    funds_card = ana.locator(".card", has=ana.get_by_role("heading", name="Raising funds"))
+    expect(funds_card).to_contain_text("4 places · 1 person has it as first choice")
+    funds_card.get_by_text("Who chose it first").click()
+    expect(funds_card.get_by_role("listitem")).to_have_text(["Li Chen"])
+    check_a11y(ana, "topic choice answer page (phone)")
+    assert_no_horizontal_scroll(ana)
+    ana.get_by_label("First choice").select_option(label="Raising funds")
+    ana.get_by_label("Second choice").select_option(label="Keeping staff")
+    submit(ana, ana.get_by_role("button", name="Save my choices"))
+    expect(ana.get_by_role("heading", name="Your saved choices")).to_be_visible()
+    assert ranking_of(fr, people["Ana"]) == ["Raising funds", "Keeping staff"]
+    expect(funds_card).to_contain_text("2 people have it as first choice")
+
+    # Changing her mind before the deadline: a choice used twice is refused first.
+    ana.get_by_label("First choice").select_option(label="Board development")
+    ana.get_by_label("Second choice").select_option(label="Board development")
+    submit(ana, ana.get_by_role("button", name="Save my changes"))
+    expect(ana.locator("#error-summary")).to_contain_text("You already chose Board development")
+    assert ranking_of(fr, people["Ana"]) == ["Raising funds", "Keeping staff"]
+    ana.get_by_label("Second choice").select_option(label="Raising funds")
+    submit(ana, ana.get_by_role("button", name="Save my changes"))
+    expect(ana.locator(".messages")).to_contain_text("Saved.")
+    assert ranking_of(fr, people["Ana"]) == ["Board development", "Raising funds"]
+    assert_no_horizontal_scroll(ana)
+
+    # Staff form the groups: each group has its topic; Ana got her first choice.
+    staff.goto(live_server.url + fr.get_absolute_url())
+    form_groups(staff)
+    check_a11y(staff, "review board (topic choice)")
+    proposal = newest(fr)
+    groups = list(proposal.groups.select_related("topic"))
+    assert all(g.topic is not None for g in groups)
+    for group in groups:
+        expect(card(staff, group)).to_contain_text(f"Topic: {group.topic.name}")
+    ana_group = group_of(proposal, people["Ana"])
+    assert ana_group.topic.name == "Board development"
+    assert group_of(proposal, people["Li"]).topic.name == "Raising funds"
+    expect(figure(staff, "Got their first choice")).to_have_text(
+        str(proposal.scores["first_choice"])
+    )
+
+    # Rename Ana's group; an empty name is refused beside the field.
+    name_box = card(staff, ana_group).get_by_label(f"Name of the group “{ana_group.name}”")
+    name_box.fill("")
+    card(staff, ana_group).get_by_role("button", name="Save the name").click()
+    expect(card(staff, ana_group)).to_contain_text("Give the group a name.")
+    name_box = card(staff, ana_group).get_by_label(re.compile("Name of the group"))
+    name_box.fill("Boards that work")
+    card(staff, ana_group).get_by_role("button", name="Save the name").click()
+    expect(staff.locator("#board-live")).to_contain_text("to Boards that work")
+    ana_group.refresh_from_db()
+    assert ana_group.name == "Boards that work"
+
+    publish(staff, len(groups))
+    assert_published(fr)
+    community = Community.objects.get(cohort=world.cohort, name="Boards that work")
+    assert community.topic == world.topic
+    assert Membership.objects.filter(community=community, participant=people["Ana"]).exists()
+    # Ana's link now says where she is.
+    ana.reload()
+    expect(ana.locator("main")).to_contain_text("You are in Boards that work.")
+    assert not csp, csp
+
+
+# -- 3. criteria -----------------------------------------------------------------------------
+
+
+def test_criteria_from_setup_to_communities(world, live_server, new_page, sweeps):
+    people = add_people(world)
+    formats = ["virtual", "in_person"]
+    for index, person in enumerate(people.values()):
+        person.format_preference = formats[index % 2]
+        person.save(update_fields=["format_preference"])
+    staff = staff_page(new_page, live_server, world)
+    csp = watch_csp(staff)
+    fr = start_round(staff, live_server, world, "Criteria groups", "Criteria", low=3, high=5)
+    expect(staff.locator(".messages")).to_contain_text("Choose the criteria next.")
+
+    staff.get_by_role("link", name="Choose criteria").click()
+    check_a11y(staff, "criteria page")
+    # Nothing ticked: a clear message, nothing saved.
+    submit(staff, staff.get_by_role("button", name="Save criteria"))
+    expect(staff.locator("main")).to_contain_text("Choose at least one criterion")
+    fmt = staff.get_by_role("group", name="Virtual or in-person preference")
+    fmt.get_by_label("Virtual or in-person preference").check()
+    fmt.get_by_label("Rule").select_option(label="Keep similar")
+    commitment = staff.get_by_role("group", name="Commitment level")
+    commitment.get_by_label("Commitment level").check()
+    commitment.get_by_label("Rule").select_option(label="Mix")
+    commitment.get_by_label("Weight (1 to 5)").select_option("2")
+    custom = staff.get_by_role("group", name="Your own question")
+    custom.get_by_label("Your own question").check()
+    custom.get_by_label("Your question").fill("Which day suits you for meetings?")
+    custom.get_by_label("Its answers").fill("Tuesday\nThursday")
+    submit(staff, staff.get_by_role("button", name="Save criteria"))
+    expect(staff.locator(".messages")).to_contain_text("Criteria saved.")
+    fr.refresh_from_db()
+    assert fr.criteria == [
+        {"attribute": "format", "rule": "similar", "weight": 3},
+        {"attribute": "commitment", "rule": "mix", "weight": 2},
+        {"attribute": "custom", "rule": "similar", "weight": 3},
+    ]
+    assert fr.custom_question == "Which day suits you for meetings?"
+    send_links(staff, fr)
+
+    # Two people answer on phones; a missing answer is pointed out first.
+    days = {"Ana": "Tuesday", "Li": "Thursday"}
+    for first_name, day in days.items():
+        phone = new_page("phone")
+        csp += watch_csp(phone)
+        phone.goto(answer_url(live_server, fr, people[first_name]))
+        expect(phone.get_by_role("heading", name="Your answers")).to_be_visible()
+        if first_name == "Ana":
+            check_a11y(phone, "criteria answer page (phone)")
+            assert_no_horizontal_scroll(phone)
+            phone.get_by_label("Four hours a month or more").check()
+            submit(phone, phone.get_by_role("button", name="Save my answers"))
+            expect(phone.locator("#error-summary")).to_be_focused()
+            expect(phone.locator("#error-summary")).to_contain_text("Please choose an answer.")
+        else:
+            phone.get_by_label("An hour a month or less").check()
+        phone.get_by_label(day).check()
+        submit(phone, phone.get_by_role("button", name="Save my answers"))
+        expect(phone.get_by_role("heading", name="Your saved answers")).to_be_visible()
+        expect(phone.locator("main")).to_contain_text(day)
+        assert_no_horizontal_scroll(phone)
+    ana = FormationEntry.objects.get(round=fr, participant=people["Ana"])
+    assert ana.answers == {"commitment": 3, "custom": "Tuesday"}
+    # The others answered on paper forms, entered in bulk.
+    for index, entry in enumerate(fr.entries.filter(submitted_at__isnull=True)):
+        entry.answers = {
+            "commitment": 1 + index % 3,
+            "custom": ["Tuesday", "Thursday"][index % 2],
+        }
+        entry.submitted_at = timezone.now()
+        entry.save(update_fields=["answers", "submitted_at"])
+
+    staff.goto(live_server.url + fr.get_absolute_url())
+    form_groups(staff)
+    check_a11y(staff, "review board (criteria)")
+    proposal = newest(fr)
+    groups = list(proposal.groups.all())
+    assert len(groups) == 2
+    expect(figure(staff, "Worst group's score")).to_be_visible()
+    labels = {
+        "format": "Virtual or in-person preference",
+        "commitment": "Commitment level",
+        "custom": "Which day suits you for meetings?",
+    }
+    for group in groups:
+        lines = card(staff, group).locator(".formation-figures")
+        met = [labels[key] for key, ok in group.details["criteria"].items() if ok]
+        missed = [labels[key] for key, ok in group.details["criteria"].items() if not ok]
+        assert met or missed
+        if met:
+            expect(lines).to_contain_text("Meets: " + ", ".join(met))
+        if missed:
+            expect(lines).to_contain_text("Misses: " + ", ".join(missed))
+        expect(lines).to_contain_text(f"Score: {round(100 * group.details['score'])}%")
+    expect(figure(staff, "Groups meeting “Commitment level”")).to_have_text(
+        f"{round(100 * proposal.scores['commitment'])}%"
+    )
+
+    publish(staff, len(groups))
+    assert len(assert_published(fr)) == 2
+    assert not csp, csp
+
+
+# -- 4. map ----------------------------------------------------------------------------------
+
+RICHMOND = [(37.54, -77.43), (37.60, -77.50), (37.48, -77.36)]
+ROANOKE = [(37.27, -79.94), (37.30, -80.00), (37.22, -79.88), (37.35, -79.90)]
+
+
+def test_map_from_setup_to_communities(world, live_server, new_page, sweeps):
+    people = add_people(world, names=EXTRA_PEOPLE[:5])
+    # Lee and Pat share the pantry in Richmond; the others are spread over two cities.
+    world.organization.latitude, world.organization.longitude = RICHMOND[0]
+    world.organization.save()
+    east = [people["Ana"], people["Li"]]
+    west = [people["Sam"], people["Dana"], people["Mia"]]
+    for person, (lat, lon) in zip(east + west, RICHMOND[1:] + ROANOKE, strict=False):
+        org = person.organization
+        org.latitude, org.longitude = lat, lon
+        org.save()
+    staff = staff_page(new_page, live_server, world)
+    csp = watch_csp(staff)
+    fr = start_round(staff, live_server, world, "Neighbours", "Map", low=3, high=4)
+    # A map round asks participants nothing: no collecting step, no links to send.
+    expect(staff.get_by_role("heading", name="2. Form the groups")).to_be_visible()
+    expect(staff.get_by_role("button", name="Send personal links")).to_have_count(0)
+    form_groups(staff)
+    check_a11y(staff, "review board (map)")
+
+    proposal = newest(fr)
+    groups = list(proposal.groups.order_by("position"))
+    assert len(groups) == 2
+    assert group_of(proposal, people["Lee"]) == group_of(proposal, people["Ana"])
+    assert len({group_of(proposal, p).pk for p in west}) == 1
+    svg = staff.locator("figure.formation-map svg")
+    expect(svg).to_be_visible()
+    expect(svg.locator("circle[data-id]")).to_have_count(7)
+    table = staff.locator("table", has=staff.get_by_text("How spread out each group is"))
+    spread_km = groups[0].details["spread_km"]
+    expect(table.locator("tbody tr").first).to_contain_text(f"{spread_km:,.1f} km")
+    expect(figure(staff, "Largest distance to the group's centre")).to_contain_text(" km")
+
+    staff.get_by_role("link", name="miles").click()
+    expect(table.locator("tbody tr").first).to_contain_text(f"{spread_km / 1.609344:,.1f} mi")
+    expect(figure(staff, "Largest distance to the group's centre")).to_contain_text(" mi")
+    for part in (table.locator("tbody"), staff.locator(".formation-scores, .formation-figures")):
+        expect(part.first).not_to_contain_text(" km")
+    # A move keeps the miles: Li goes west, where there is room.
+    mover = staff.locator(f"#m-{people['Li'].public_id}")
+    west_group = group_of(proposal, people["Sam"])
+    mover.get_by_label("Move Li Chen to").select_option(label=west_group.name)
+    mover.get_by_role("button", name="Move").click()
+    expect(card(staff, west_group).locator(f"#m-{people['Li'].public_id}")).to_have_count(1)
+    expect(table.locator("tbody")).to_contain_text(" mi")
+    expect(table.locator("tbody")).not_to_contain_text(" km")
+    expect(card(staff, west_group).locator(".formation-figures")).to_contain_text(" mi across")
+    assert group_of(proposal, people["Li"]) == west_group
+
+    phone = staff_page(new_page, live_server, world, "phone")
+    phone.goto(staff.url)
+    expect(phone.locator("figure.formation-map svg")).to_be_visible()
+    assert_no_horizontal_scroll(phone)
+
+    publish(staff, 2)
+    assert len(assert_published(fr)) == 2
+    assert Membership.objects.get(participant=people["Li"], community__name=west_group.name)
+    assert not csp, csp
+
+
+# -- 5. pre-assign ---------------------------------------------------------------------------
+
+
+def upload_csv(page, text):
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "groups.csv", "mimeType": "text/csv", "buffer": text.encode("utf-8")}]
+    )
+    submit(page, page.get_by_role("button", name="Upload"))
+
+
+def test_preassign_with_a_csv_from_setup_to_communities(world, live_server, new_page, sweeps):
+    people = add_people(world)
+    staff = staff_page(new_page, live_server, world)
+    csp = watch_csp(staff)
+    fr = start_round(staff, live_server, world, "Placed by hand", "Pre-assign", low=3, high=5)
+    form_groups(staff)
+    assert newest(fr).number == 1
+
+    staff.get_by_role("link", name="Upload a CSV").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Upload the groups as a CSV")
+    check_a11y(staff, "upload page")
+    north = ["Lee", "Pat", "Ana", "Li"]
+    south = ["Sam", "Dana", "Mia", "Raj"]
+    good = "email,group\n" + "".join(
+        f"{people[n].email},{'North team' if n in north else 'South team'}\n" for n in north + south
+    )
+    bad = good.replace(people["Raj"].email, "nobody@nowhere.example")
+    upload_csv(staff, bad)
+    errors = staff.get_by_role("alert")
+    expect(errors).to_contain_text("problem in the file, so nothing has been saved")
+    row = errors.locator("tr", has_text="nobody@nowhere.example")
+    expect(row).to_contain_text("Nobody in this round has the email nobody@nowhere.example")
+    expect(row.locator("td").first).to_have_text("9")
+    check_a11y(staff, "upload page with row errors")
+    assert fr.proposals.count() == 1
+
+    upload_csv(staff, good)
+    expect(staff.locator(".messages")).to_contain_text("The groups from your file are proposal 2.")
+    proposal = newest(fr)
+    assert proposal.number == 2
+    assert proposal.source == FormationProposal.Source.CSV
+    by_group = {g.name: {m.participant_id for m in g.members.all()} for g in proposal.groups.all()}
+    assert by_group == {
+        "North team": {people[n].pk for n in north},
+        "South team": {people[n].pk for n in south},
+    }
+    expect(staff.locator("#board")).to_contain_text("North team")
+
+    publish(staff, 2)
+    communities = {c.name: c for c in assert_published(fr)}
+    assert set(communities) == {"North team", "South team"}
+    assert set(
+        Membership.objects.filter(community=communities["South team"]).values_list(
+            "participant_id", flat=True
+        )
+    ) == {people[n].pk for n in south}
     assert not csp, csp
