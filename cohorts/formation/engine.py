@@ -24,7 +24,7 @@ import time
 
 from .criteria import CriteriaObjective, criteria_scores
 from .geo import GeoObjective, map_scores, shrink_widest
-from .matching import MatchingObjective, agglomerate, matching_scores
+from .matching import MatchingObjective, agglomerate, matching_scores, mutual_repair
 from .problem import FormationError, Problem, group_count, parse
 from .search import Even, FormationStuck, State, construct, optimise
 
@@ -32,6 +32,7 @@ ITERATIONS_PER_UNIT = {"matching": 300, "criteria": 400, "map": 150, "preassign"
 MIN_ITERATIONS = {"matching": 150_000, "criteria": 80_000, "map": 30_000, "preassign": 60_000}
 MAX_ITERATIONS = {"matching": 400_000, "criteria": 200_000, "map": 150_000, "preassign": 300_000}
 SEARCH_SHARE_OF_TIME_LIMIT = 0.85
+MUTUAL_REPAIR_SHARE = 0.08
 
 
 def solve(problem: dict, progress=None) -> dict:
@@ -123,6 +124,10 @@ def form_groups(problem: Problem, rng, deadline, progress=None):
     optimise(st, obj, rng, iterations, restarts_for(n_units, method), deadline, first)
     if kind == "map":
         shrink_widest(obj, st, deadline)
+    if kind == "matching":
+        # Mutual choices first: reunite mutual pairs by short chains of moves, never at the
+        # cost of the objective (a little time past the search's share is kept for this).
+        mutual_repair(problem, st, obj, deadline + MUTUAL_REPAIR_SHARE * problem.time_limit_s)
     groups = [st.members(g) for g in range(st.k)]
     return [m for g, m in enumerate(groups) if m or g < len(problem.fixed_names)], obj
 

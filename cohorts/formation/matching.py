@@ -11,15 +11,26 @@ The number of groups is free (see engine.py): the search may empty or open group
 SIZE_PENALTY while a group is below the minimum. The first start (`agglomerate`) joins people
 along their heaviest links, mutual ones first, while the joined size fits, then packs the
 small clusters into groups; the other restarts use the breadth-first greedy start.
+
+Mutual choices first: after the search, `mutual_repair` looks at every mutual pair left apart
+and tries short chains of moves (one joins the other's group, someone there moves back or on
+to a third group, someone from there fills the freed place). It applies a chain that raises
+the objective, or one that keeps more mutual pairs for a small loss of other kept choices,
+at most MUTUAL_TRADE_SHARE of them in all (less than one choice below 1,000 kept choices, so
+small rounds never trade).
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 MUTUAL_BONUS = 0.05
 NONE_KEPT_PENALTY = 0.05
 SIZE_PENALTY = 1.0
+# Mutual choices first: after the search, a mutual pair left apart may be brought together at
+# the cost of other kept choices, up to this share of all kept choices in all.
+MUTUAL_TRADE_SHARE = 0.001
 
 
 class MatchingObjective:
@@ -275,3 +286,115 @@ def agglomerate(problem, st, rng):
         for u in members[g]:
             ugroup[u] = pos
     return ugroup
+
+
+def _chain_ok(st, changes):
+    """Whether the moves (unit, new_group) together keep every touched group within the
+    sizes (or empty) and no apart-locked units together."""
+    moved = dict(changes)
+    if len(moved) != len(changes):
+        return False
+    size = {}
+    for u, b in changes:
+        a = st.ugroup[u]
+        if a == b:
+            return False
+        s = st.usize[u]
+        size[a] = size.get(a, st.gsize[a]) - s
+        size[b] = size.get(b, st.gsize[b]) + s
+    if any(s > st.size_max or 0 < s < st.size_min for s in size.values()):
+        return False
+    ugroup = st.ugroup
+    for u, b in changes:
+        for w in st.apart[u]:
+            if moved.get(w, ugroup[w]) == b:
+                return False
+    return True
+
+
+def _mutual_gain(st, changes, mutual_of):
+    """How many more mutual pairs the moves keep together."""
+    pgroup, units = st.pgroup, st.units
+    after = {i: g for u, g in changes for i in units[u]}
+    gain = 0
+    seen = set()
+    for i in after:
+        for j in mutual_of[i]:
+            key = (i, j) if i < j else (j, i)
+            if key in seen:
+                continue
+            seen.add(key)
+            gain += (after.get(i, pgroup[i]) == after.get(j, pgroup[j])) - (pgroup[i] == pgroup[j])
+    return gain
+
+
+def mutual_repair(problem, st, obj, deadline, rounds=2):
+    """After the search (mutual choices first): for each mutual pair left apart, look for a
+    short chain of moves that brings the two together: one of them joins the other's group,
+    and to make room someone there moves back or to a third group, from which (if it is
+    full) someone takes the freed place. A chain is applied when it raises the objective, or
+    when it keeps more mutual pairs at a cost in other kept choices that fits the budget
+    (MUTUAL_TRADE_SHARE of the kept choices, in all). Returns the number of chains applied."""
+    import time
+
+    unit_of = problem.unit_of
+    chose = [set(c) for c in problem.choices]
+    pairs = sorted(
+        {
+            (unit_of[i], unit_of[j])
+            for i, mine in enumerate(problem.choices)
+            for j in mine
+            if i < j and i in chose[j] and unit_of[i] != unit_of[j]
+        }
+    )
+    if not pairs:
+        return 0
+    mutual_of = [[j for j in mine if i in chose[j]] for i, mine in enumerate(problem.choices)]
+    near_units = [sorted({unit_of[j] for i in m for j in obj.near[i]}) for m in problem.units]
+    fixed = st.fixed
+    applied = 0
+    # What this pass may give up in all to keep mutual pairs: nothing in a small round
+    # (below 1,000 kept choices the share is less than one choice).
+    allowance = MUTUAL_TRADE_SHARE * max(0.0, obj.total())
+    for _round in range(rounds):
+        changed = False
+        for ua, ub in pairs:
+            if st.ugroup[ua] == st.ugroup[ub]:
+                continue
+            if time.perf_counter() > deadline:
+                return applied
+            best, best_d = None, -math.inf
+            for u, partner in ((ua, ub), (ub, ua)):
+                if fixed[u] >= 0:
+                    continue
+                a, b = st.ugroup[u], st.ugroup[partner]
+                chains = [[(u, b)]]
+                for v in st.gunits[b]:
+                    if v == partner or fixed[v] >= 0:
+                        continue
+                    chains.append([(u, b), (v, a)])
+                    for h in sorted({st.ugroup[x] for x in near_units[v]} - {a, b}):
+                        chains.append([(u, b), (v, h)])
+                        for w in st.gunits[h]:
+                            if fixed[w] < 0:
+                                chains.append([(u, b), (v, h), (w, a)])
+                for changes in chains:
+                    if not _chain_ok(st, changes):
+                        continue
+                    d = obj.delta(changes)
+                    if d <= best_d:
+                        continue
+                    if d > 1e-9 or (-d <= allowance and _mutual_gain(st, changes, mutual_of) > 0):
+                        best, best_d = changes, d
+            if best is None:
+                continue
+            allowance -= max(0.0, -best_d)
+            obj.delta(best)
+            obj.commit()
+            for u, g in best:
+                st.move(u, g)
+            applied += 1
+            changed = True
+        if not changed:
+            break
+    return applied
