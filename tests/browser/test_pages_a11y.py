@@ -82,12 +82,29 @@ PAGES = [
     ("planning:meeting-detail", "leader"),
     ("planning:meeting-edit", "leader"),
     ("planning:my-calendar", "participant"),
+    # Formation rounds (busy_world.formation): setting up, personal links, the review board.
+    ("cohorts:formation-list", "staff"),
+    ("cohorts:formation-create", "staff"),
+    ("cohorts:formation-detail", "staff"),
+    ("cohorts:formation-edit", "staff"),
+    ("cohorts:formation-people", "staff"),
+    ("cohorts:formation-topics", "staff"),
+    ("cohorts:formation-criteria", "staff"),
+    ("cohorts:formation-entry", "staff"),
+    ("cohorts:formation-review", "staff"),
+    ("cohorts:formation-review@map", "staff"),
+    ("cohorts:formation-upload", "staff"),
+    ("formation-answer", None),
+    ("formation-answer@topic", None),
+    ("formation-answer@criteria", None),
 ]
 
 CSP_MARKER = "Content Security Policy"
 
 
 def url_for(name, world):
+    if "formation" in name:
+        return formation_url_for(name, world)
     if name.startswith("planning:") or name in {"survey-answer", "live-join", "live-vote"}:
         return planning_url_for(name, world)
     if name in {"home", "cohorts:cohort-create", "account_login", "account_reset_password"}:
@@ -142,6 +159,88 @@ def planning_url_for(name, world):
     }:
         kwargs["community_slug"] = world.community.slug
     return reverse(name, kwargs=kwargs)
+
+
+def formation_url_for(name, world):
+    """A formation page of busy_world's rounds; "name@method" picks the round of that method
+    (speed matching when none is given)."""
+    name, _sep, method = name.partition("@")
+    rounds = world.formation
+    formation_round = rounds[method or "matching"]
+    if name == "formation-answer":
+        return formation_round.entries.order_by("participant__name").first().get_answer_url()
+    if name in {"cohorts:formation-list", "cohorts:formation-create"}:
+        return reverse(name, args=[world.cohort.slug])
+    if name == "cohorts:formation-topics":
+        formation_round = rounds["topic"]
+    elif name == "cohorts:formation-criteria":
+        formation_round = rounds["criteria"]
+    kwargs = {"cohort_slug": world.cohort.slug, "round_id": formation_round.public_id}
+    if name == "cohorts:formation-entry":
+        kwargs["entry_id"] = formation_round.entries.order_by("participant__name").first().public_id
+    return reverse(name, kwargs=kwargs)
+
+
+def add_formation_rounds(world):
+    """A round of each kind the pages need: speed matching with choices and formed groups,
+    topic choice and criteria open for input, and a map round with formed groups."""
+    from cohorts.models import FormationRound
+    from cohorts.services import formation, formation_rounds
+
+    cohort, staff = world.cohort, world.staff
+    Method = FormationRound.Method
+    for index, org in enumerate(cohort.organizations.order_by("pk")):
+        org.latitude, org.longitude = 37.5 + index * 0.3, -77.4 - index * 0.5
+        org.save(update_fields=["latitude", "longitude"])
+    rounds = {}
+    for method, name in (
+        (Method.MATCHING, "Kickoff speed matching for the Riverbend cohort"),
+        (Method.TOPIC, "Spring topics"),
+        (Method.CRITERIA, "Criteria groups"),
+        (Method.MAP, "Neighbours"),
+    ):
+        rounds[method] = formation_rounds.create_round(
+            cohort,
+            staff,
+            name=name,
+            method=method,
+            scope=FormationRound.Scope.ALL,
+            size_mode=FormationRound.SizeMode.RANGE,
+            size_min=2,
+            size_max=3,
+            group_count=None,
+            deadline=None,
+            instructions="Mark the people you would like to keep talking with.",
+        )
+    formation_rounds.save_criteria(
+        rounds[Method.CRITERIA],
+        staff,
+        criteria=[
+            {"attribute": "format", "rule": "similar", "weight": 3},
+            {"attribute": "commitment", "rule": "mix", "weight": 2},
+            {"attribute": "custom", "rule": "similar", "weight": 3},
+        ],
+        custom_question="Which day suits you for meetings?",
+        custom_options="Tuesday\nThursday",
+    )
+    FormationRound.objects.filter(pk__in=[r.pk for r in rounds.values()]).update(
+        status=FormationRound.Status.COLLECTING
+    )
+    matching = rounds[Method.MATCHING]
+    entries = list(matching.entries.select_related("participant"))
+    for entry, other in zip(entries, entries[1:] + entries[:1], strict=True):
+        entry.choices = [str(other.participant.public_id)]
+        entry.save(update_fields=["choices"])
+    topic = rounds[Method.TOPIC]
+    first = topic.topics.first()
+    topic.entries.update(ranking=[str(first.public_id)])
+    for method in (Method.MATCHING, Method.MAP):
+        rounds[method].refresh_from_db()
+        formation.run_round(rounds[method], actor=staff)
+    formation.add_lock(
+        matching, entries[0].participant, entries[1].participant, "apart", actor=staff
+    )
+    return {str(method): r for method, r in rounds.items()}
 
 
 @pytest.fixture
@@ -204,6 +303,7 @@ def busy_world(world):
     # Surveys sent and answered, a live poll, inventories, votes and interview rounds.
     world.planning = add_planning_data(cohort, staff=world.staff)
     world.live = start_session(world.planning.poll_survey, world.staff)
+    world.formation = add_formation_rounds(world)
     return world
 
 
