@@ -793,3 +793,33 @@ def test_published_board_queries_do_not_grow(world, staff):
         count_queries(staff, r.round)
         counts.append(count_queries(staff, r.round))
     assert counts[0] == counts[1]
+
+
+def test_a_large_board_shows_its_groups_a_page_at_a_time_and_finds_a_person(
+    world, staff, monkeypatch
+):
+    from cohorts.views import formation_review
+
+    monkeypatch.setattr(formation_review, "GROUPS_PER_PAGE", 2)
+    r = build(world.cohort, people=10, groups=5, size_min=1, size_max=4)
+
+    def cards(html):
+        return [n for n, g in enumerate(r.groups, start=1) if f'id="g-{g.public_id}"' in html]
+
+    first = staff.get(url("review", r.round)).content.decode()
+    assert cards(first) == [1, 2]
+    assert 'aria-label="Pages of groups"' in first
+    third = staff.get(url("review", r.round) + "?page=3").content.decode()
+    assert cards(third) == [5]
+    # Round-robin placement: Person 04 and Person 09 are in Group 5.
+    found = staff.get(url("review", r.round) + "?find=person 09").content.decode()
+    assert "1 group has someone called" in found
+    assert cards(found) == [5]
+    # An htmx edit on page 3 re-renders page 3.
+    board = staff.post(
+        url("group-rename", r.round, group_id=r.groups[4].public_id),
+        {"name": "Harbour towns", "page": "3"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Harbour towns" in board and cards(board) == [5]
+    assert staff.get(url("review", r.round) + "?page=zzz").status_code == 200

@@ -16,10 +16,12 @@ from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch
+from django.forms.utils import flatatt
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -46,6 +48,9 @@ NEW_GROUP = "new"
 # in all; past it (hundreds of people in dozens of groups) each person gets a link that opens
 # their list, so the page stays small.
 INLINE_MOVE_OPTIONS = 5000
+# A board of more groups than this shows them a page at a time, with a box to find a person;
+# the scores, the map and the move lists still cover every group.
+GROUPS_PER_PAGE = 30
 
 
 # -- forms ------------------------------------------------------------------------------
@@ -80,12 +85,35 @@ class RenameForm(forms.Form):
     )
 
 
+class QuickSelect(forms.Select):
+    """A select whose options are written in Python rather than through a template each:
+    the lock form lists everyone in the round, 2,000 people on a large one."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
+
+
 class LockForm(forms.Form):
     """Two people of the round, together or apart. The choices are the people the board has
     loaded already, so the form costs no query."""
 
     first = forms.ChoiceField(
         label=gettext_lazy("This person"),
+        widget=QuickSelect,
         error_messages={
             "required": gettext_lazy("Choose the first person."),
             "invalid_choice": gettext_lazy("Choose someone taking part in this round."),
@@ -93,6 +121,7 @@ class LockForm(forms.Form):
     )
     second = forms.ChoiceField(
         label=gettext_lazy("and this person"),
+        widget=QuickSelect,
         error_messages={
             "required": gettext_lazy("Choose the second person."),
             "invalid_choice": gettext_lazy("Choose someone taking part in this round."),
@@ -137,6 +166,17 @@ def _person_label(participant):
     org = participant.organization
     return f"{participant.name} ({org.name})" if org else participant.name
 
+
+# What the board shows of each person: their name, organization and location.
+PERSON_FIELDS = (
+    "participant__public_id",
+    "participant__name",
+    "participant__latitude",
+    "participant__longitude",
+    "participant__organization__name",
+    "participant__organization__latitude",
+    "participant__organization__longitude",
+)
 
 # -- loading a round's board --------------------------------------------------------------
 
@@ -400,7 +440,11 @@ def _map_svg(formation_round, groups):
 def board_context(request, access, formation_round, proposal, *, newest, unit, **extra):
     """Everything `_board.html` shows, in a fixed number of queries: groups with their
     members (people and organizations), the round's entries and its locks."""
-    entries = list(formation_round.entries.select_related("participant__organization"))
+    entries = list(
+        formation_round.entries.select_related("participant__organization").only(
+            "round_id", "participant_id", "choices", "ranking", *PERSON_FIELDS
+        )
+    )
     locks = list(formation_round.locks.select_related("first", "second"))
     groups = []
     if proposal is not None:
@@ -408,7 +452,9 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
             proposal.groups.select_related("topic", "community__cohort").prefetch_related(
                 Prefetch(
                     "members",
-                    queryset=ProposedMember.objects.select_related("participant__organization"),
+                    queryset=ProposedMember.objects.select_related(
+                        "participant__organization"
+                    ).only("group_id", *PERSON_FIELDS),
                     to_attr="member_list",
                 )
             )
@@ -417,6 +463,8 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
     by_entry = {e.participant_id: e for e in entries}
     Method = FormationRound.Method
     limits = services.size_limits(formation_round, sum(len(g.member_list) for g in groups))
+    matching = formation_round.method == Method.MATCHING
+    topic_round = formation_round.method == Method.TOPIC
     for group in groups:
         ids_here = {str(m.participant.public_id) for m in group.member_list}
         group.size = len(group.member_list)
@@ -428,9 +476,9 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
             member.no_choice = False
             if entry is None:
                 continue
-            if formation_round.method == Method.MATCHING and entry.choices:
+            if matching and entry.choices:
                 member.no_choice = not any(str(c) in ids_here for c in entry.choices)
-            elif formation_round.method == Method.TOPIC and entry.ranking and topic_id:
+            elif topic_round and entry.ranking and topic_id:
                 member.no_choice = topic_id not in {str(t) for t in entry.ranking}
     # The lock form offers the people taking part (entries come ordered by name).
     people = [e.participant for e in entries]
@@ -478,10 +526,43 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         + ("&" if unit == "mi" else "?")
         + "move=",
     }
+    context.update(_group_page(request, groups))
+    if context["find"] or context["group_page"] > 1:
+        # "Move…" on a large board reopens the same page or search with that person's list.
+        keep = {"find": context["find"]} if context["find"] else {"page": context["group_page"]}
+        context["move_link"] = context["move_link"].replace("move=", f"{urlencode(keep)}&move=")
     context.update(extra)
     for group in groups:
         group.rename_form = context["rename_forms"].get(group.pk)
     return context
+
+
+def _group_page(request, groups):
+    """The groups the board shows: all of them, or on a large board one page of them, or
+    those with someone whose name holds the text looked for. htmx edits send the page and
+    the search back (`hx-vals` on the board), so the board stays where it was."""
+    data = request.POST if request.method == "POST" else request.GET
+    find = data.get("find", "").strip()[:100]
+    if find:
+        needle = find.casefold()
+        shown = [
+            g for g in groups if any(needle in m.participant.name.casefold() for m in g.member_list)
+        ]
+        return {"shown_groups": shown, "find": find, "group_pages": None, "group_page": 1}
+    if len(groups) <= GROUPS_PER_PAGE:
+        return {"shown_groups": groups, "find": "", "group_pages": None, "group_page": 1}
+    pages = (len(groups) + GROUPS_PER_PAGE - 1) // GROUPS_PER_PAGE
+    try:
+        page = min(max(int(data.get("page", 1)), 1), pages)
+    except ValueError:
+        page = 1
+    start = (page - 1) * GROUPS_PER_PAGE
+    return {
+        "shown_groups": groups[start : start + GROUPS_PER_PAGE],
+        "find": "",
+        "group_pages": range(1, pages + 1),
+        "group_page": page,
+    }
 
 
 def _newest(formation_round):
