@@ -370,6 +370,9 @@ def round_people(request, access, round_id):
         {
             "formation_round": formation_round,
             "page": page,
+            # The "tick everyone" boxes start ticked when everyone on the page takes part,
+            # so one click unticks them all.
+            "all_ticked": len(page) > 0 and all(p.takes_part for p in page),
             "query": query,
             "people_count": formation_round.entries.count(),
             "missing_count": services.missing_from_scope(formation_round).count(),

@@ -82,7 +82,7 @@ def start_round(
     page.get_by_label(method_label, exact=True).check()
     if groups is not None:
         page.get_by_label("A number of groups").check()
-        page.get_by_label("Number of groups").fill(str(groups))
+        page.get_by_role("spinbutton", name="Number of groups").fill(str(groups))
     else:
         page.get_by_label("Smallest group").fill(str(low))
         page.get_by_label("Largest group").fill(str(high))
@@ -666,4 +666,106 @@ def test_preassign_with_a_csv_from_setup_to_communities(world, live_server, new_
             "participant_id", flat=True
         )
     ) == {people[n].pk for n in south}
+    assert not csp, csp
+
+
+# -- bad input and the board's refusals ------------------------------------------------------
+
+
+def test_bad_input_gets_a_clear_message_and_changes_nothing(world, live_server, new_page, sweeps):
+    people = add_people(world, names=EXTRA_PEOPLE[:4])  # 6 people
+    staff = staff_page(new_page, live_server, world)
+    csp = watch_csp(staff)
+
+    # The round form: sizes the wrong way round are refused beside the field.
+    staff.goto(live_server.url + reverse("cohorts:formation-create", args=[world.cohort.slug]))
+    staff.get_by_label("Name of the round").fill("Backwards")
+    staff.get_by_label("Pre-assign", exact=True).check()
+    staff.get_by_label("Smallest group").fill("5")
+    staff.get_by_label("Largest group").fill("3")
+    submit(staff, staff.get_by_role("button", name="Start the round"))
+    expect(staff.get_by_label("Largest group")).to_have_class(re.compile("is-invalid"))
+    expect(staff.locator("main")).to_contain_text(
+        "The largest group can't be smaller than the smallest."
+    )
+    check_a11y(staff, "round form with an error")
+    assert not FormationRound.objects.filter(name="Backwards").exists()
+
+    # More groups than people: said on the round's page, no proposal made.
+    fr = start_round(staff, live_server, world, "Too many groups", "Pre-assign", groups=9)
+    submit(staff, staff.get_by_role("button", name="Form groups"))
+    expect(staff.locator(".messages")).to_contain_text(
+        "6 people cannot make 9 groups. Ask for fewer groups."
+    )
+    assert not fr.proposals.exists()
+
+    # An empty round: everyone is untaken on the People page; forming is not offered.
+    check_a11y(staff, "review page without groups, after a refusal")
+    crumbs = staff.get_by_role("navigation", name="Breadcrumb")
+    crumbs.get_by_role("link", name="Too many groups").click()
+    staff.get_by_role("link", name="Who takes part").click()
+    check_a11y(staff, "who takes part")
+    staff.locator("thead").get_by_label("Tick everyone on this page").uncheck()
+    submit(staff, staff.get_by_role("button", name="Save who takes part").last)
+    expect(staff.locator(".messages")).to_contain_text("Saved: 0 added, 6 removed.")
+    assert fr.entries.count() == 0
+    staff.goto(live_server.url + fr.get_absolute_url())
+    expect(staff.get_by_role("button", name="Form groups")).to_be_disabled()
+    expect(staff.locator("main")).to_contain_text("Nobody takes part yet: add people first.")
+
+    # The board refuses a move that breaks a lock, and says why; nothing moves.
+    fr = start_round(staff, live_server, world, "Locked pair", "Pre-assign", low=2, high=4)
+    form_groups(staff)
+    proposal = newest(fr)
+    ana_home = group_of(proposal, people["Ana"])
+    partner = next(
+        m.participant for m in ana_home.members.all() if m.participant_id != people["Ana"].pk
+    )
+    locks = staff.locator("#locks")
+    locks.get_by_label("This person*", exact=True).select_option(str(people["Ana"].public_id))
+    locks.get_by_label("and this person*", exact=True).select_option(str(partner.public_id))
+    locks.get_by_role("button", name="Add the lock").click()
+    expect(locks.get_by_role("listitem")).to_have_count(1)
+    other = next(g for g in proposal.groups.all() if g != ana_home)
+    ana_item = staff.locator(f"#m-{people['Ana'].public_id}")
+    ana_item.get_by_label("Move Ana Ruiz to").select_option(label=other.name)
+    ana_item.get_by_role("button", name="Move").click()
+    error = staff.locator("#board-error")
+    expect(error).to_contain_text("are locked together")
+    expect(error).to_be_focused()
+    assert group_of(proposal, people["Ana"]) == ana_home
+    check_a11y(staff, "review board with a refused move")
+
+    # A lock of a person with themselves is refused beside the field.
+    locks = staff.locator("#locks")
+    locks.get_by_label("This person*", exact=True).select_option(str(people["Li"].public_id))
+    locks.get_by_label("and this person*", exact=True).select_option(str(people["Li"].public_id))
+    locks.get_by_role("button", name="Add the lock").click()
+    expect(staff.locator("#locks")).to_contain_text("Choose two different people.")
+    assert fr.locks.count() == 1
+
+    # Moving someone to a new group of their own leaves it too small: publishing says so.
+    li_item = staff.locator(f"#m-{people['Li'].public_id}")
+    li_item.get_by_label("Move Li Chen to").select_option(label="A new group")
+    count = proposal.groups.count() + 1
+    li_item.get_by_role("button", name="Move").click()
+    expect(staff.locator("#groups-heading")).to_have_text(f"{count} groups")
+    lone = group_of(proposal, people["Li"])
+    expect(card(staff, lone)).to_contain_text("Below the smallest size (2)")
+    staff.locator("#publish summary").click()
+    expect(staff.locator("#publish")).to_contain_text("outside the size limits")
+    staff.get_by_label("I have checked the groups").check()
+    submit(staff, staff.get_by_role("button", name=re.compile(r"^Publish \d+ communities$")))
+    expect(staff.locator(".messages")).to_contain_text("Move people between groups first.")
+    fr.refresh_from_db()
+    assert not fr.is_published
+    assert not Community.objects.filter(name=lone.name).exists()
+
+    # An older proposal is shown read-only.
+    submit(staff, staff.get_by_role("button", name="Re-run around the locks"))
+    staff.get_by_label("Show proposal").select_option("1")
+    submit(staff, staff.get_by_role("button", name="Show", exact=True))
+    expect(staff.locator("#board")).to_contain_text("This is an older proposal")
+    expect(staff.locator("#board select[name='group']")).to_have_count(0)
+    expect(staff.locator("#publish")).to_have_count(0)
     assert not csp, csp
