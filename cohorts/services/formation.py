@@ -290,17 +290,27 @@ def save_solution(formation_round, problem, solution, *, actor, source, warnings
     )
     rows = []
     topic_seen = {}
+    # Names copkit makes up steer clear of the cohort's communities (an earlier round's
+    # "Group 1") and of each other, so the groups can be published without renaming.
+    taken = {
+        name.casefold()
+        for name in Community.objects.active().filter(cohort=cohort).values_list("name", flat=True)
+    }
+    taken |= {(g.get("name") or "").strip().casefold() for g in groups if g.get("name")}
     for position, group in enumerate(groups):
         details = {k: v for k, v in group.items() if k not in ("id", "members", "name")}
         topic = topics.get(group.get("topic") or "")
         name = (group.get("name") or "").strip()
         if not name and topic is not None:
             topic_seen[topic.pk] = topic_seen.get(topic.pk, 0) + 1
-            name = topic.name
-            if topic_total.get(group["topic"], 0) > 1:
-                name = f"{topic.name} {topic_seen[topic.pk]}"
+            number = topic_seen[topic.pk] if topic_total.get(group["topic"], 0) > 1 else None
+            base = topic.name[:190]
+            name = _free_name(
+                lambda n, base=base: base if n is None else f"{base} {n}", number, taken
+            )
         if not name:
-            name = _("Group %(number)s") % {"number": position + 1}
+            name = _free_name(lambda n: _("Group %(number)s") % {"number": n}, position + 1, taken)
+        taken.add(name.casefold())
         rows.append(
             ProposedGroup(
                 proposal=proposal,
@@ -759,6 +769,16 @@ def _publish(formation_round, actor):
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _free_name(make, number, taken):
+    """`make(number)` if that name is not in `taken` (casefolded names), else the name with
+    the next free number. `number` None: the plain name first, then "... 2", "... 3"."""
+    name = make(number)
+    while name.casefold() in taken:
+        number = 2 if number is None else number + 1
+        name = make(number)
+    return name
 
 
 def _user(actor):

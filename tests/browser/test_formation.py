@@ -561,6 +561,8 @@ def test_map_from_setup_to_communities(world, live_server, new_page, sweeps):
         org = person.organization
         org.latitude, org.longitude = lat, lon
         org.save()
+    # An earlier round published a "Group 1" already: the new groups are named around it.
+    factories.CommunityFactory(cohort=world.cohort, name="Group 1")
     staff = staff_page(new_page, live_server, world)
     csp = watch_csp(staff)
     fr = start_round(staff, live_server, world, "Neighbours", "Map", low=3, high=4)
@@ -573,6 +575,7 @@ def test_map_from_setup_to_communities(world, live_server, new_page, sweeps):
     proposal = newest(fr)
     groups = list(proposal.groups.order_by("position"))
     assert len(groups) == 2
+    assert "Group 1" not in {g.name for g in groups}
     assert group_of(proposal, people["Lee"]) == group_of(proposal, people["Ana"])
     assert len({group_of(proposal, p).pk for p in west}) == 1
     svg = staff.locator("figure.formation-map svg")
