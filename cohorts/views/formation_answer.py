@@ -172,6 +172,10 @@ def answer(request, token):
         "asks": form is not None,
         "method": formation_round.method,
         "deadline_text": deadline_words(formation_round.deadline),
+        # Closed before the deadline (staff formed the groups early): no "close on" date then.
+        "deadline_passed": (
+            formation_round.deadline is not None and formation_round.deadline <= timezone.now()
+        ),
         "saved": _saved(entry, form),
         "someone_else": (
             request.user.is_authenticated

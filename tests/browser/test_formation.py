@@ -401,8 +401,12 @@ def test_topic_choice_from_setup_to_communities(world, live_server, new_page, sw
     assert ranking_of(fr, people["Ana"]) == ["Board development", "Raising funds"]
     assert_no_horizontal_scroll(ana)
 
-    # Staff form the groups: each group has its topic; Ana got her first choice.
+    # Staff remind those who have not answered, then form the groups.
     staff.goto(live_server.url + fr.get_absolute_url())
+    expect(staff.locator("main")).to_contain_text("2 of 8 answered")
+    submit(staff, staff.get_by_role("button", name="Remind those who have not answered"))
+    expect(staff.locator(".messages")).to_contain_text("6 people reminded.")
+    assert OutboxMessage.objects.filter(key__contains="remind").count() == 6
     form_groups(staff)
     check_a11y(staff, "review board (topic choice)")
     proposal = newest(fr)
@@ -416,6 +420,11 @@ def test_topic_choice_from_setup_to_communities(world, live_server, new_page, sw
     expect(figure(staff, "Got their first choice")).to_have_text(
         str(proposal.scores["first_choice"])
     )
+    # Once the groups are formed, Ana's page says choices are closed (and nothing else).
+    ana.reload()
+    expect(ana.locator(".alert-secondary")).to_contain_text("Choices are closed")
+    expect(ana.locator("main")).not_to_contain_text("Choices close on")
+    expect(ana.get_by_role("button", name="Save my changes")).to_have_count(0)
 
     # Rename Ana's group; an empty name is refused beside the field.
     name_box = card(staff, ana_group).get_by_label(f"Name of the group “{ana_group.name}”")
