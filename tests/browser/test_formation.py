@@ -9,6 +9,7 @@ as on the page, and runs axe on each page it visits for the first time.
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -513,7 +514,19 @@ def test_criteria_from_setup_to_communities(world, live_server, new_page, sweeps
         assert_no_horizontal_scroll(phone)
     ana = FormationEntry.objects.get(round=fr, participant=people["Ana"])
     assert ana.answers == {"commitment": 3, "custom": "Tuesday"}
-    # The others answered on paper forms, entered in bulk.
+    # Raj answered on paper; staff type it in.
+    staff.goto(live_server.url + fr.get_absolute_url())
+    submit(
+        staff, staff.locator("tr", has_text="Raj Patel").get_by_role("link", name="Enter on paper")
+    )
+    staff.get_by_label("Two or three hours a month").check()
+    staff.get_by_label("Thursday").check()
+    submit(staff, staff.get_by_role("button", name="Save", exact=True))
+    expect(staff.locator(".messages")).to_contain_text("Saved what Raj Patel put on paper.")
+    raj = FormationEntry.objects.get(round=fr, participant=people["Raj"])
+    assert raj.answers == {"commitment": 2, "custom": "Thursday"}
+    assert raj.entered_by == world.staff
+    # The others' paper forms are entered in bulk.
     for index, entry in enumerate(fr.entries.filter(submitted_at__isnull=True)):
         entry.answers = {
             "commitment": 1 + index % 3,
@@ -658,6 +671,13 @@ def test_preassign_with_a_csv_from_setup_to_communities(world, live_server, new_
     check_a11y(staff, "upload page with row errors")
     assert fr.proposals.count() == 1
 
+    # The current groups download as a CSV of the same shape.
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name="Download the current groups as a CSV").click()
+    rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "name,email,group"
+    assert sorted(row.split(",")[1] for row in rows[1:]) == sorted(p.email for p in people.values())
+
     upload_csv(staff, good)
     expect(staff.locator(".messages")).to_contain_text("The groups from your file are proposal 2.")
     proposal = newest(fr)
@@ -672,6 +692,15 @@ def test_preassign_with_a_csv_from_setup_to_communities(world, live_server, new_
 
     publish(staff, 2)
     communities = {c.name: c for c in assert_published(fr)}
+    # The review page now links each group to its community.
+    staff.goto(
+        live_server.url
+        + reverse("cohorts:formation-review", args=[world.cohort.slug, fr.public_id])
+    )
+    expect(staff.locator("#board .alert-success")).to_contain_text("were published as communities")
+    expect(staff.locator("#board select")).to_have_count(0)
+    submit(staff, staff.get_by_role("link", name="North team"))
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("North team")
     assert set(communities) == {"North team", "South team"}
     assert set(
         Membership.objects.filter(community=communities["South team"]).values_list(
