@@ -21,6 +21,13 @@ the number of (group, criterion) pairs not met. Each group carries `criteria`:
 The search maximises the sum over groups of -exp(KAPPA * (1 - group score)) minus
 UNMET_PENALTY per unmet criterion (weighted): the exponential makes lifting the worst group
 worth far more than polishing a good one, so the worst group comes first, then the mean.
+The penalty (6, in units of the weighted share) is set so that meeting a rule in a group
+outweighs a small rise in its score: with 3 the search met visibly fewer rules than a plain
+rule-by-rule repair on the benchmark, at no gain in the worst group.
+
+A step changes the two groups' running counts in place (taken back at the next step unless
+committed); scores of categorical and list criteria are remembered by count vector, since
+small groups see the same counts again and again.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import math
 
 MET_THRESHOLD = 0.7
 KAPPA = 8.0
-UNMET_PENALTY = 3.0
+UNMET_PENALTY = 6.0
 
 
 class Criterion:
@@ -134,13 +141,31 @@ class CriteriaObjective:
         self.wsum = sum(c.weight for c in self.crits) or 1.0
         self.units = problem.units
         self._pending = None
+        self._dirty = None  # moves last scored and not committed: still in the counts
+        self.cache = [None if c.kind == "num" else {} for c in self.crits]
+        # Per person: (criterion, numeric?, value or value indexes) for each value present.
+        self.ops = [
+            [
+                (ci, c.kind == "num", c.data[i])
+                for ci, c in enumerate(self.crits)
+                if c.data[i] is not None
+            ]
+            for i in range(len(problem.attributes))
+        ]
 
     def _value(self, stats):
         wsum = self.wsum
         total = 0.0
         unmet = 0.0
-        for c, stat in zip(self.crits, stats, strict=True):
-            s = c.score(stat)
+        for c, stat, cache in zip(self.crits, stats, self.cache, strict=True):
+            if cache is None:
+                s = c.score(stat)
+            else:
+                # Groups are small, so the same counts come back again and again.
+                key = (stat[0], *stat[1])
+                s = cache.get(key)
+                if s is None:
+                    s = cache[key] = c.score(stat)
             total += c.weight * s
             if s < MET_THRESHOLD - 1e-9:
                 unmet += c.weight
@@ -148,6 +173,7 @@ class CriteriaObjective:
 
     def reset(self, st):
         self.st = st
+        self._dirty = None
         self.stats = []
         for g in range(st.k):
             stats = [c.empty() for c in self.crits]
@@ -161,32 +187,49 @@ class CriteriaObjective:
     def total(self):
         return self._total
 
-    def delta(self, changes):
-        ugroup = self.st.ugroup
-        touched = {}
-        crits = self.crits
+    def _apply(self, changes, way):
+        """Add (way 1) or take back (way -1) the moves to the groups' running counts, in
+        place; returns the touched groups. The units' groups in the state are not changed."""
+        ugroup, units, stats, ops = self.st.ugroup, self.units, self.stats, self.ops
+        touched = []
         for u, b in changes:
             a = ugroup[u]
-            for g, sign in ((a, -1), (b, 1)):
+            for g, sign in ((a, -way), (b, way)):
                 if g not in touched:
-                    touched[g] = [c.copy(s) for c, s in zip(crits, self.stats[g], strict=True)]
-                stats = touched[g]
-                for i in self.units[u]:
-                    for c, stat in zip(crits, stats, strict=True):
-                        c.add(stat, i, sign)
+                    touched.append(g)
+                group_stats = stats[g]
+                for i in units[u]:
+                    for ci, numeric, x in ops[i]:
+                        stat = group_stats[ci]
+                        stat[0] += sign
+                        if numeric:
+                            stat[1] += sign * x
+                            stat[2] += sign * x * x
+                        else:
+                            counts = stat[1]
+                            for v in x:
+                                counts[v] += sign
+        return touched
+
+    def delta(self, changes):
+        # The counts are changed in place and taken back at the next call unless committed.
+        if self._dirty is not None:
+            self._apply(self._dirty, -1)
+        touched = self._apply(changes, 1)
+        self._dirty = changes
         d = 0.0
-        new = {}
-        for g, stats in touched.items():
-            v = self._value(stats)
-            new[g] = (stats, v)
+        new = []
+        for g in touched:
+            v = self._value(self.stats[g])
+            new.append((g, v))
             d += v - self.value[g]
         self._pending = (new, d)
         return d
 
     def commit(self):
         new, d = self._pending
-        for g, (stats, v) in new.items():
-            self.stats[g] = stats
+        self._dirty = None
+        for g, v in new:
             self.value[g] = v
         self._total += d
 
