@@ -29,7 +29,9 @@ from .problem import FormationError, Problem, group_count, parse
 from .search import Even, FormationStuck, State, construct, optimise
 
 ITERATIONS_PER_UNIT = {"matching": 300, "criteria": 400, "map": 150, "preassign": 200}
-MIN_ITERATIONS = {"matching": 150_000, "criteria": 80_000, "map": 30_000, "preassign": 60_000}
+# The map needs 80,000 steps even in a small round: with 30,000 (under 4,000 per restart at
+# 60 organizations) one seed in three ended 1-45% above the exact p-median.
+MIN_ITERATIONS = {"matching": 150_000, "criteria": 80_000, "map": 80_000, "preassign": 60_000}
 MAX_ITERATIONS = {"matching": 400_000, "criteria": 200_000, "map": 150_000, "preassign": 300_000}
 SEARCH_SHARE_OF_TIME_LIMIT = 0.85
 MUTUAL_REPAIR_SHARE = 0.08
