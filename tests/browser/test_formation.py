@@ -142,6 +142,22 @@ def card(page, group):
     return page.locator(f'section[data-group="{group.public_id}"]')
 
 
+def drag(page, person, group):
+    """Drag `person` onto `group`'s card with the mouse, as staff would: picked up by their
+    name (the rest of the item is their "Move to…" form), dropped on the card's header.
+    Both are scrolled on screen first, since a scroll during a drag loses what is dragged."""
+    name = page.locator(f"#m-{person.public_id} span.fw-semibold")
+    target = card(page, group)
+    page.evaluate(
+        """([a, b]) => {
+            const top = Math.min(a.getBoundingClientRect().top, b.getBoundingClientRect().top);
+            window.scrollBy({top: top - 80, behavior: "instant"});  // Bootstrap scrolls smoothly
+        }""",
+        [name.element_handle(), target.element_handle()],
+    )
+    name.drag_to(target, target_position={"x": 40, "y": 12})
+
+
 def publish(page, count):
     page.locator("#publish summary").click()
     page.get_by_label("I have checked the groups").check()
@@ -272,12 +288,7 @@ def test_speed_matching_from_setup_to_communities(world, live_server, new_page, 
     home = group_of(proposal, people["Ana"])
     away = min((g for g in groups if g != home), key=lambda g: g.members.count())
     ana_item = staff.locator(f"#m-{people['Ana'].public_id}")
-    # A person is picked up by their name (the rest of the item is the "Move to…" form) and
-    # dropped on the top of the other group's card, both on screen as a person would see them.
-    staff.evaluate("document.getElementById('groups-heading').scrollIntoView()")
-    ana_item.locator("span.fw-semibold").drag_to(
-        card(staff, away), target_position={"x": 40, "y": 12}
-    )
+    drag(staff, people["Ana"], away)
     expect(card(staff, away).locator(f"#m-{people['Ana'].public_id}")).to_have_count(1)
     assert group_of(proposal, people["Ana"]) == away
     expect(figure(staff, "Mutual pairs kept together")).to_have_text(re.compile(r"^0 of 1 "))
@@ -291,7 +302,17 @@ def test_speed_matching_from_setup_to_communities(world, live_server, new_page, 
     assert group_of(proposal, people["Ana"]) == home
     expect(staff.locator(f"#m-{people['Ana'].public_id}")).to_be_focused()
 
-    # Lock Dana and Mia together and re-run around the lock.
+    # A new, empty group takes a person dropped on it.
+    count = len(groups) + 1
+    staff.get_by_role("button", name="Add a group").click()
+    expect(staff.locator("#groups-heading")).to_have_text(f"{count} groups")
+    added = proposal.groups.order_by("-position").first()
+    expect(card(staff, added)).to_contain_text("No one yet")
+    drag(staff, people["Raj"], added)
+    expect(card(staff, added).locator(f"#m-{people['Raj'].public_id}")).to_have_count(1)
+    expect(card(staff, added)).to_contain_text("Below the smallest size (2)")
+    assert group_of(proposal, people["Raj"]) == added
+
     locks = staff.locator("#locks")
     locks.get_by_label("This person*", exact=True).select_option(
         label="Dana Brooks (Brooks Center)"
