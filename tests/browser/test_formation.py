@@ -831,3 +831,44 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(world, live_server, 
     expect(staff.locator("#board select[name='group']")).to_have_count(0)
     expect(staff.locator("#publish")).to_have_count(0)
     assert not csp, csp
+
+
+# -- a large round runs in the background ----------------------------------------------------
+
+
+def test_a_large_round_shows_its_progress_and_then_its_groups(
+    world, live_server, new_page, sweeps, monkeypatch
+):
+    """Rounds above BACKGROUND_FROM people run in Celery; here the threshold is lowered and
+    the queued task is run by the test, while the review page polls its progress."""
+    from cohorts import tasks
+    from cohorts.services import formation
+
+    queued = []
+    monkeypatch.setattr(formation, "BACKGROUND_FROM", 3)
+    monkeypatch.setattr(
+        tasks.run_formation_round, "delay", lambda *args, **kwargs: queued.append(args)
+    )
+    add_people(world, names=EXTRA_PEOPLE[:4])
+    staff = staff_page(new_page, live_server, world)
+    csp = watch_csp(staff)
+    fr = start_round(staff, live_server, world, "Big kickoff", "Pre-assign", low=2, high=3)
+    submit(staff, staff.get_by_role("button", name="Form groups"))
+    expect(staff.locator(".messages")).to_contain_text("copkit is forming the groups")
+    progress = staff.locator("#formation-progress")
+    expect(progress).to_contain_text("Waiting for a free worker…")
+    expect(progress.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "0")
+    check_a11y(staff, "review page while the groups are formed")
+    assert len(queued) == 1
+    fr.refresh_from_db()
+    assert fr.run_state == FormationRound.RunState.QUEUED
+
+    # The worker picks it up; the page notices by itself and shows the groups.
+    tasks.run_formation_round(*queued[0])
+    expect(staff.locator("#board")).to_be_visible(timeout=10_000)
+    expect(staff.locator("#formation-progress")).to_have_count(0)
+    expect(staff.locator("#groups-heading")).to_have_text(re.compile(r"^\d+ groups$"))
+    fr.refresh_from_db()
+    assert fr.run_state == FormationRound.RunState.IDLE
+    assert newest(fr).members.count() == 6
+    assert not csp, csp
