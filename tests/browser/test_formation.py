@@ -775,6 +775,22 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(world, live_server, 
     expect(staff.get_by_role("button", name="Form groups")).to_be_disabled()
     expect(staff.locator("main")).to_contain_text("Nobody takes part yet: add people first.")
 
+    # A choice naming someone taken out of the round is left out, and the board says so.
+    fr = start_round(staff, live_server, world, "Choices", "Speed matching", low=2, high=4)
+    FormationEntry.objects.filter(round=fr, participant=people["Ana"]).update(
+        choices=[str(people["Sam"].public_id)], submitted_at=timezone.now()
+    )
+    staff.get_by_role("link", name="Who takes part").click()
+    staff.get_by_label("Sam Okafor takes part").uncheck()
+    submit(staff, staff.get_by_role("button", name="Save who takes part").last)
+    expect(staff.locator(".messages")).to_contain_text("Saved: 0 added, 1 removed.")
+    staff.get_by_role("link", name="Back to the round").click()
+    form_groups(staff)
+    expect(staff.locator("#board .alert-warning")).to_contain_text(
+        "Ana Ruiz chose Sam Okafor, who is not in this round; that choice is left out."
+    )
+    assert not ProposedMember.objects.filter(proposal__round=fr, participant=people["Sam"]).exists()
+
     # The board refuses a move that breaks a lock, and says why; nothing moves.
     fr = start_round(staff, live_server, world, "Locked pair", "Pre-assign", low=2, high=4)
     form_groups(staff)
