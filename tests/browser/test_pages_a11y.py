@@ -217,6 +217,7 @@ def add_formation_rounds(world):
         staff,
         criteria=[
             {"attribute": "format", "rule": "similar", "weight": 3},
+            {"attribute": "priorities", "rule": "similar", "weight": 2},
             {"attribute": "commitment", "rule": "mix", "weight": 2},
             {"attribute": "custom", "rule": "similar", "weight": 3},
         ],
