@@ -24,7 +24,13 @@ import time
 
 from .criteria import CriteriaObjective, criteria_scores
 from .geo import GeoObjective, map_scores, shrink_widest
-from .matching import MatchingObjective, agglomerate, matching_scores, mutual_repair
+from .matching import (
+    MatchingObjective,
+    agglomerate,
+    chain_polish,
+    matching_scores,
+    mutual_repair,
+)
 from .problem import FormationError, Problem, group_count, parse
 from .search import Even, FormationStuck, State, construct, optimise
 
@@ -35,6 +41,7 @@ MIN_ITERATIONS = {"matching": 150_000, "criteria": 80_000, "map": 80_000, "preas
 MAX_ITERATIONS = {"matching": 400_000, "criteria": 200_000, "map": 150_000, "preassign": 300_000}
 SEARCH_SHARE_OF_TIME_LIMIT = 0.85
 MUTUAL_REPAIR_SHARE = 0.08
+POLISH_UP_TO = 30  # units: matching rounds this small end each restart with chains of moves
 
 
 def solve(problem: dict, progress=None) -> dict:
@@ -123,6 +130,9 @@ def form_groups(problem: Problem, rng, deadline, progress=None):
             if n_units > 300:
                 # A large round's start from the choices is already good: anneal cooler.
                 obj.t0_scale = 0.05
+    if kind == "matching" and n_units <= POLISH_UP_TO:
+        # Small rounds: each annealing run ends with chains of moves (three-way rotations).
+        obj.polish = lambda state, until: chain_polish(problem, state, obj, until)
     optimise(st, obj, rng, iterations, restarts_for(n_units, method), deadline, first)
     if kind == "map":
         shrink_widest(obj, st, deadline)

@@ -290,7 +290,7 @@ def agglomerate(problem, st, rng):
 
 def _chain_ok(st, changes):
     """Whether the moves (unit, new_group) together keep every touched group within the
-    sizes (or empty) and no apart-locked units together."""
+    sizes (or empty, when the number of groups is free) and no apart-locked units together."""
     moved = dict(changes)
     if len(moved) != len(changes):
         return False
@@ -302,14 +302,70 @@ def _chain_ok(st, changes):
         s = st.usize[u]
         size[a] = size.get(a, st.gsize[a]) - s
         size[b] = size.get(b, st.gsize[b]) + s
-    if any(s > st.size_max or 0 < s < st.size_min for s in size.values()):
-        return False
+    # A group may be emptied only when the number of groups is free (soft_min).
+    for s in size.values():
+        if s > st.size_max or (s < st.size_min and not (s == 0 and st.soft_min)):
+            return False
     ugroup = st.ugroup
     for u, b in changes:
         for w in st.apart[u]:
             if moved.get(w, ugroup[w]) == b:
                 return False
     return True
+
+
+def _chains(st, u, b, near_units, keep=-1):
+    """Chains of moves that bring unit u into group b: u alone; u and someone of b sent back
+    (a swap); or someone of b sent on to a group near them, from which (if full) someone
+    takes u's place. `keep` is never moved out of b. Feasibility is checked by the caller."""
+    fixed = st.fixed
+    a = st.ugroup[u]
+    yield [(u, b)]
+    for v in st.gunits[b]:
+        if v == keep or fixed[v] >= 0:
+            continue
+        yield [(u, b), (v, a)]
+        for h in sorted({st.ugroup[x] for x in near_units[v]} - {a, b}):
+            yield [(u, b), (v, h)]
+            for w in st.gunits[h]:
+                if fixed[w] < 0:
+                    yield [(u, b), (v, h), (w, a)]
+
+
+def chain_polish(problem, st, obj, deadline, rounds=5):
+    """A last local search for small rounds: for every unit and every group near it, the
+    best strictly improving chain (see `_chains`), until none is left. The annealing only
+    moves or swaps, so a three-way rotation is out of its reach."""
+    import time
+
+    unit_of = problem.unit_of
+    near_units = [sorted({unit_of[j] for i in m for j in obj.near[i]}) for m in problem.units]
+    applied = 0
+    for _round in range(rounds):
+        changed = False
+        for u in st.movable:
+            if time.perf_counter() > deadline:
+                return applied
+            best, best_d = None, 1e-9
+            a = st.ugroup[u]
+            for b in sorted({st.ugroup[x] for x in near_units[u]} - {a}):
+                for changes in _chains(st, u, b, near_units):
+                    if not _chain_ok(st, changes):
+                        continue
+                    d = obj.delta(changes)
+                    if d > best_d:
+                        best, best_d = changes, d
+            if best is None:
+                continue
+            obj.delta(best)
+            obj.commit()
+            for v, g in best:
+                st.move(v, g)
+            applied += 1
+            changed = True
+        if not changed:
+            break
+    return applied
 
 
 def _mutual_gain(st, changes, mutual_of):
@@ -367,18 +423,7 @@ def mutual_repair(problem, st, obj, deadline, rounds=2):
             for u, partner in ((ua, ub), (ub, ua)):
                 if fixed[u] >= 0:
                     continue
-                a, b = st.ugroup[u], st.ugroup[partner]
-                chains = [[(u, b)]]
-                for v in st.gunits[b]:
-                    if v == partner or fixed[v] >= 0:
-                        continue
-                    chains.append([(u, b), (v, a)])
-                    for h in sorted({st.ugroup[x] for x in near_units[v]} - {a, b}):
-                        chains.append([(u, b), (v, h)])
-                        for w in st.gunits[h]:
-                            if fixed[w] < 0:
-                                chains.append([(u, b), (v, h), (w, a)])
-                for changes in chains:
+                for changes in _chains(st, u, st.ugroup[partner], near_units, keep=partner):
                     if not _chain_ok(st, changes):
                         continue
                     d = obj.delta(changes)

@@ -316,6 +316,11 @@ def optimise(st, obj, rng, iterations, restarts, deadline, first):
         st.load(start)
         obj.reset(st)
         total = anneal(st, obj, rng, per_run, deadline)
+        polish = getattr(obj, "polish", None)
+        if polish is not None:
+            # An objective may end each run with its own local search (e.g. chains of moves).
+            polish(st, deadline)
+            total = obj.total()
         if total > best_total + 1e-9:
             best_total, best_ugroup = total, list(st.ugroup)
     st.on_progress = outer
