@@ -116,8 +116,22 @@
       focusAfterSwap = item ? item.id : null;
     } else if (active && active.id) {
       focusAfterSwap = active.id;
+    } else {
+      focusAfterSwap = fieldOrHeadingOf(elt, active);
     }
   });
+
+  // A button without an id sent the request (Add the lock, Save the name, Remove, Add a
+  // group): after the swap the focus goes to the first field of its form, or else to the
+  // heading of its part of the board, so it is not lost to the top of the page.
+  function fieldOrHeadingOf(elt, active) {
+    var form = (active && active.form) || (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form"));
+    var field = form ? form.querySelector("input[id]:not([type=hidden]), select[id], textarea[id]") : null;
+    if (field) { return field.id; }
+    var part = form && form.closest ? form.closest("[aria-labelledby]") : null;
+    if (part && boardOf(part)) { return part.getAttribute("aria-labelledby"); }
+    return "groups-heading";
+  }
 
   // After an outerHTML swap the event's target is the old board; the new one has its id.
   document.addEventListener("htmx:afterSettle", function (event) {

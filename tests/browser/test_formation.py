@@ -306,6 +306,7 @@ def test_speed_matching_from_setup_to_communities(world, live_server, new_page, 
     count = len(groups) + 1
     staff.get_by_role("button", name="Add a group").click()
     expect(staff.locator("#groups-heading")).to_have_text(f"{count} groups")
+    expect(staff.locator("#groups-heading")).to_be_focused()
     added = proposal.groups.order_by("-position").first()
     expect(card(staff, added)).to_contain_text("No one yet")
     drag(staff, people["Raj"], added)
@@ -323,6 +324,8 @@ def test_speed_matching_from_setup_to_communities(world, live_server, new_page, 
     locks.get_by_label("Together").check()
     locks.get_by_role("button", name="Add the lock").click()
     expect(staff.locator("#locks")).to_contain_text("Dana Brooks together with Mia Novak")
+    # The focus stays in the lock form (not lost to the page) for the next lock.
+    expect(staff.locator("#locks").get_by_label("This person*", exact=True)).to_be_focused()
     assert FormationLock.objects.filter(
         round=fr, first=people["Dana"], second=people["Mia"], kind="together"
     ).exists()
@@ -457,6 +460,7 @@ def test_topic_choice_from_setup_to_communities(world, live_server, new_page, sw
     name_box.fill("Boards that work")
     card(staff, ana_group).get_by_role("button", name="Save the name").click()
     expect(staff.locator("#board-live")).to_contain_text("to Boards that work")
+    expect(card(staff, ana_group).get_by_label(re.compile("Name of the group"))).to_be_focused()
     ana_group.refresh_from_db()
     assert ana_group.name == "Boards that work"
 
