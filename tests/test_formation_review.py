@@ -516,6 +516,39 @@ def test_lock_add_and_remove(world, staff):
     board_of(response)
 
 
+def test_a_lock_the_groups_break_is_flagged_until_someone_moves(world, staff):
+    r = build(world.cohort)  # round-robin: Person 00 and 02 in Group 1, Person 01 in Group 2
+    p0, p1, p2 = r.people[:3]
+
+    response = staff.post(
+        url("lock-add", r.round),
+        {"first": p0.public_id, "second": p2.public_id, "kind": "apart"},
+        **HTMX,
+    )
+    html = board_of(response)
+    assert "They share a group now: move one of them" in html
+    assert "Not kept: in the same group" in html
+    assert "1 lock is not kept by these groups" in html
+
+    response = staff.post(
+        url("lock-add", r.round),
+        {"first": p0.public_id, "second": p1.public_id, "kind": "together"},
+        **HTMX,
+    )
+    html = board_of(response)
+    assert "They are in different groups now" in html
+    assert "Not kept: in different groups" in html
+    assert "2 locks are not kept by these groups" in html
+
+    # Moving Person 00 into Person 01's group keeps both locks.
+    group_2 = r.groups[1]
+    response = staff.post(
+        url("move", r.round), {"participant": p0.public_id, "group": group_2.public_id}, **HTMX
+    )
+    html = board_of(response)
+    assert "Not kept" not in html and "not kept by these groups" not in html
+
+
 def test_lock_add_errors(world, staff):
     r = build(world.cohort)
     stranger = factories.ParticipantFactory(cohort=world.cohort)

@@ -232,6 +232,26 @@ def test_add_lock_refusals(world):
     assert Activity.objects.filter(verb="removed lock").exists()
 
 
+def test_unmet_locks_lists_locks_the_groups_break(world):
+    rnd, people = make_round(world, n=8)
+    staff = world.users["staff"]
+    apart = formation.add_lock(rnd, people[0], people[1], FormationLock.Kind.APART, actor=staff)
+    assert formation.unmet_locks(rnd) == []  # no groups yet: nothing to keep
+    proposal_of(rnd, people, [(0, 4), (4, 8)], staff)
+    together = formation.add_lock(
+        rnd, people[2], people[6], FormationLock.Kind.TOGETHER, actor=staff
+    )
+    kept = formation.add_lock(rnd, people[3], people[7], FormationLock.Kind.APART, actor=staff)
+    unmet = formation.unmet_locks(rnd)
+    assert {lock.pk for lock in unmet} == {apart.pk, together.pk}
+    assert kept not in unmet
+    assert formation.describe_lock(apart) == "Person 00 apart from Person 01"
+    # Forming the groups again keeps every lock.
+    rnd.refresh_from_db()
+    formation.run_round(rnd, actor=staff)
+    assert formation.unmet_locks(rnd) == []
+
+
 # -- build_problem -----------------------------------------------------------------------------
 
 
@@ -665,6 +685,16 @@ def test_publish_refusals(world):
         formation.publish(rnd, actor=staff)
     assert not Community.objects.filter(name="Second").exists()
     formation.move_member(proposal, people[0], proposal.groups.get(label="g1"), actor=staff)
+    # Locks added after the groups were formed, which the groups break.
+    apart = formation.add_lock(rnd, people[0], people[1], FormationLock.Kind.APART, actor=staff)
+    with pytest.raises(ServiceError, match=r"break a lock \(Person 00 apart from Person 01\)"):
+        formation.publish(rnd, actor=staff)
+    formation.add_lock(rnd, people[2], people[5], FormationLock.Kind.TOGETHER, actor=staff)
+    with pytest.raises(ServiceError, match="break 2 locks .*Person 02 together with Person 05"):
+        formation.publish(rnd, actor=staff)
+    formation.remove_lock(apart, actor=staff)
+    formation.move_member(proposal, people[5], proposal.groups.get(label="g1"), actor=staff)
+    assert not Community.objects.filter(name="Second").exists()
     assert len(formation.publish(rnd, actor=staff)) == 2
 
 

@@ -149,6 +149,41 @@ def current_proposal(formation_round):
     return formation_round.proposals.order_by("-number").first()
 
 
+def lock_is_met(lock, group_of):
+    """Whether the groups keep `lock`; `group_of` maps participant id -> group id (someone
+    missing from the groups keeps every lock, so there is nothing to fix yet)."""
+    first, second = group_of.get(lock.first_id), group_of.get(lock.second_id)
+    if first is None or second is None:
+        return True
+    if lock.kind == FormationLock.Kind.TOGETHER:
+        return first == second
+    return first != second
+
+
+def unmet_locks(formation_round, proposal=None):
+    """The round's locks that the proposal (the newest one by default) does not keep: a lock
+    added after the groups were formed, or groups uploaded as a CSV."""
+    proposal = proposal or current_proposal(formation_round)
+    if proposal is None:
+        return []
+    group_of = dict(
+        ProposedMember.objects.filter(group__proposal=proposal).values_list(
+            "participant_id", "group_id"
+        )
+    )
+    locks = formation_round.locks.select_related("first", "second")
+    return [lock for lock in locks if not lock_is_met(lock, group_of)]
+
+
+def describe_lock(lock):
+    kind = (
+        _("%(first)s together with %(second)s")
+        if lock.kind == FormationLock.Kind.TOGETHER
+        else _("%(first)s apart from %(second)s")
+    )
+    return kind % {"first": lock.first.name, "second": lock.second.name}
+
+
 def run_round(formation_round, *, actor):
     """Form groups. A small round is solved now and returns the new FormationProposal; a
     large one (more than BACKGROUND_FROM people) is queued in Celery (run_state QUEUED, the
@@ -649,7 +684,8 @@ def publish(formation_round, *, actor):
     """The newest proposal's groups become Communities (named after the group, with its topic
     when it has one) with a Membership for each member; each member is emailed through the
     outbox; the round is marked PUBLISHED. Refuses (ServiceError) an already published round,
-    a round with no proposal, empty groups, and groups outside the size limits."""
+    a round with no proposal, empty groups, groups outside the size limits, two groups of
+    one name, and groups that break a lock."""
     with transaction.atomic():
         formation_round = (
             FormationRound.objects.select_for_update()
@@ -701,6 +737,25 @@ def _publish(formation_round, actor):
                 % {"name": group.name}
             )
         seen.add(group.name.casefold())
+    group_of = {
+        member.participant_id: group.pk for group in groups for member in group.members.all()
+    }
+    unmet = [
+        describe_lock(lock)
+        for lock in formation_round.locks.select_related("first", "second")
+        if not lock_is_met(lock, group_of)
+    ]
+    if unmet:
+        raise ServiceError(
+            ngettext(
+                "These groups break a lock (%(locks)s). Move someone, form the groups again, "
+                "or remove the lock first.",
+                "These groups break %(count)s locks (%(locks)s). Move people, form the groups "
+                "again, or remove the locks first.",
+                len(unmet),
+            )
+            % {"count": len(unmet), "locks": _names(unmet)}
+        )
     taken = {
         name.casefold()
         for name in Community.objects.active().filter(cohort=cohort).values_list("name", flat=True)

@@ -480,6 +480,9 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
                 member.no_choice = not any(str(c) in ids_here for c in entry.choices)
             elif topic_round and entry.ranking and topic_id:
                 member.no_choice = topic_id not in {str(t) for t in entry.ranking}
+    group_of = {m.participant_id: g.pk for g in groups for m in g.member_list}
+    for lock in locks:
+        lock.unmet = bool(groups) and not services.lock_is_met(lock, group_of)
     # The lock form offers the people taking part (entries come ordered by name).
     people = [e.participant for e in entries]
     is_map = formation_round.method == Method.MAP
@@ -500,6 +503,7 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         "newest": newest,
         "groups": groups,
         "locks": locks,
+        "unmet_locks": sum(1 for lock in locks if lock.unmet),
         "editable": not read_only,
         "read_only_reason": read_only,
         "unit": unit,
@@ -759,15 +763,25 @@ def lock_add(request, access, round_id):
         try:
             if formation_round.is_published:
                 raise ServiceError(_("These groups are published: they can no longer change."))
-            services.add_lock(formation_round, first, second, kind, actor=request.user)
+            lock = services.add_lock(formation_round, first, second, kind, actor=request.user)
         except ServiceError as error:
             form.add_error(None, str(error))
         else:
+            together = kind == FormationLock.Kind.TOGETHER
             text = (
                 _("%(first)s and %(second)s are locked together.")
-                if kind == FormationLock.Kind.TOGETHER
+                if together
                 else _("%(first)s and %(second)s are locked apart.")
             )
+            if lock in services.unmet_locks(formation_round):
+                text += " " + (
+                    _(
+                        "They are in different groups now: move one of them, or form the "
+                        "groups again."
+                    )
+                    if together
+                    else _("They share a group now: move one of them, or form the groups again.")
+                )
             message = text % {"first": first.name, "second": second.name}
             return _done(request, access, formation_round, message)
     return _render_board(
