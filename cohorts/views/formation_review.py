@@ -403,20 +403,11 @@ def _group_figures(formation_round, group, unit):
     return lines
 
 
-def _location(participant):
-    if participant.latitude is not None and participant.longitude is not None:
-        return participant.latitude, participant.longitude
-    org = participant.organization
-    if org is not None and org.latitude is not None and org.longitude is not None:
-        return org.latitude, org.longitude
-    return None
-
-
 def _map_svg(formation_round, groups):
     points = []
     for index, group in enumerate(groups):
         for member in group.member_list:
-            where = _location(member.participant)
+            where = services.location_of(member.participant)
             if where is None:
                 continue
             points.append(
@@ -494,7 +485,9 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
             group.colour = colour(index)
             group.mean_text = _distance((group.details or {}).get("mean_km"), unit)
             group.spread_text = _distance((group.details or {}).get("spread_km"), unit)
-            unplaced += sum(1 for m in group.member_list if _location(m.participant) is None)
+            unplaced += sum(
+                1 for m in group.member_list if services.location_of(m.participant) is None
+            )
     older = proposal.number if proposal and newest and proposal.pk != newest.pk else None
     context = {
         "access": access,
