@@ -690,7 +690,7 @@ def test_publish_refusals(world):
     with pytest.raises(ServiceError, match=r"break a lock \(Person 00 apart from Person 01\)"):
         formation.publish(rnd, actor=staff)
     formation.add_lock(rnd, people[2], people[5], FormationLock.Kind.TOGETHER, actor=staff)
-    with pytest.raises(ServiceError, match="break 2 locks .*Person 02 together with Person 05"):
+    with pytest.raises(ServiceError, match=r"break 2 locks .*Person 02 together with Person 05"):
         formation.publish(rnd, actor=staff)
     formation.remove_lock(apart, actor=staff)
     formation.move_member(proposal, people[5], proposal.groups.get(label="g1"), actor=staff)
