@@ -103,6 +103,28 @@ def test_exact_matching_respects_sizes():
     assert sorted(len(g) for g in result.groups) == [3, 3]
 
 
+@pytest.mark.parametrize(
+    ("bound", "proven", "shown"), [(24.4, True, 24), (24.9999999999, False, 25), (25.2, False, 25)]
+)
+def test_exact_matching_reads_a_fractional_bound_as_whole_choices(
+    monkeypatch, bound, proven, shown
+):
+    # Stopped by the time limit with the best answer at 24: a bound under 25 proves 24; one
+    # within the solver's tolerance of 25 does not.
+    a, b = ["a1", "a2", "a3", "a4"], ["b1", "b2", "b3", "b4"]
+    choices = {p: [q for q in team if q != p] for team in (a, b) for p in team}
+    solved = exact._finish
+
+    def stopped(h, sense_max):
+        x, value, _bound, _optimal, _status, elapsed = solved(h, sense_max)
+        return x, value, bound, False, "Time limit reached", elapsed
+
+    monkeypatch.setattr(exact, "_finish", stopped)
+    result = exact.matching_optimum(hand_made(choices, 4, 4), time_limit_s=20)
+    assert result.value == 24
+    assert (result.optimal, result.bound) == (proven, shown)
+
+
 def test_exact_pmedian_matches_brute_force():
     inst = gen.map_instance(8, metros=2, seed=5, gmin=4, gmax=4)
     ids = [p["id"] for p in inst.problem["participants"]]
