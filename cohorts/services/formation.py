@@ -737,14 +737,7 @@ def _publish(formation_round, actor):
                 % {"name": group.name}
             )
         seen.add(group.name.casefold())
-    group_of = {
-        member.participant_id: group.pk for group in groups for member in group.members.all()
-    }
-    unmet = [
-        describe_lock(lock)
-        for lock in formation_round.locks.select_related("first", "second")
-        if not lock_is_met(lock, group_of)
-    ]
+    unmet = [describe_lock(lock) for lock in unmet_locks(formation_round, proposal)]
     if unmet:
         raise ServiceError(
             ngettext(
