@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "copkit",
     "cohorts",
     "planning",
+    "devtools",
 ]
 
 MIDDLEWARE = [

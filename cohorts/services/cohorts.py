@@ -10,12 +10,9 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, CohortRole
 from copkit import outbox
+from copkit.errors import ServiceError
 
 from .activity import record
-
-
-class ServiceError(Exception):
-    """A write refused for a reason the person can act on; the message is for them."""
 
 
 @transaction.atomic
