@@ -2,8 +2,8 @@
 resubmitting, the differences between versions, comments, the staff list of plans, the
 printable plan and its PDF."""
 
+import io
 import re
-import zlib
 
 import pytest
 from django.contrib.messages import get_messages
@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from pypdf import PdfReader
 
 from cohorts.models import Activity, Membership
 from copkit.models import OutboxMessage
@@ -523,72 +524,9 @@ def test_the_print_page_of_a_plan_never_started(world, client_for):
 
 
 def pdf_text(content):
-    """The text drawn in a PDF made by fpdf2: every shown string decoded through its font's
-    ToUnicode map, one string per line."""
-    objects = {}
-    for number, body in re.findall(rb"(\d+) 0 obj(.*?)endobj", content, re.S):
-        stream = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
-        data = stream.group(1) if stream else b""
-        if stream and b"/FlateDecode" in body.split(b"stream", 1)[0]:
-            data = zlib.decompress(data)
-        objects[int(number)] = (body, data)
-
-    def cmap(number):
-        mapping = {}
-        text = objects[number][1].decode("latin-1")
-        for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
-            for code, uni in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-                mapping[int(code, 16)] = chr(int(uni, 16))
-        for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
-            for lo, hi, uni in re.findall(
-                r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
-            ):
-                for offset in range(int(hi, 16) - int(lo, 16) + 1):
-                    mapping[int(lo, 16) + offset] = chr(int(uni, 16) + offset)
-        return mapping
-
-    fonts = {}  # resource name -> code map
-    for body, _data in objects.values():
-        for name, number in re.findall(rb"/(F\d+) (\d+) 0 R", body):
-            font_body = objects[int(number)][0]
-            to_unicode = re.search(rb"/ToUnicode (\d+) 0 R", font_body)
-            if to_unicode:
-                fonts[name.decode()] = cmap(int(to_unicode.group(1)))
-
-    escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-    def unescape(raw):
-        out, i = bytearray(), 0
-        while i < len(raw):
-            char = raw[i : i + 1]
-            if char == b"\\":
-                nxt = raw[i + 1 : i + 2]
-                octal = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
-                if octal:
-                    out.append(int(octal.group(0), 8))
-                    i += 1 + len(octal.group(0))
-                    continue
-                out += escapes.get(nxt, nxt)
-                i += 2
-            else:
-                out += char
-                i += 1
-        return bytes(out)
-
-    lines = []
-    token = re.compile(rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", re.S)
-    for _body, data in objects.values():
-        if b" Tj" not in data:
-            continue
-        font = {}
-        for match in token.finditer(data):
-            if match.group(1):
-                font = fonts.get(match.group(1).decode(), {})
-                continue
-            raw = unescape(match.group(2))
-            codes = [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)]
-            lines.append("".join(font.get(code, "?") for code in codes))
-    return "\n".join(lines)
+    """The text of every page of a PDF, read with pypdf."""
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def test_the_pdf_has_the_plan_with_accents_and_curly_quotes(world, client_for):
