@@ -115,6 +115,13 @@ def test_schedule_follows_the_community_time_zone(world):
     assert created[-1].starts_at == datetime(2026, 12, 9, 1, 0, tzinfo=UTC)  # 7 p.m. CST
 
 
+def test_the_meeting_zone_defaults_to_the_deployments_zone_when_the_row_is_made(settings):
+    settings.TIME_ZONE = "America/Chicago"
+    assert MeetingSettings().time_zone == "America/Chicago"
+    settings.TIME_ZONE = "Europe/Paris"
+    assert MeetingSettings().time_zone == "Europe/Paris"
+
+
 def test_the_plan_fills_the_schedule_and_the_agenda(world):
     write_plan(
         world.community,

@@ -15,6 +15,12 @@ def new_feed_token():
     return secrets.token_urlsafe(32)
 
 
+def default_time_zone():
+    """The deployment's zone (COPKIT_TIME_ZONE), read when a row is made: a callable, so the
+    migrations do not freeze the zone of the machine that wrote them."""
+    return settings.TIME_ZONE
+
+
 class MeetingSettings(TimeStampedModel):
     """How a community's meetings are kept: their time zone, a default place or call link,
     and how long before a meeting the reminder goes out."""
@@ -22,7 +28,7 @@ class MeetingSettings(TimeStampedModel):
     community = models.OneToOneField(
         "cohorts.Community", on_delete=models.CASCADE, related_name="meeting_settings"
     )
-    time_zone = models.CharField(_("time zone"), max_length=60, default=settings.TIME_ZONE)
+    time_zone = models.CharField(_("time zone"), max_length=60, default=default_time_zone)
     location = models.CharField(_("usual place or call link"), max_length=500, blank=True)
     reminder_hours = models.PositiveSmallIntegerField(
         _("remind members this many hours before"),
