@@ -50,8 +50,6 @@ def env_list(name, default=""):
 
 PRODUCTION = env_bool("COPKIT_PRODUCTION")
 DEBUG = env_bool("DJANGO_DEBUG") and not PRODUCTION
-# pytest sets PYTEST_VERSION while it runs: tests get fast hashing and in-memory mail.
-TESTING = env_bool("COPKIT_TESTING") or "PYTEST_VERSION" in os.environ
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -250,7 +248,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Eager tasks run in the web request and hide tasks queued before commit: debugging only.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+if CELERY_TASK_ALWAYS_EAGER and PRODUCTION:
+    raise ImproperlyConfigured("CELERY_TASK_ALWAYS_EAGER must be off when COPKIT_PRODUCTION=true")
 CELERY_BEAT_SCHEDULE = {
     "send-due-messages": {
         "task": "copkit.tasks.send_due_messages",
@@ -318,14 +319,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("COPKIT_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    if not REDIS_URL:
-        CELERY_BROKER_URL = "memory://"
-    if REDIS_URL:
-        CACHES["default"]["KEY_PREFIX"] = "copkit-test"
-    else:
-        CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    ACCOUNT_RATE_LIMITS = False

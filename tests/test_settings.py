@@ -19,10 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, **env):
-    # A deployment's environment: none of the test run's own switches (the browser tests set
-    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which check --deploy rightly refuses).
-    test_only = {"PYTEST_VERSION", "COPKIT_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in test_only}
+    # A deployment's environment: the deployment settings named explicitly (pytest-django
+    # exports the test settings to every child), and none of the test run's own switches (the
+    # browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which check --deploy rightly
+    # refuses).
+    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean["DJANGO_SETTINGS_MODULE"] = "copkit.settings"
     clean.update(env)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
@@ -55,6 +57,34 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
     # With the key, the same command starts.
     assert run_manage("check", **PRODUCTION_ENV).returncode == 0
+
+
+def test_production_refuses_eager_celery_tasks():
+    result = run_manage("check", **PRODUCTION_ENV, CELERY_TASK_ALWAYS_EAGER="true")
+    assert result.returncode != 0
+    assert "CELERY_TASK_ALWAYS_EAGER must be off" in result.stderr
+    # Off, production starts; in development, eager mode is allowed for debugging.
+    assert run_manage("check", **PRODUCTION_ENV, CELERY_TASK_ALWAYS_EAGER="false").returncode == 0
+    assert run_manage("check", CELERY_TASK_ALWAYS_EAGER="true").returncode == 0
+
+
+def test_tests_run_on_the_test_settings_they_name():
+    assert settings.SETTINGS_MODULE == "copkit.settings_test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_a_process_started_by_a_test_is_not_in_test_mode():
+    """Running under pytest no longer switches the settings: a server started by a test
+    serves what its own DJANGO_SETTINGS_MODULE names."""
+    probe = "from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    result = run_manage("shell", "--no-imports", "-c", probe, PYTEST_VERSION="8")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.filebased.EmailBackend"
+    result = run_manage(
+        "shell", "--no-imports", "-c", probe, DJANGO_SETTINGS_MODULE="copkit.settings_test"
+    )
+    assert result.stdout.strip() == "django.core.mail.backends.locmem.EmailBackend"
 
 
 def test_development_check_deploy_does_warn():
