@@ -6,9 +6,10 @@ from cohorts.services import formation, formation_rounds
 
 
 @shared_task(name="cohorts.tasks.run_formation_round", ignore_result=True, soft_time_limit=120)
-def run_formation_round(round_pk, actor_pk=None):
-    """Form the groups of a large round in the background (the review page shows progress)."""
-    return formation.run_in_background(round_pk, actor_pk=actor_pk)
+def run_formation_round(round_pk, actor_pk=None, run_token=None):
+    """Form the groups of a large round in the background (the review page shows progress).
+    The run is claimed by its token, so a task delivered twice adds one proposal."""
+    return formation.run_in_background(round_pk, actor_pk=actor_pk, run_token=run_token)
 
 
 @shared_task(name="cohorts.tasks.send_formation_reminders", ignore_result=True)

@@ -612,7 +612,7 @@ def test_run_a_large_round_is_queued_and_the_page_polls(
     for _ in range(6):
         factories.FormationEntryFactory(round=formation_round)
     with (
-        mock.patch.object(tasks.run_formation_round, "delay") as delay,
+        mock.patch.object(tasks.run_formation_round, "delay_on_commit") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = staff.post(url("run", formation_round))

@@ -418,6 +418,20 @@ def test_run_round_says_which_locks_cannot_hold_by_name(world):
 # -- running -----------------------------------------------------------------------------------
 
 
+def queue(rnd, staff, monkeypatch, capture):
+    """Queue rnd's run as the service does and return the task's arguments."""
+    from cohorts import tasks
+
+    monkeypatch.setattr(formation, "BACKGROUND_FROM", 1)
+    rnd.refresh_from_db()
+    with (
+        mock.patch.object(tasks.run_formation_round, "delay_on_commit") as delay,
+        capture(execute=True),
+    ):
+        assert formation.run_round(rnd, actor=staff) is None
+    return delay.call_args.args
+
+
 def test_run_round_over_the_threshold_is_queued(
     world, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -427,12 +441,12 @@ def test_run_round_over_the_threshold_is_queued(
     rnd, _people = make_round(world, n=8)
     staff = world.users["staff"]
     with (
-        mock.patch.object(tasks.run_formation_round, "delay") as delay,
+        mock.patch.object(tasks.run_formation_round, "delay_on_commit") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert formation.run_round(rnd, actor=staff) is None
-    delay.assert_called_once_with(rnd.pk, staff.pk)
     rnd.refresh_from_db()
+    delay.assert_called_once_with(rnd.pk, staff.pk, str(rnd.run_token))
     assert rnd.run_state == FormationRound.RunState.QUEUED
     assert rnd.run_progress == 0
     assert rnd.run_started_at is not None
@@ -442,17 +456,48 @@ def test_run_round_over_the_threshold_is_queued(
         formation.run_round(rnd, actor=staff)
 
     # The worker's side stores the proposal.
-    assert formation.run_in_background(rnd.pk, actor_pk=staff.pk)
+    assert tasks.run_formation_round(*delay.call_args.args)
     rnd.refresh_from_db()
     assert (rnd.run_state, rnd.run_progress, rnd.run_error) == ("idle", 100, {})
+    assert rnd.run_token is None
     proposal = formation.current_proposal(rnd)
     assert proposal.created_by == staff
     assert rnd.status == FormationRound.Status.REVIEW
 
 
-def test_run_in_background_failures_are_kept_not_left_running(world):
-    rnd, people = make_round(world, n=7, size_min=4, size_max=5)
-    assert formation.run_in_background(rnd.pk) is None
+def test_a_queued_run_delivered_twice_adds_one_proposal(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from cohorts import tasks
+
+    rnd, _people = make_round(world, n=8)
+    args = queue(rnd, world.users["staff"], monkeypatch, django_capture_on_commit_callbacks)
+    assert tasks.run_formation_round(*args)
+    # Re-delivered after it ran, or a duplicate of the message: nothing to claim.
+    assert tasks.run_formation_round(*args) is None
+    assert rnd.proposals.count() == 1
+    # A run queued again (a new token) does not let the old message through either.
+    newer = queue(rnd, world.users["staff"], monkeypatch, django_capture_on_commit_callbacks)
+    assert newer[2] != args[2]
+    assert tasks.run_formation_round(*args) is None
+    rnd.refresh_from_db()
+    assert rnd.run_state == FormationRound.RunState.QUEUED
+    assert tasks.run_formation_round(*newer)
+    assert rnd.proposals.count() == 2
+
+
+def test_run_in_background_failures_are_kept_not_left_running(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    def run_queued():
+        args = queue(rnd, world.users["staff"], monkeypatch, django_capture_on_commit_callbacks)
+        return formation.run_in_background(args[0], run_token=args[2])
+
+    rnd, people = make_round(world, n=7, size_min=3, size_max=5)
+    args = queue(rnd, world.users["staff"], monkeypatch, django_capture_on_commit_callbacks)
+    # The sizes change while the run waits for a worker.
+    FormationRound.objects.filter(pk=rnd.pk).update(size_min=4)
+    assert formation.run_in_background(args[0], run_token=args[2]) is None
     rnd.refresh_from_db()
     assert rnd.run_state == FormationRound.RunState.FAILED
     assert "7 people cannot make groups of 4 to 5" in rnd.run_error["error"]
@@ -463,7 +508,7 @@ def test_run_in_background_failures_are_kept_not_left_running(world):
         mock.patch.object(formation, "solve", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
-        formation.run_in_background(rnd.pk)
+        run_queued()
     rnd.refresh_from_db()
     assert rnd.run_state == FormationRound.RunState.FAILED
     assert "Something went wrong" in rnd.run_error["error"]
@@ -479,7 +524,7 @@ def test_run_in_background_failures_are_kept_not_left_running(world):
             },
             [],
         )
-        formation.run_in_background(rnd.pk)
+        run_queued()
     rnd.refresh_from_db()
     assert rnd.run_state == FormationRound.RunState.FAILED
     assert rnd.run_error["error"] == "The locks or sizes cannot all hold."

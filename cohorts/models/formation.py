@@ -86,6 +86,9 @@ class FormationRound(TimeStampedModel):
     run_progress = models.PositiveSmallIntegerField(default=0)
     run_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     run_error = models.JSONField(default=dict, blank=True)  # {"error": ..., "details": [...]}
+    # The queued run's token: the task that clears it (a conditional update) runs the round; a
+    # re-delivered or duplicated task finds it gone and does nothing.
+    run_token = models.UUIDField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

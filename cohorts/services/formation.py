@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Prefetch
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -208,10 +209,12 @@ def run_round(formation_round, *, actor):
             formation_round.run_progress = 0
             formation_round.run_started_at = timezone.now()
             formation_round.run_error = {}
-            formation_round.save(update_fields=[*RUN_FIELDS, "updated_at"])
+            formation_round.run_token = uuid.uuid4()
+            formation_round.save(update_fields=[*RUN_FIELDS, "run_token", "updated_at"])
             record(formation_round.cohort, actor, "queued forming groups", formation_round)
-            round_pk, actor_pk = formation_round.pk, getattr(actor, "pk", None)
-            transaction.on_commit(lambda: tasks.run_formation_round.delay(round_pk, actor_pk))
+            tasks.run_formation_round.delay_on_commit(
+                formation_round.pk, getattr(actor, "pk", None), str(formation_round.run_token)
+            )
         return None
     try:
         solution = solve(problem)
@@ -233,20 +236,28 @@ def run_round(formation_round, *, actor):
     return proposal
 
 
-def run_in_background(round_pk, *, actor_pk=None):
-    """The Celery side of run_round: solve the queued round, store the proposal, update
-    run_state/run_progress/run_error as it goes."""
-    formation_round = FormationRound.objects.select_related("cohort").filter(pk=round_pk).first()
-    if formation_round is None:
-        return None
-    actor = get_user_model().objects.filter(pk=actor_pk).first() if actor_pk else None
-    rounds = FormationRound.objects.filter(pk=round_pk)
-    rounds.update(
+def run_in_background(round_pk, *, actor_pk=None, run_token=None):
+    """The Celery side of run_round: claim the queued run, solve it, store the proposal, and
+    update run_state/run_progress/run_error as it goes.
+
+    The run is claimed by a conditional update that clears its `run_token`: a task delivered
+    twice, or queued again for the same run, finds no token to clear and returns None without
+    adding a proposal. (A task queued without a token claims any queued run of the round.)"""
+    queued = FormationRound.objects.filter(pk=round_pk, run_state=FormationRound.RunState.QUEUED)
+    if run_token is not None:
+        queued = queued.filter(run_token=run_token)
+    claimed = queued.update(
         run_state=FormationRound.RunState.RUNNING,
+        run_token=None,
         run_progress=10,
         run_error={},
-        run_started_at=formation_round.run_started_at or timezone.now(),
+        run_started_at=Coalesce("run_started_at", Now()),
     )
+    if claimed != 1:
+        return None
+    formation_round = FormationRound.objects.select_related("cohort").get(pk=round_pk)
+    actor = get_user_model().objects.filter(pk=actor_pk).first() if actor_pk else None
+    rounds = FormationRound.objects.filter(pk=round_pk)
     try:
         problem, warnings = build_problem(formation_round)
         rounds.update(run_progress=20)

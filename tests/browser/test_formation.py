@@ -876,7 +876,7 @@ def test_a_large_round_shows_its_progress_and_then_its_groups(
     queued = []
     monkeypatch.setattr(formation, "BACKGROUND_FROM", 3)
     monkeypatch.setattr(
-        tasks.run_formation_round, "delay", lambda *args, **kwargs: queued.append(args)
+        tasks.run_formation_round, "delay_on_commit", lambda *args, **kwargs: queued.append(args)
     )
     add_people(world, names=EXTRA_PEOPLE[:4])
     staff = staff_page(new_page, live_server, world)
