@@ -41,7 +41,7 @@ test: install var
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: running in $(CHROMIUM)"; \
 	else echo "Browser tests: SKIPPED, no Chromium at $(CHROMIUM) (apt-get install chromium)"; fi
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 bench: install var
 	$(BIN)/python manage.py bench $(BENCH_ARGS)

@@ -8,11 +8,14 @@ One cohort, "Riverbend Capacity Cohort", with:
 and an outsider, Oscar, who is staff of another cohort and holds no role in Riverbend.
 """
 
+import os
 from types import SimpleNamespace
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from cohorts.models import CohortRole, Membership
 from copkit.tasks import send_due_messages
@@ -20,9 +23,34 @@ from tests import factories
 from tests.factories import PASSWORD
 
 
+def _cache_prefix_per_worker():
+    """Under pytest-xdist every worker shares the one Redis database: give each worker its
+    own key prefix, before any cache is opened, so that a worker only sees its own keys."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    options = settings.CACHES["default"]
+    if worker and "RedisCache" in options["BACKEND"]:
+        options["KEY_PREFIX"] = f"{options.get('KEY_PREFIX', 'copkit-test')}-{worker}"
+
+
+_cache_prefix_per_worker()
+
+
+def clear_own_cache():
+    """`cache.clear()` on Redis is FLUSHDB, which would also empty the other workers' keys
+    in the middle of their tests: delete only the keys under this process's prefix."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        backend.clear()
+        return
+    client = backend._cache.get_client(None, write=True)
+    keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    clear_own_cache()
     yield
 
 
