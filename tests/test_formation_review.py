@@ -699,6 +699,16 @@ def test_upload_page_and_download(world, staff):
     assert f"{r.people[0].email},Group 1" in text
 
 
+def test_the_download_makes_formulas_in_names_inert(world, staff):
+    r = build(world.cohort)
+    person = r.people[0]
+    person.name = '=HYPERLINK("http://x")'
+    person.save()
+    text = staff.get(url("upload", r.round) + "?download=csv").content.decode()
+    assert f'"\'=HYPERLINK(""http://x"")",{person.email},Group 1' in text.splitlines()
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
 def test_upload_errors_show_a_table_and_save_nothing(world, staff):
     r = build(world.cohort, people=4)
     rows = ["email,group", "nobody@example.org,A"] + [f"{p.email},A" for p in r.people[:3]]

@@ -9,7 +9,6 @@ request; without JavaScript the same forms post and come back to the page. A ref
 nothing. Every figure of the board comes from a fixed number of queries.
 """
 
-import csv
 import uuid
 
 from django import forms
@@ -38,6 +37,7 @@ from cohorts.models import (
 )
 from cohorts.services import formation as services
 from cohorts.services.formation import CsvErrors, ServiceError
+from copkit import csvfile
 from copkit.access import cohort_view
 
 from .formation import get_round
@@ -813,7 +813,7 @@ def _groups_csv(formation_round):
     """The newest proposal's groups as the CSV the upload takes (name, email, group)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="groups.csv"'
-    writer = csv.writer(response)
+    writer = csvfile.writer(response)
     writer.writerow(["name", "email", "group"])
     newest = _newest(formation_round)
     if newest is not None:
