@@ -1,7 +1,8 @@
 """Browser fixtures: headless Debian Chromium driven by Playwright, with axe-core checks.
 
 Playwright's own browser download cannot work here, so the tests drive the system Chromium
-at /usr/bin/chromium and skip (with a plain reason) when it is absent. Every page a test
+at /usr/bin/chromium and skip (with a plain reason) when it or Playwright is absent; where
+COPKIT_REQUIRE_SERVICES=true (CI) a missing browser fails the run instead. Every page a test
 visits goes through `check_a11y`, which fails on any axe violation of impact "serious" or
 "critical".
 """
@@ -10,7 +11,8 @@ import os
 
 import pytest
 
-from tests.browser.chromium import CHROMIUM, launch_chromium
+from copkit.settings import env_bool
+from tests.browser.chromium import browser_verdict, launch_chromium, missing_browser
 
 # Playwright's sync API runs an event loop in this thread; Django's async-unsafe guard would
 # then refuse the ORM calls the tests make between page actions. Nothing here is async.
@@ -26,11 +28,18 @@ PHONE = {
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 15_000
 
+MISSING = missing_browser()
+VERDICT = browser_verdict(MISSING, required=env_bool("COPKIT_REQUIRE_SERVICES"))
+if VERDICT == "fail":
+    # Raised while this conftest loads, before the test modules' own importorskip could
+    # turn a missing Playwright into a quiet skip: the browser tests' collection errors.
+    raise RuntimeError(f"COPKIT_REQUIRE_SERVICES=true but the browser tests cannot run: {MISSING}")
+
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    if VERDICT == "skip":
+        pytest.skip(MISSING)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
