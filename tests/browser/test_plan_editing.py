@@ -4,6 +4,7 @@ two leaders editing one part see both versions, and staff reword a part of the t
 Every page is checked with axe-core (and the phone pages for sideways scroll)."""
 
 import re
+from urllib.parse import parse_qs
 
 import pytest
 from django.urls import reverse
@@ -17,6 +18,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
 
 SAVED = re.compile(r"Saved at")
+
+
+def carries(text):
+    """A response predicate: the autosave whose posted form holds `text`."""
+
+    def predicate(response):
+        request = response.request
+        if request.method != "POST" or not request.url.endswith("/save/"):
+            return False
+        fields = parse_qs(request.post_data or "")
+        return any(text in values for values in fields.values())
+
+    return predicate
 
 
 def plan_url(live_server, world, key=None):
@@ -152,13 +166,12 @@ def test_goal_rows_appear_as_they_are_filled(world, live_server, phone_page):
     expect(page.get_by_role("group", name="Goal 2")).to_be_visible()  # a row appears
     expect(page.get_by_role("group", name="Goal 3")).to_be_hidden()
     page.locator("#id_goals-0-indicator").fill("Seats filled by June")
-    page.locator("#id_goals-1-goal").fill("One shared fundraising calendar")
-    # Wait for the autosave of the second goal itself (the status still shows the first's).
-    for _attempt in range(50):
-        part = PlanPart.objects.filter(key="goals").first()
-        if part and len(part.data.get("goals", [])) == 2:
-            break
-        page.wait_for_timeout(200)
+    # Wait on the page, not the database (the live server is writing it): for the autosave
+    # that carries the second goal, then for its "Saved" (the status may still show an
+    # earlier save's for a moment).
+    with page.expect_response(carries("One shared fundraising calendar")) as saved:
+        page.locator("#id_goals-1-goal").fill("One shared fundraising calendar")
+    assert saved.value.ok
     expect(page.locator("#part-save-status")).to_contain_text(SAVED)
     page.reload()
     expect(page.get_by_role("group", name="Goal 2")).to_be_visible()
