@@ -1,5 +1,5 @@
 """The group-formation engine: plain Python, no Django (see engine.py and
-/work/shared/formation-format.md).
+docs/formation-format.md).
 
     from cohorts.formation import solve, FormationError
     solution = solve(problem_dict)

@@ -1,7 +1,7 @@
 """Seeded problem generators for the formation benchmark (`manage.py formbench`).
 
 Every generator returns an `Instance`: a problem dict in the format of
-`../shared/formation-format.md`, the planted groups it was built around, and a short
+`docs/formation-format.md`, the planted groups it was built around, and a short
 description. The same arguments always give the same instance (each generator seeds its own
 `random.Random` from its arguments), so figures can be compared between runs.
 

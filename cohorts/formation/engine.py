@@ -1,5 +1,5 @@
 """`solve(problem_dict) -> solution_dict`: the one entry point for the web app, Celery and the
-`formgroups` command. See /work/shared/formation-format.md for both formats.
+`formgroups` command. See docs/formation-format.md for both formats.
 
 Number of groups: with "group_size" {min, max} the engine uses the count whose average size is
 nearest the middle of the range, k = round(n / ((min + max) / 2)), moved into the feasible range

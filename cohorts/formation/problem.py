@@ -1,4 +1,4 @@
-"""Read and check a group-formation problem (see /work/shared/formation-format.md).
+"""Read and check a group-formation problem (see docs/formation-format.md).
 
 `parse(problem_dict)` returns a `Problem` whose data is index based (people are 0..n-1) and
 whose hard rules are already merged: people locked together form one *unit*, and the search

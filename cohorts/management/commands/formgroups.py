@@ -1,6 +1,7 @@
 """manage.py formgroups PROBLEM.json: form groups with the formation engine and print the
 solution as JSON on stdout ("-" reads the problem from stdin). A problem that cannot be
-solved prints {"error": ..., "details": [...]} and exits with status 2."""
+solved prints {"error": ..., "details": [...]} and exits with status 2. Both formats are
+described in docs/formation-format.md."""
 
 import json
 import sys
@@ -11,7 +12,7 @@ from cohorts.formation import FormationError, solve
 
 
 class Command(BaseCommand):
-    help = "Form groups from a JSON problem (see the formation format) and print the solution."
+    help = "Form groups from a JSON problem (see docs/formation-format.md) and print the solution."
 
     def add_arguments(self, parser):
         parser.add_argument("problem", help="Path to the problem JSON file, or - for stdin.")
