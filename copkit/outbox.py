@@ -5,8 +5,9 @@ the change that caused it, then sent by a sweep.
   `{template}_body.txt` and `{template}_body.html` and inserts one `OutboxMessage`. Its `key`
   is unique: enqueueing the same key twice inserts nothing, so a double click, a retried
   request or a second process cannot queue a second copy. Call it inside the caller's
-  transaction; after commit it wakes the sweep (`send_due_messages`), and the periodic beat
-  catches anything else (a message due later, a broker that was down).
+  transaction; after commit it wakes the sweep (the `send_due_messages` task below, named
+  `copkit.tasks.send_due_messages`), and the periodic beat catches anything else (a message
+  due later, a broker that was down).
 - `send_due(...)` sends what is due. Each row is claimed with a conditional UPDATE and sent
   only by the process whose UPDATE changed it; failures go back to pending with a growing
   delay, until `OUTBOX_MAX_ATTEMPTS`, then fail for good.
@@ -16,8 +17,11 @@ Text templates are rendered by Django's template engine, which escapes HTML: wra
 """
 
 import logging
+import threading
+import weakref
 from datetime import timedelta
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -113,25 +117,46 @@ def enqueue_many(messages):
     return len(rows)
 
 
+class _WakeSweep:
+    """The commit callback that asks for one sweep. Only a weak reference to it is kept:
+    when the transaction (or the savepoint) that registered it rolls back, Django drops it,
+    and the next message queued registers a new one."""
+
+    ran = False
+
+    def __call__(self):
+        self.ran = True
+        # The rows are committed whatever happens here: if the broker is down, the periodic
+        # beat sends them a little later. A broker error must not fail the request.
+        try:
+            send_due_messages.delay()
+        except Exception:
+            logger.warning(
+                "outbox: could not queue a sweep; the periodic one will send", exc_info=True
+            )
+
+
+_pending = threading.local()  # per thread, as database connections are
+
+
 def _wake_sweep_on_commit():
     """Ask for a sweep right after the caller's transaction commits (once per transaction,
-    however many messages it queues); never when it rolls back."""
-    connection = transaction.get_connection()
-    pending = getattr(connection, "run_on_commit", ())
-    if any(entry[1] is _wake_sweep for entry in pending):
+    however many messages it queues); never when it rolls back. Outside a transaction the
+    sweep is asked for at once."""
+    ref = getattr(_pending, "wake", None)
+    wake = ref() if ref is not None else None
+    if wake is not None and not wake.ran:
         return
-    transaction.on_commit(_wake_sweep)
+    wake = _WakeSweep()
+    _pending.wake = weakref.ref(wake)
+    transaction.on_commit(wake)
 
 
-def _wake_sweep():
-    # The rows are committed whatever happens here: if the broker is down, the periodic
-    # beat sends them a little later. A broker error must not fail the request.
-    from copkit.tasks import send_due_messages
-
-    try:
-        send_due_messages.delay()
-    except Exception:
-        logger.warning("outbox: could not queue a sweep; the periodic one will send", exc_info=True)
+@shared_task(name="copkit.tasks.send_due_messages", ignore_result=True)
+def send_due_messages():
+    """Send the outbox's due messages. Run by the beat every 30 seconds and woken right after
+    a transaction that queued a message commits; any number of these may run at once."""
+    return send_due()
 
 
 def send_due(now=None, batch_size=None):

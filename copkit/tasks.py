@@ -1,12 +1,6 @@
-"""Celery tasks. They take no objects, only what they need to re-fetch from the database."""
+"""Celery tasks of the core, found here by the worker's autodiscovery. Each task is defined
+next to the service it runs; they take no objects, only what they need to re-fetch."""
 
-from celery import shared_task
+from copkit.outbox import send_due_messages
 
-from copkit import outbox
-
-
-@shared_task(name="copkit.tasks.send_due_messages", ignore_result=True)
-def send_due_messages():
-    """Send the outbox's due messages. Run by the beat every 30 seconds and woken right after
-    a transaction that queued a message commits; any number of these may run at once."""
-    return outbox.send_due()
+__all__ = ["send_due_messages"]

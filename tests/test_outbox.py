@@ -161,6 +161,19 @@ def test_no_sweep_is_asked_for_when_the_transaction_rolls_back(
     assert wake.call_count == 1
 
 
+def test_a_rolled_back_savepoint_does_not_swallow_the_next_wake(
+    db, wake, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue(key="hello:1")
+            raise RuntimeError("the inner write failed")
+        queue(key="hello:2")
+    assert len(callbacks) == 1
+    assert wake.call_count == 1
+    assert list(OutboxMessage.objects.values_list("key", flat=True)) == ["hello:2"]
+
+
 def test_a_message_due_later_waits_for_the_periodic_sweep(
     db, wake, django_capture_on_commit_callbacks
 ):
