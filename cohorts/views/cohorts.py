@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.access import cohort_view
 from cohorts.forms.cohorts import (
     CohortForm,
     OrganizationForm,
@@ -20,7 +21,6 @@ from cohorts.forms.cohorts import (
 from cohorts.models import Community, Membership
 from cohorts.services import cohorts as services
 from cohorts.services.activity import save_form
-from copkit.access import cohort_view
 from planning import participation
 from planning.summaries import needs_by_area, open_surveys
 

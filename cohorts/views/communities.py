@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.access import cohort_view
 from cohorts.forms.communities import AddMemberForm, CommunityForm, MembershipForm
 from cohorts.guidance import next_step
 from cohorts.models import Community, Membership
 from cohorts.services import communities as services
 from cohorts.services.activity import save_form
 from cohorts.services.cohorts import ServiceError
-from copkit.access import cohort_view
 from planning import participation
 
 PAGE_SIZE = 24

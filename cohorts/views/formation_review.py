@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts import formation_criteria
+from cohorts.access import cohort_view
 from cohorts.formation_map import colour, km_to_miles, render_map_svg
 from cohorts.models import (
     FormationLock,
@@ -38,7 +39,6 @@ from cohorts.models import (
 from cohorts.services import formation as services
 from cohorts.services.formation import CsvErrors, ServiceError
 from copkit import csvfile
-from copkit.access import cohort_view
 
 from .formation import get_round
 

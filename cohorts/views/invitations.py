@@ -13,10 +13,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cohorts.access import cohort_view
 from cohorts.forms.invitations import AcceptInvitationForm, InviteForm
 from cohorts.models import Invitation
 from cohorts.services import invitations as services
-from copkit.access import cohort_view
 
 _STATUS = re.compile(r"^[\w-]{1,40}$")
 

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cohorts.access import cohort_view
 from cohorts.forms.cohorts import ParticipantForm
 from cohorts.models import Membership
 from cohorts.services import cohorts as services
 from cohorts.services.activity import save_form
-from copkit.access import cohort_view
 
 PAGE_SIZE = 50
 

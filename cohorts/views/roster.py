@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cohorts.access import cohort_view
 from cohorts.forms.roster import RosterConfirmForm, RosterUploadForm
 from cohorts.services.roster import (
     RosterConflict,
@@ -15,7 +16,6 @@ from cohorts.services.roster import (
     plan_import,
     sign_rows,
 )
-from copkit.access import cohort_view
 
 TEMPLATE = "cohorts/roster_import.html"
 

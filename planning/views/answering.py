@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from copkit.access import cohort_view
+from cohorts.access import cohort_view
 from planning.models import Survey, SurveyRecipient
 from planning.results import answer_text
 from planning.services.answers import (

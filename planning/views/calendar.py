@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from copkit.access import cohort_view
+from cohorts.access import cohort_view
 from planning import calendar as ical
 from planning.services import calendar as services
 

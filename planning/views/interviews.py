@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.access import cohort_view
 from cohorts.services.cohorts import ServiceError
-from copkit.access import cohort_view
 from planning.forms.interviews import InterviewSetupForm, NotesForm
 from planning.models import InterviewPair, InterviewRotation
 from planning.services import interviews as services

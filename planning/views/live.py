@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cohorts.access import cohort_view
 from cohorts.models import Participant
-from copkit.access import cohort_view
 from planning.models import Answer, LiveSession, Question
 from planning.questions import tally
 from planning.services import live as services

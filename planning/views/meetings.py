@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cohorts.access import cohort_view
 from cohorts.services.cohorts import ServiceError
-from copkit.access import cohort_view
 from planning import calendar, schedule
 from planning.forms.meetings import AttendanceForm, MeetingForm, MeetingSettingsForm, ScheduleForm
 from planning.models import Attendance

@@ -11,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.access import cohort_view
 from cohorts.services.cohorts import ServiceError
-from copkit.access import cohort_view
 from planning.forms.plan_review import CommentForm, ReviewForm
 from planning.models import ActionPlan
 from planning.pdf import plan_pdf as build_pdf

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.access import cohort_view
 from cohorts.services.cohorts import ServiceError
-from copkit.access import cohort_view
 from planning.forms.plans import PartForm, WordingForm
 from planning.models import ActionPlan
 from planning.plan_parts import DEFAULT_AGENDA, GOAL_QUESTIONS, PARTS, as_text, part_by_key

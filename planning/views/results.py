@@ -6,8 +6,8 @@ observer sees how many there are). The CSV holds each person's answers: staff on
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from cohorts.access import cohort_view
 from cohorts.services.activity import record
-from copkit.access import cohort_view
 from planning import results as aggregate
 
 

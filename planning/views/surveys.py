@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from copkit.access import cohort_view
+from cohorts.access import cohort_view
 from planning import banks
 from planning.forms.surveys import QuestionForm, SendForm, SurveyCreateForm, SurveyForm
 from planning.models import Question, Survey, SurveyRecipient

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cohorts.access import cohort_view
 from cohorts.services.cohorts import ServiceError
-from copkit.access import cohort_view
 from planning.forms.voting import ChooseTopForm, CommonNeedForm
 from planning.models import CommonNeed
 from planning.services import voting as services
