@@ -1,4 +1,4 @@
-"""Meeting dates from a recurrence rule: pure date arithmetic, no models.
+"""Meeting dates from a recurrence rule (dateutil's rrule, RFC 5545), no models.
 
 A rule is what the action plan's logistics part holds: how often (weekly, every two weeks,
 monthly, every three months), which weekday, for monthly and quarterly meetings which week
@@ -10,10 +10,11 @@ A local time that does not exist (the hour skipped when clocks spring forward) m
 by the gap; a local time that happens twice (clocks fall back) is the first of the two.
 """
 
-import calendar
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
+from dateutil import rrule
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,14 @@ LAST = "last"
 # A rule with neither an end date nor a count stops here, so a mistake cannot make
 # thousands of meetings.
 MAX_MEETINGS = 120
+
+# dateutil's frequency and interval for each of ours.
+_RRULE = {
+    WEEKLY: (rrule.WEEKLY, 1),
+    BIWEEKLY: (rrule.WEEKLY, 2),
+    MONTHLY: (rrule.MONTHLY, 1),
+    QUARTERLY: (rrule.MONTHLY, 3),
+}
 
 
 def _weekday(value):
@@ -47,17 +56,27 @@ def _week(value):
     return week
 
 
+def _by_weekday(weekday, week=None):
+    """dateutil's weekday, with the week of the month when there is one: TU(+2), FR(-1)."""
+    day = rrule.weekday(_weekday(weekday))
+    if week is None:
+        return day
+    week = _week(week)
+    return day(-1 if week == LAST else week)
+
+
+def _midnight(day):
+    return datetime.combine(day, datetime.min.time())
+
+
 def nth_weekday(year, month, weekday, week):
     """The date of the `week`-th (1..5, or "last") `weekday` of the month, or None when the
     month has no such day (a fifth Tuesday in a month with four)."""
-    weekday, week = _weekday(weekday), _week(week)
-    days_in_month = calendar.monthrange(year, month)[1]
-    if week == LAST:
-        last = date(year, month, days_in_month)
-        return last - timedelta(days=(last.weekday() - weekday) % 7)
     first = date(year, month, 1)
-    day = 1 + (weekday - first.weekday()) % 7 + 7 * (week - 1)
-    return date(year, month, day) if day <= days_in_month else None
+    found = rrule.rrule(
+        rrule.MONTHLY, dtstart=_midnight(first), count=1, byweekday=_by_weekday(weekday, week)
+    )[0]
+    return found.date() if (found.year, found.month) == (year, month) else None
 
 
 def local_to_utc(day, start_time, zone):
@@ -70,37 +89,45 @@ def local_to_utc(day, start_time, zone):
     return local.astimezone(UTC)
 
 
-def _add_months(year, month, months):
-    index = year * 12 + (month - 1) + months
-    return index // 12, index % 12 + 1
+def recurrence(first_date, frequency, weekday, week_of_month=None, until=None, count=None):
+    """The rule as a `dateutil.rrule.rrule` of local dates (naive midnights): the dates only,
+    since the wall-clock time is put on each date in the community's zone by `local_to_utc`
+    (so a 7 p.m. meeting stays 7 p.m. across daylight-saving changes).
+
+    The series starts at the first meeting on or after `first_date`: for weekly rules the
+    first such weekday (every two weeks counts from there), for monthly and quarterly rules
+    this month's day, or next month's when this month's has passed (every three months counts
+    from that month). A month without the day (a fifth Tuesday) is skipped."""
+    if frequency not in _RRULE:
+        raise ValueError(f"unknown frequency {frequency!r}")
+    freq, interval = _RRULE[frequency]
+    if frequency in MONTHLY_KINDS:
+        if week_of_month in (None, ""):
+            raise ValueError("monthly and quarterly meetings need a week of the month")
+        byweekday = _by_weekday(weekday, week_of_month)
+        day = nth_weekday(first_date.year, first_date.month, weekday, week_of_month)
+        if day is None or day < first_date:
+            # This month's meeting day has passed: the series starts next month.
+            start = (first_date.replace(day=1) + timedelta(days=31)).replace(day=1)
+        else:
+            start = first_date
+    else:
+        byweekday = _by_weekday(weekday)
+        start = first_date + timedelta(days=(_weekday(weekday) - first_date.weekday()) % 7)
+    return rrule.rrule(
+        freq,
+        dtstart=_midnight(start),
+        interval=interval,
+        byweekday=byweekday,
+        until=None if until is None else _midnight(until),
+        count=count,
+    )
 
 
 def dates(first_date, frequency, weekday, week_of_month=None):
-    """Yield the meeting dates of the rule, in order and without end, from `first_date` on."""
-    weekday = _weekday(weekday)
-    if frequency in (WEEKLY, BIWEEKLY):
-        step = timedelta(days=7 if frequency == WEEKLY else 14)
-        day = first_date + timedelta(days=(weekday - first_date.weekday()) % 7)
-        while True:
-            yield day
-            day += step
-    elif frequency in MONTHLY_KINDS:
-        if week_of_month in (None, ""):
-            raise ValueError("monthly and quarterly meetings need a week of the month")
-        week = _week(week_of_month)
-        every = 1 if frequency == MONTHLY else 3
-        year, month = first_date.year, first_date.month
-        day = nth_weekday(year, month, weekday, week)
-        if day is None or day < first_date:
-            # This month's meeting day has passed: the series starts next month.
-            year, month = _add_months(year, month, 1)
-        while True:
-            day = nth_weekday(year, month, weekday, week)
-            if day is not None:  # a fifth weekday is skipped in months with four
-                yield day
-            year, month = _add_months(year, month, every)
-    else:
-        raise ValueError(f"unknown frequency {frequency!r}")
+    """The meeting dates of the rule, in order and without end, from `first_date` on."""
+    series = recurrence(first_date, frequency, weekday, week_of_month)
+    return (moment.date() for moment in series)
 
 
 def propose(
@@ -120,16 +147,10 @@ def propose(
     move the dates; it is accepted so that a whole rule can be passed as keywords."""
     zone = ZoneInfo(tz_name)
     limit = MAX_MEETINGS if count is None else min(count, MAX_MEETINGS)
-    starts = []
+    series = recurrence(first_date, frequency, weekday, week_of_month, until=until)
     if limit <= 0:
-        return starts
-    for day in dates(first_date, frequency, weekday, week_of_month):
-        if until is not None and day > until:
-            break
-        starts.append(local_to_utc(day, start_time, zone))
-        if len(starts) >= limit:
-            break
-    return starts
+        return []
+    return [local_to_utc(moment.date(), start_time, zone) for moment in islice(series, limit)]
 
 
 def _ordinal(week):
