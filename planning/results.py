@@ -6,7 +6,6 @@ pairs and added up in Python by `planning.questions.tally`, so the page costs th
 number of queries for five responses as for five hundred.
 """
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from copkit import csvfile
 from planning.models import Answer
 from planning.questions import is_blank, tally
 
@@ -139,17 +139,6 @@ def answer_text(question, value):
     return str(value)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A text cell a spreadsheet will not run as a formula: one starting with = + - @ (or a
-    tab or carriage return) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def source_of(response):
     if response.live_session_id is not None:
         code = response.live_session.code
@@ -181,7 +170,7 @@ def write_csv(survey, out, filters=None):
         )
         for response_id, question_id, value in pairs:
             answers[response_id][question_id] = value
-    writer = csv.writer(out)
+    writer = csvfile.writer(out)  # escapes formulas: a name or answer may start with "="
     header = [
         _("Name"),
         _("Email"),
@@ -191,7 +180,7 @@ def write_csv(survey, out, filters=None):
         _("Submitted at"),
         *[question.text for question in questions],
     ]
-    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerow(header)
     for response in responses:
         person = response.participant
         organization = person.organization if person is not None else None
@@ -205,7 +194,7 @@ def write_csv(survey, out, filters=None):
         ]
         mine = answers[response.pk]
         row += [answer_text(question, mine.get(question.pk)) for question in questions]
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow(row)
     return len(responses)
 
 
@@ -215,7 +204,6 @@ __all__ = [
     "ResultsFilterForm",
     "answer_text",
     "export_filename",
-    "safe_cell",
     "submitted_responses",
     "survey_results",
     "write_csv",
