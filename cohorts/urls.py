@@ -1,3 +1,7 @@
+"""cohorts' URL patterns, served under `c/` in the `cohorts` namespace together with the hub's
+(`copkit.hub.urls`): the cohort dashboard (`c/<cohort>/`) and a community's page
+(`c/<cohort>/communities/<community>/`) are hub pages."""
+
 from django.urls import include, path
 
 from .views import (
@@ -13,7 +17,6 @@ from .views import (
 app_name = "cohorts"
 
 community_urls = [
-    path("", communities.community_detail, name="community-detail"),
     path("edit/", communities.community_edit, name="community-edit"),
     path("archive/", communities.community_archive, name="community-archive"),
     path("members/add/", communities.membership_add, name="membership-add"),
@@ -57,7 +60,6 @@ round_urls = [
 ]
 
 cohort_urls = [
-    path("", cohorts.dashboard, name="dashboard"),
     path("edit/", cohorts.cohort_edit, name="cohort-edit"),
     path("team/", cohorts.team, name="team"),
     path("team/<uuid:role_id>/remove/", cohorts.team_remove, name="team-remove"),

@@ -1,16 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cohorts import urls as cohorts_urls
 from cohorts.views import formation_answer, invitations
 from copkit import views
+from copkit.hub import urls as hub_urls
 from planning.urls import public_urlpatterns as planning_public
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    *hub_urls.urlpatterns,
     path("healthz/", views.healthz, name="healthz"),
     path("invite/<str:token>/", invitations.accept_invitation, name="accept-invitation"),
     path("f/<str:token>/", formation_answer.answer, name="formation-answer"),
-    path("c/", include("cohorts.urls")),
+    # One namespace for cohorts' pages and the hub pages of a cohort (its dashboard, a
+    # community's page): `cohorts:dashboard` and `cohorts:community-detail` as before.
+    path("c/", include((cohorts_urls.urlpatterns + hub_urls.cohort_urlpatterns, "cohorts"))),
     path("c/<slug:cohort_slug>/", include("planning.urls")),
     *planning_public,
     path("accounts/", include("allauth.urls")),

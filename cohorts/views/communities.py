@@ -1,4 +1,5 @@
-"""Communities of practice: the list, a COP's page, and managing who is in it."""
+"""Communities of practice: the list, creating, editing and archiving one, and managing who
+is in it. A COP's own page is a hub page (`copkit.hub.community`)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,12 +11,10 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from cohorts.forms.communities import AddMemberForm, CommunityForm, MembershipForm
-from cohorts.guidance import next_step
-from cohorts.models import Community, Membership
+from cohorts.models import Community
 from cohorts.services import communities as services
 from cohorts.services.activity import save_form
 from cohorts.services.cohorts import ServiceError
-from planning import participation
 
 PAGE_SIZE = 24
 
@@ -69,56 +68,6 @@ def community_create(request, access):
         messages.success(request, _("Community created. Now add its members and leaders."))
         return redirect(community)
     return render(request, "cohorts/community_form.html", {"form": form, "creating": True})
-
-
-@cohort_view("community.view")
-def community_detail(request, access):
-    community = access.community
-    membership = access.membership()
-    context = {
-        "community": community,
-        "membership": membership,
-        "can_see_members": access.can("community.members"),
-        "can_manage": access.can("community.manage"),
-        "can_edit": access.can("community.lead") and not community.is_archived,
-        "next_step": next_step(community, membership.is_leading) if membership else "",
-        "top_needs": community.common_needs.filter(chosen_rank__isnull=False).order_by(
-            "chosen_rank"
-        ),
-    }
-    if context["can_see_members"]:
-        memberships = list(
-            community.memberships.select_related("participant__organization").order_by(
-                "role", "participant__name"
-            )
-        )
-        context["memberships"] = memberships
-        if context["can_manage"] and not community.is_archived:
-            context["add_form"] = AddMemberForm(community=community)
-            context["role_choices"] = Membership.Role.choices
-    else:
-        context["member_count"] = community.memberships.count()
-    context.update(_participation(access, community, membership))
-    return render(request, "cohorts/community_detail.html", context)
-
-
-def _participation(access, community, membership):
-    """The Participation section: overall figures and the plan's status for everyone who
-    sees the page; months and the meetings link for members and staff; each member's
-    attendance for leaders and staff (a member sees only their own). Fixed query count."""
-    summary = participation.community_summary(community)
-    context = {
-        "summary": summary,
-        "plan_status": participation.plan_statuses([community])[community.pk],
-    }
-    if access.can("community.members"):
-        context["months"] = participation.community_rate_by_month(community)
-        rates = participation.member_rates(community)
-        if access.can("community.lead"):
-            context["member_rates"] = rates
-        elif membership is not None:
-            context["my_rate"] = next((r for r in rates if r.membership.pk == membership.pk), None)
-    return context
 
 
 @cohort_view("community.lead")
