@@ -1,10 +1,16 @@
-"""An archived community's needs-and-expertise records are read-only: every change is
-refused with a message, and the same request goes through once it is restored."""
+"""An archived community's records are read-only: every change is refused with a message,
+and the same request goes through once it is restored. The services refuse as well, one
+tested per stage (surveys, needs, plans, meetings)."""
+
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from copkit.errors import ServiceError
+from planning.archived import CommunityArchived
 from planning.models import CommonNeed, InventoryEntry, NeedVote
+from tests import factories
 from tests.test_permissions import planning_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +65,56 @@ def test_a_vote_and_an_entry_go_through_once_restored(world, client_for):
     client.post(add, entry)
     assert NeedVote.objects.filter(need=need, participant=world.participant_participant).exists()
     assert InventoryEntry.objects.filter(participant=world.participant_participant).exists()
+
+
+# -- the services refuse too (so a task or a command cannot write there either) ---------------
+
+
+def survey_stage(world):
+    from planning.services import live
+
+    survey = factories.SurveyFactory(cohort=world.cohort, community=world.community)
+    factories.QuestionFactory(survey=survey)
+    return lambda: live.start_session(survey, world.staff)
+
+
+def needs_stage(world):
+    from planning.services import voting
+
+    return lambda: voting.add_candidate(world.community, actor=world.leader, title="Board seats")
+
+
+def plans_stage(world):
+    from planning.services import plans
+
+    plan = plans.get_plan(world.community)
+    data = {"potential": "Shared trucks."}
+    return lambda: plans.save_part(plan, "potential", data, base_revision=0, actor=world.leader)
+
+
+def meetings_stage(world):
+    from planning.services import meetings
+
+    return lambda: meetings.create_meeting(
+        world.community,
+        actor=world.leader,
+        title="Kick-off",
+        starts_at=timezone.now() + timedelta(days=7),
+        duration_minutes=60,
+        mode="virtual",
+        location="",
+        agenda="",
+    )
+
+
+@pytest.mark.parametrize("stage", [survey_stage, needs_stage, plans_stage, meetings_stage])
+def test_each_stages_services_refuse_an_archived_community(stage, world):
+    write = stage(world)
+    archive(world.community)
+    with pytest.raises(CommunityArchived, match="archived: its records can be read"):
+        write()
+    assert isinstance(CommunityArchived(), ServiceError)
+
+    archive(world.community, archived=False)
+    world.community.refresh_from_db()
+    assert write() is not None  # the same write goes through once restored

@@ -18,13 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record
+from copkit.errors import ServiceError
 from planning.models import Answer, Response
 from planning.questions import check_required, clean_value, is_blank
 from planning.services import inventory
 
 
-class SurveyClosed(Exception):
+class SurveyClosed(ServiceError):
     """The survey takes no answers now (a draft, closed, or past its closing time)."""
+
+    def __init__(self, survey):
+        super().__init__(closed_message(survey))
+        self.survey = survey
 
 
 def field_name(question):

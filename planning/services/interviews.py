@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError
+from planning.archived import refuse_if_archived
 from planning.models import InterviewPair, InterviewRotation
 
 DEFAULT_MINUTES = 20
@@ -109,6 +110,7 @@ def set_up(community, *, actor, questions, minutes_per_round, rebuild=True):
     """Create or update the community's rotation. With `rebuild` (always for a new one),
     the rounds are made again from the current members; notes written in a pair whose two
     members meet again in the new schedule are kept."""
+    refuse_if_archived(community)
     members = current_members(community)
     rotation = InterviewRotation.objects.filter(community=community).first()
     creating = rotation is None
@@ -169,6 +171,7 @@ def partner_of(pair, participant):
 @transaction.atomic
 def save_notes(pair, *, author, actor, text):
     """`author` (one of the pair) writes their notes on the partner they interviewed."""
+    refuse_if_archived(pair.rotation.community)
     pair = InterviewPair.objects.select_for_update().get(pk=pair.pk)
     if pair.second_id is None:
         raise ServiceError(_("Nobody to interview this round: you rest."))

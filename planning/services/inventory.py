@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError
+from planning.archived import refuse_if_archived
 from planning.models import Connection, InventoryEntry, Question
 
 # -- who may ----------------------------------------------------------------------------
@@ -92,6 +93,7 @@ def delete_entry(entry, *, actor):
 def add_connection(community, *, actor, need, helper, expertise=None, note=""):
     """Confirm that `helper` can help with `need` in `community`. The caller has fetched
     `need`, `helper` and `expertise` through the community and checked `may_connect`."""
+    refuse_if_archived(community)
     if need.kind != InventoryEntry.Kind.NEED:
         raise ServiceError(_("Only a need can be connected to a helper."))
     if need.participant_id == helper.pk:
@@ -129,6 +131,7 @@ def add_connection(community, *, actor, need, helper, expertise=None, note=""):
 
 @transaction.atomic
 def remove_connection(connection, *, actor):
+    refuse_if_archived(connection.community)
     record(
         connection.community.cohort,
         actor,

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError
+from planning.archived import refuse_if_archived
 from planning.models import Answer, LiveSession, Response
 from planning.models.surveys import new_code
 from planning.questions import clean_value, is_blank
@@ -65,6 +66,7 @@ def find_session(code):
 def start_session(survey, actor):
     """Open a live session on `survey` with its first question current and a new join code
     (unique among open sessions; drawn again on the rare collision)."""
+    refuse_if_archived(survey.community)
     first = survey.questions.order_by("position", "id").first()
     if first is None:
         raise LiveError(_("Add a question to this survey before you run it as a live poll."))

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError
 from planning import calendar, plan_parts, schedule
+from planning.archived import refuse_if_archived
 from planning.models import Attendance, Meeting, MeetingSettings, PlanPart
 
 # Changes to these fields (and to the cancellation) reach subscribed calendars.
@@ -49,6 +50,7 @@ def settings_for(community):
 @transaction.atomic
 def save_settings(community, *, actor, time_zone, location, reminder_hours):
     """Create or update the community's meeting settings."""
+    refuse_if_archived(community)
     row, _created = MeetingSettings.objects.select_for_update().get_or_create(community=community)
     changed = [
         name
@@ -188,6 +190,7 @@ def create_from_schedule(community, *, actor, rule, mode, agenda):
     """Create the meetings of the rule (first_date, frequency, weekday, week_of_month,
     start_time, length_minutes, until) that do not fall on a local day that already has a
     meeting. Returns (created meetings, skipped start times)."""
+    refuse_if_archived(community)
     with transaction.atomic():
         # One schedule at a time per community: the settings row is the lock.
         settings_row, _created = MeetingSettings.objects.select_for_update().get_or_create(
@@ -233,6 +236,7 @@ def create_from_schedule(community, *, actor, rule, mode, agenda):
 
 @transaction.atomic
 def create_meeting(community, *, actor, title, starts_at, duration_minutes, mode, location, agenda):
+    refuse_if_archived(community)
     meeting = Meeting.objects.create(
         community=community,
         title=title,
@@ -251,6 +255,7 @@ def update_meeting(meeting, *, actor, changes, cancelled=None):
     """Apply `changes` (a dict of EDITABLE_FIELDS) and, when `cancelled` is not None, cancel
     or restore the meeting. Returns the names of the fields that changed (empty: nothing
     did). The meeting object is refreshed from the database."""
+    refuse_if_archived(meeting.community)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -310,6 +315,7 @@ def record_attendance(meeting, *, actor, statuses):
     """Save who came: `statuses` maps a member's public id (str) to present, absent or
     excused. Only current members of the meeting's community can be marked; anything else
     refuses the whole batch. Returns how many rows were written."""
+    refuse_if_archived(meeting.community)
     if meeting.is_cancelled:
         raise ServiceError(_("This meeting is cancelled: there is no attendance to record."))
     if not attendance_open(meeting):

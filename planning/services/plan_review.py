@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import CohortRole, Membership
 from cohorts.services.activity import record
-from cohorts.services.cohorts import ServiceError
 from copkit import outbox
+from copkit.errors import ServiceError
+from planning.archived import refuse_if_archived
 from planning.models import ActionPlan, PlanComment, PlanVersion
 from planning.plan_parts import GROUP, PARTS, PER_MEMBER, Part, as_text, is_complete
 from planning.services import plans as plan_services
@@ -80,6 +81,7 @@ def submit(plan, *, actor):
     """Freeze the plan as a new version and send it to the cohort's TTA staff for review.
     Refused (ServiceError) when it is already waiting or approved, and (IncompletePlan)
     while a part is not done. Returns the new PlanVersion."""
+    refuse_if_archived(plan.community)
     plan = _lock(plan)  # two leaders clicking Submit at once: the second waits, then is told
     community = plan.community
     cohort = community.cohort
@@ -189,6 +191,7 @@ def review(plan, *, actor, approve, comment=""):
 def add_comment(plan, *, actor, text, part_key=""):
     """A comment on one part (or, with no `part_key`, on the whole plan), tied to the
     version waiting for review if there is one."""
+    refuse_if_archived(plan.community)
     text = text.strip()
     if not text:
         raise ServiceError(_("Write a comment before sending it."))

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError
+from planning.archived import refuse_if_archived
 from planning.models import ActionPlan, PlanPart, PlanTemplate
 from planning.plan_parts import PARTS, is_complete, part_by_key
 
@@ -199,6 +200,7 @@ def save_part(plan, key, data, *, base_revision, actor):
     Raises PartConflict when the part changed since `base_revision` (nothing is written),
     PlanLocked when the plan is submitted or approved, ServiceError for an unknown part.
     Saving what is already there changes nothing (the revision stays)."""
+    refuse_if_archived(plan.community)
     part = part_by_key(key)
     if part is None:
         raise ServiceError(_("There is no such part of the plan."))
@@ -257,6 +259,7 @@ def _record(plan, actor, part, saved, previous):
 def reopen(plan, actor):
     """Make an approved or returned plan a draft again, so its leaders can revise it.
     Returns whether the status changed."""
+    refuse_if_archived(plan.community)
     changed = ActionPlan.objects.filter(
         pk=plan.pk, status__in=(ActionPlan.Status.APPROVED, ActionPlan.Status.RETURNED)
     ).update(status=ActionPlan.Status.DRAFT, updated_at=timezone.now())

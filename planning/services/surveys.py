@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record, save_form
 from copkit import outbox
+from copkit.errors import ServiceError
 from planning import banks
+from planning.archived import refuse_if_archived
 from planning.models import Question, Response, Survey, SurveyRecipient
 
 Status = Survey.Status
@@ -52,7 +54,7 @@ QUESTION_FIELDS = [
 ]
 
 
-class SurveyError(ValueError):
+class SurveyError(ServiceError):
     """A survey action refused for a reason the person can act on (the message)."""
 
 
@@ -325,6 +327,7 @@ def send_survey(survey, participants, *, actor, now=None):
 
     Refused (SurveyError) for a closed survey, one past its closing time, or one without
     questions. Returns counts: {"sent": n, "already": n}."""
+    refuse_if_archived(survey.community)
     now = now or timezone.now()
     ids = {participant.pk for participant in participants}
     with transaction.atomic():
@@ -445,6 +448,7 @@ def remind_now(survey, *, actor, now=None):
     limit of reminders and not contacted in the last 24 hours.
 
     Returns counts: {"reminded", "at_limit", "recent"} (the last two were skipped)."""
+    refuse_if_archived(survey.community)
     now = now or timezone.now()
     survey = Survey.objects.select_related("cohort", "community").get(pk=survey.pk)
     if survey.status != Status.OPEN or is_past_closing(survey, now):

@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 
 from cohorts.models import Membership
 from cohorts.services.activity import record
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError
+from planning.archived import refuse_if_archived
 from planning.models import CommonNeed, InventoryEntry, NeedVote
 
 SUGGESTIONS = 5  # at most this many candidates from one "Suggest" click
@@ -61,6 +62,7 @@ def propose_top(ranked):
 
 @transaction.atomic
 def add_candidate(community, *, actor, title, topic=None, description=""):
+    refuse_if_archived(community)
     title = " ".join(title.split())
     if any(same_title(title, t) for t in community.common_needs.values_list("title", flat=True)):
         raise ServiceError(_("This need is already on the list."))
@@ -75,6 +77,7 @@ def add_candidate(community, *, actor, title, topic=None, description=""):
 def suggest_from_needs(community, *, actor, limit=SUGGESTIONS):
     """Add as candidates the practice areas the community's members most often named as a
     need in their inventory, leaving out those already on the list. Returns the new ones."""
+    refuse_if_archived(community)
     existing = list(community.common_needs.values_list("title", "topic_id"))
     taken_topics = {topic_id for _title, topic_id in existing if topic_id}
     taken_titles = [title for title, _topic in existing]
@@ -134,6 +137,7 @@ def dots_used(community, participant):
 def vote(need, *, participant, actor, place):
     """Place (`place=True`) or take back the participant's dot on `need`. Placing a dot when
     all of them are already out raises ServiceError and changes nothing."""
+    refuse_if_archived(need.community)
     community = need.community
     # The lock: a member's concurrent votes queue here, so each one counts the others' dots.
     membership = (
@@ -173,6 +177,7 @@ def vote(need, *, participant, actor, place):
 def choose_top(community, *, actor, needs):
     """Record `needs` (the community's own, distinct, at most TOP) as its top needs, ranked
     1, 2, 3 in the order given. The old ranks go first, all in one transaction."""
+    refuse_if_archived(community)
     needs = list(needs)
     if not needs:
         raise ServiceError(_("Choose at least one need."))

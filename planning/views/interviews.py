@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError, show_error
 from planning.forms.interviews import InterviewSetupForm, NotesForm
 from planning.models import InterviewPair, InterviewRotation
 from planning.services import interviews as services
@@ -106,7 +106,7 @@ def interviews_setup(request, access):
                 rebuild=rebuild,
             )
         except ServiceError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             if rotation is None:
                 messages.success(
@@ -170,7 +170,7 @@ def interview_notes(request, access, pair_id):
                 pair, author=me, actor=request.user, text=form.cleaned_data["notes"]
             )
         except ServiceError as error:
-            messages.error(request, str(error))
+            show_error(request, error)
         else:
             messages.success(
                 request,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError, show_error
 from planning import web as drawing
 from planning.forms.inventory import EntryForm
 from planning.models import InventoryEntry
@@ -258,7 +258,7 @@ def connection_add(request, access):
             note=note,
         )
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return _page(access, "suggestions")
     messages.success(
         request,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from cohorts.models import Participant
+from copkit.errors import show_error
 from planning.models import Answer, LiveSession, Question
 from planning.questions import tally
 from planning.services import live as services
@@ -46,7 +47,7 @@ def live_start(request, access, survey_id):
     try:
         session = services.start_session(survey, request.user)
     except services.LiveError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return redirect(survey.get_absolute_url())
     messages.success(
         request,
@@ -140,7 +141,7 @@ def live_control(request, access, session_id):
     try:
         session = services.control(session, action, request.user, question=question)
     except services.LiveError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     else:
         if action == "close":
             messages.success(request, _("The live poll is closed. Here is what people said."))

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError, show_error
 from planning import calendar, schedule
 from planning.forms.meetings import AttendanceForm, MeetingForm, MeetingSettingsForm, ScheduleForm
 from planning.models import Attendance
@@ -99,7 +99,7 @@ def meeting_schedule(request, access):
                     agenda=services.plan_agenda(answers),
                 )
             except ServiceError as error:
-                form.add_error(None, str(error))
+                show_error(request, error, form)
             else:
                 text = ngettext(
                     "%(n)d meeting created.", "%(n)d meetings created.", len(created)
@@ -297,7 +297,7 @@ def meeting_attendance(request, access, meeting_id):
     try:
         services.record_attendance(meeting, actor=request.user, statuses=statuses)
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return back
     counts = dict.fromkeys(Attendance.Status.values, 0)
     for value in statuses.values():

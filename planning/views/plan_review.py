@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError, show_error
 from planning.forms.plan_review import CommentForm, ReviewForm
 from planning.models import ActionPlan
 from planning.pdf import plan_pdf as build_pdf
@@ -126,10 +126,10 @@ def plan_submit(request, access):
     try:
         version = services.submit(plan, actor=request.user)
     except services.IncompletePlan as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return redirect(_url("plan", access))
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return redirect(_url("plan-versions", access))
     messages.success(
         request,
@@ -162,7 +162,7 @@ def plan_review(request, access):
             comment=form.cleaned_data["comment"],
         )
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return redirect(_url("plan-versions", access))
     if version.outcome == version.Outcome.APPROVED:
         text = _("Version %(number)s is approved. The leaders have been told.")
@@ -208,7 +208,7 @@ def plan_comment(request, access):
             part_key=form.cleaned_data["part_key"],
         )
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return redirect(back)
     messages.success(request, _("Your comment is posted."))
     return redirect(f"{back}#comments")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError, show_error
 from planning.forms.plans import PartForm, WordingForm
 from planning.models import ActionPlan
 from planning.plan_parts import DEFAULT_AGENDA, GOAL_QUESTIONS, PARTS, as_text, part_by_key
@@ -217,7 +217,7 @@ def _save_page(request, access, plan, part):
     except services.PartConflict as conflict:
         return _render_conflict(request, access, plan, part, form, conflict.current)
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return redirect(here)
     title = services.wording(access.cohort, part)["title"]
     messages.success(request, _("Saved “%(title)s”.") % {"title": title})
@@ -312,7 +312,7 @@ def plan_template_part(request, access, part_key):
             try:
                 services.save_wording(cohort, part.key, actor=request.user, **form.cleaned_data)
             except ServiceError as error:
-                form.add_error(None, str(error))
+                show_error(request, error, form)
             else:
                 if reset:
                     messages.success(

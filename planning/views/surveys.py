@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
+from copkit.errors import show_error
 from planning import banks
 from planning.forms.surveys import QuestionForm, SendForm, SurveyCreateForm, SurveyForm
 from planning.models import Question, Survey, SurveyRecipient
@@ -137,7 +138,7 @@ def survey_status(request, access, survey_id):
     try:
         survey = services.set_status(survey, status, actor=request.user)
     except services.SurveyError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return _to_detail(survey)
     done = {
         Survey.Status.OPEN: _("The survey is open: personal links take answers."),
@@ -230,7 +231,7 @@ def question_move(request, access, survey_id, question_id):
             question, request.POST.get("direction", ""), actor=request.user
         )
     except services.SurveyError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return _to_detail(survey, "questions")
     if not moved:
         messages.info(
@@ -383,7 +384,7 @@ def survey_remind(request, access, survey_id):
     try:
         counts = services.remind_now(survey, actor=request.user)
     except services.SurveyError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return _to_recipients(request, survey)
     skipped = counts["at_limit"] + counts["recent"]
     message = ngettext("%(n)d person reminded.", "%(n)d people reminded.", counts["reminded"]) % {

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError, show_error
 from planning.forms.voting import ChooseTopForm, CommonNeedForm
 from planning.models import CommonNeed
 from planning.services import voting as services
@@ -125,7 +125,7 @@ def common_need_vote(request, access):
             need, participant=membership.participant, actor=request.user, place=place
         )
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return _page_url(access)
     left = ngettext("You have %(n)d dot left.", "You have %(n)d dots left.", result.dots_left) % {
         "n": result.dots_left
@@ -159,7 +159,7 @@ def common_needs_choose(request, access):
         try:
             chosen = services.choose_top(community, actor=request.user, needs=form.chosen())
         except ServiceError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             messages.success(
                 request,

@@ -1,0 +1,19 @@
+"""The rule every planning stage shares: an archived community's records can be read but not
+changed. Each service that writes to a community calls `refuse_if_archived` first, so a view,
+a task or a command all meet the same refusal."""
+
+from django.utils.translation import gettext as _
+
+from copkit.errors import ServiceError
+
+
+class CommunityArchived(ServiceError):
+    """A write to a community that is archived (restore it first)."""
+
+
+def refuse_if_archived(community):
+    """Raise CommunityArchived when `community` (None for cohort-wide work) is archived."""
+    if community is not None and community.is_archived:
+        raise CommunityArchived(
+            _("This community is archived: its records can be read but not changed.")
+        )
