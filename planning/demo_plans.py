@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from cohorts.demo.rows import bulk
 from cohorts.models import Community, Membership
+from devtools.demo.rows import bulk
 
 from . import schedule
 from .models import (
@@ -35,7 +35,7 @@ from .models import (
 )
 from .plan_parts import as_text, part_by_key
 
-HOME_COMMUNITY = "Board Builders"  # cohorts.demo.data.DEMO_COMMUNITIES[0], the personas' COP
+HOME_COMMUNITY = "Board Builders"  # devtools.demo.data.DEMO_COMMUNITIES[0], the personas' COP
 
 # The stages plans are at, community by community after the personas' one.
 SUBMITTED, RETURNED, HALF, NONE = "submitted", "returned", "half", "none"

@@ -14,12 +14,12 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 
-from cohorts.demo import build_scaled_cohort
-from cohorts.demo.formation import add_formation_data
 from cohorts.models import Cohort, Membership, Participant
-from copkit.bench_urls import urlpatterns as bench_urlpatterns
-from copkit.management.commands import bench
-from copkit.management.commands.bench import Page, Result, measure
+from devtools.bench_urls import urlpatterns as bench_urlpatterns
+from devtools.demo import build_scaled_cohort
+from devtools.demo.formation import add_formation_data
+from devtools.management.commands import bench
+from devtools.management.commands.bench import Page, Result, measure
 from planning.demo import add_planning_data
 
 
@@ -123,7 +123,7 @@ def test_measure_flags_errors_and_growth_but_not_stubs(cohorts):
     assert flags == [False, True, False, False]
 
 
-@override_settings(ROOT_URLCONF="copkit.bench_urls")
+@override_settings(ROOT_URLCONF="devtools.bench_urls")
 def test_measure_visits_every_main_page_as_its_persona(cohorts):
     small, large = cohorts
     bare, results = measure(bench.PAGES, small, large, requests=1, seconds=0.01)

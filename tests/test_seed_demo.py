@@ -10,7 +10,6 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.test import override_settings
 
-from cohorts import demo
 from cohorts.models import (
     Cohort,
     CohortRole,
@@ -22,6 +21,7 @@ from cohorts.models import (
     Topic,
 )
 from copkit.models import User
+from devtools import demo
 
 MODELS = [User, EmailAddress, Cohort, CohortRole, Organization, Participant, Invitation, Topic]
 MODELS += [Community, Membership]

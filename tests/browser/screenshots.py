@@ -12,7 +12,7 @@ For each page it also notes, in `<out>/report.txt` and on the screen, what axe-c
 the screenshots has the machine's findings next to them.
 
 The logins and password default to the ones `manage.py seed_demo` creates (read from
-`cohorts.demo` when it can be imported, else the values below); --password and --only
+`devtools.demo` when it can be imported, else the values below); --password and --only
 change them.
 """
 
@@ -34,7 +34,7 @@ VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True},
 }
-# What `manage.py seed_demo` creates (cohorts/demo/data.py), used when it cannot be imported.
+# What `manage.py seed_demo` creates (devtools/demo/data.py), used when it cannot be imported.
 FALLBACK_PASSWORD = "cop-demo-2026"  # the published demo password
 FALLBACK_EMAILS = {
     "staff": "staff@copkit.example",
@@ -47,7 +47,7 @@ ROSTER_WITH_ERRORS = REPO / "tests" / "data" / "roster_errors.csv"
 
 
 def demo_logins():
-    """({persona: email}, password) from cohorts.demo, or the fallback values."""
+    """({persona: email}, password) from devtools.demo, or the fallback values."""
     try:
         import os
 
@@ -55,7 +55,7 @@ def demo_logins():
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copkit.settings")
         django.setup()
-        from cohorts import demo
+        from devtools import demo
 
         emails = {p: demo.DEMO_LOGINS[p].email for p in FALLBACK_EMAILS if p in demo.DEMO_LOGINS}
         return emails or FALLBACK_EMAILS, demo.DEMO_PASSWORD

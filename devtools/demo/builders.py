@@ -99,7 +99,7 @@ def build_demo_cohort(users, seed=2026):
     """The realistic demo cohort, around today. `users` comes from ensure_demo_users."""
     from allauth.account.models import EmailAddress
 
-    rng = random.Random(seed)  # noqa: S311 -- made-up demo data, not a secret
+    rng = random.Random(seed)
     starts_on, ends_on = program_dates()
     now = timezone.now()
     staff, leader_user, member_user = users["staff"], users["leader"], users["participant"]
@@ -326,7 +326,7 @@ def build_scaled_cohort(
     """
     if participants < 2 or organizations < 1 or communities < 1:
         raise ValueError("need at least 2 participants, 1 organization and 1 community")
-    rng = random.Random(f"{seed}-{label}")  # noqa: S311 -- made-up bench data, not a secret
+    rng = random.Random(f"{seed}-{label}")
     slug = slugify(label)
     starts_on, ends_on = program_dates()
     now = timezone.now()

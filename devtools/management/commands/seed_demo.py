@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
-from cohorts import demo
-from cohorts.demo.formation import add_formation_data
 from cohorts.models import Cohort
+from devtools import demo
+from devtools.demo.formation import add_formation_data
 from planning.demo import add_planning_data
 
 

@@ -47,7 +47,7 @@ def _matching_choices(people, rng, circle=6):
 
 
 def add_formation_data(cohort, *, staff, seed=2026):
-    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    rng = random.Random(seed)
     now = timezone.now()
     people = list(cohort.participants.order_by("name").values_list("pk", "public_id"))
     public = dict(people)

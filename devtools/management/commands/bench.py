@@ -395,8 +395,8 @@ class Command(BaseCommand):
     # --- child: migrate, build, measure, report ---------------------------------------------
 
     def child(self, **options):
-        from cohorts.demo import build_scaled_cohort
-        from cohorts.demo.formation import add_formation_data
+        from devtools.demo import build_scaled_cohort
+        from devtools.demo.formation import add_formation_data
         from planning.demo import add_planning_data
 
         ensure_scratch_database()
@@ -439,7 +439,9 @@ class Command(BaseCommand):
         # With DEBUG off WhiteNoise warns that STATIC_ROOT is missing (no collectstatic here).
         warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-        with override_settings(ROOT_URLCONF="copkit.bench_urls", DEBUG=False, ALLOWED_HOSTS=hosts):
+        with override_settings(
+            ROOT_URLCONF="devtools.bench_urls", DEBUG=False, ALLOWED_HOSTS=hosts
+        ):
             bare, results = measure(
                 PAGES,
                 small,
