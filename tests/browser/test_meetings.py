@@ -77,7 +77,9 @@ def test_leader_schedules_moves_adds_and_records_then_a_member_reads_on_a_phone(
     expect(page.locator("#preview-description")).to_have_text(DESCRIPTION)
     dates = page.locator(".schedule-preview li")
     count = dates.count()
-    assert 6 <= count <= 8
+    # Second Tuesdays (the 8th to the 14th) from `first` to `until`, counted day by day.
+    days = (first + timedelta(days=n) for n in range((until - first).days + 1))
+    assert count == sum(1 for day in days if day.weekday() == 1 and 8 <= day.day <= 14)
     expect(dates.first).to_contain_text("Tuesday")
     expect(dates.first).to_contain_text("7:00 p.m.")
     assert not Meeting.objects.exists()
