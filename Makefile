@@ -38,6 +38,7 @@ lint: install
 
 test: install var
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: running in $(CHROMIUM)"; \
 	else echo "Browser tests: SKIPPED, no Chromium at $(CHROMIUM) (apt-get install chromium)"; fi
