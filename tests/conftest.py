@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 
 from cohorts.models import CohortRole, Membership
 from copkit.tasks import send_due_messages
@@ -69,8 +70,7 @@ def wake():
         yield delay
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     cohort = factories.CohortFactory(name="Riverbend Capacity Cohort")
     other = factories.CohortFactory(name="Elsewhere Cohort")
     topic = factories.TopicFactory(cohort=cohort, name="Board development")
@@ -129,6 +129,25 @@ def world(db):
         },
         password=PASSWORD,
     )
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The personas built once for a whole module, inside a transaction rolled back when the
+    module is done. A module opts in by overriding `world` with a fixture that asks for
+    `module_world` and `db` (see tests/test_permissions.py); each of its tests still runs in
+    its own savepoint (the `db` fixture), so what one test writes is gone before the next.
+
+    Only for modules whose tests treat the personas as read-only: an object changed in memory
+    by one test would be seen changed by the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -11,6 +11,13 @@ from cohorts.models import CohortRole
 from planning.models import CalendarFeed
 from tests import factories
 
+
+@pytest.fixture
+def world(module_world, db):
+    """The personas, built once for this module: its ~720 cases only read them."""
+    return module_world
+
+
 PERSONAS = ("anonymous", "staff", "observer", "leader", "participant", "outsider")
 
 LOGIN = "login"  # anonymous users are sent to the login page (302 to /accounts/login/)
