@@ -18,9 +18,9 @@ from cohorts.models import Cohort, Membership, Participant
 from devtools.bench_urls import urlpatterns as bench_urlpatterns
 from devtools.demo import build_scaled_cohort
 from devtools.demo.formation import add_formation_data
+from devtools.demo.planning import add_planning_data
 from devtools.management.commands import bench
 from devtools.management.commands.bench import Page, Result, measure
-from planning.demo import add_planning_data
 
 
 def flat_view(request, cohort_slug):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cohorts.models import Activity
-from planning import loadtest
+from devtools import loadtest
 from planning.models import Answer, LiveSession, Question, Response
 from planning.models.surveys import CODE_ALPHABET
 from planning.services import live as services

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cohorts.models import CohortRole, Membership
-from planning.demo import add_planning_data
+from devtools.demo.planning import add_planning_data
 from planning.services.live import start_session
 from tests import factories
 from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login

@@ -12,7 +12,7 @@ main page as the persona who uses it, with DEBUG off:
   whichever ends first), and how much slower that is than a bare view returning "ok"
   through the same middleware, measured in the same run.
 
-Then, unless --skip-live-poll, the live poll load test (planning/loadtest.py): gunicorn on
+Then, unless --skip-live-poll, the live poll load test (devtools/loadtest.py): gunicorn on
 the scratch database, --live-voters phones voting at once; a lost vote fails the bench.
 
 A page answering 501 is a stub not built yet: reported, not a failure. A 500, or any other
@@ -397,7 +397,7 @@ class Command(BaseCommand):
     def child(self, **options):
         from devtools.demo import build_scaled_cohort
         from devtools.demo.formation import add_formation_data
-        from planning.demo import add_planning_data
+        from devtools.demo.planning import add_planning_data
 
         ensure_scratch_database()
         write = self.stdout.write
@@ -476,8 +476,8 @@ class Command(BaseCommand):
         write(self.style.SUCCESS("Bench passed."))
 
     def live_poll(self, built, voters):
-        """Phones voting at once against gunicorn (planning/loadtest.py); its problems."""
-        from planning import loadtest
+        """Phones voting at once against gunicorn (devtools/loadtest.py); its problems."""
+        from devtools import loadtest
 
         self.stdout.write("")
         self.stderr.write(f"  live poll: {voters} phones vote against gunicorn")

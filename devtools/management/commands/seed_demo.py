@@ -11,7 +11,7 @@ from django.urls import reverse
 from cohorts.models import Cohort
 from devtools import demo
 from devtools.demo.formation import add_formation_data
-from planning.demo import add_planning_data
+from devtools.demo.planning import add_planning_data
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Planning data for the demo cohort (`seed_demo`) and the bench's generated cohorts: a needs
 assessment sent and mostly answered, a live poll run at the launch webinar, the
 needs-and-expertise inventory with some confirmed connections, dot votes on common needs,
-an interview rotation, and (planning/demo_plans.py) action plans at every stage, monthly
+an interview rotation, and (devtools/demo/plans.py) action plans at every stage, monthly
 meetings with attendance, and calendar feeds. Written with bulk_create and a seeded random
 generator, so the same cohort always gets the same data."""
 
@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from cohorts.models import Community, Membership, Participant
+from devtools.demo.plans import add_plans_and_meetings
 from planning import banks
-from planning.demo_plans import add_plans_and_meetings
 from planning.models import (
     Answer,
     CommonNeed,
@@ -140,7 +140,7 @@ def _answers(response, questions, rng):
 def add_planning_data(cohort, *, staff, seed=2026, answered_share=0.65):
     """Surveys, a live poll, inventories, votes and interviews for `cohort`'s participants
     and communities. Returns a PlanningDemo with the surveys and what was made."""
-    rng = random.Random(f"planning-{seed}-{cohort.slug}")  # noqa: S311 -- made-up demo data
+    rng = random.Random(f"planning-{seed}-{cohort.slug}")
     now = timezone.now()
     people = list(cohort.participants.order_by("pk"))
     topics = list(cohort.topics.order_by("name"))

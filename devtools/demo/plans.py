@@ -1,5 +1,5 @@
 """Action plans and meetings for the demo cohort and the bench's cohorts (called from
-`planning.demo.add_planning_data`).
+`devtools.demo.planning.add_planning_data`).
 
 Every community gets a plan at a different stage, in turn: the personas' community
 ("Board Builders" in the demo, the first community in the bench) had version 1 approved and
@@ -21,9 +21,8 @@ from django.utils import timezone
 
 from cohorts.models import Community, Membership
 from devtools.demo.rows import bulk
-
-from . import schedule
-from .models import (
+from planning import schedule
+from planning.models import (
     ActionPlan,
     Attendance,
     CalendarFeed,
@@ -33,7 +32,7 @@ from .models import (
     PlanPart,
     PlanVersion,
 )
-from .plan_parts import as_text, part_by_key
+from planning.plan_parts import as_text, part_by_key
 
 HOME_COMMUNITY = "Board Builders"  # devtools.demo.data.DEMO_COMMUNITIES[0], the personas' COP
 
