@@ -1,5 +1,6 @@
 """The group-formation engine (cohorts/formation): hard rules on random instances for every
-method, determinism, known optima, every kind of bad input, and speed at 2,000 people."""
+method, determinism, known optima and every kind of bad input. Speed at 2,000 people is
+checked by the benchmark (`formbench`), not here."""
 
 import itertools
 import random
@@ -11,6 +12,9 @@ from cohorts.formation import FormationError, solve
 
 METHODS = ["matching", "criteria", "map", "topic", "preassign"]
 TOPICS = [f"t{i}" for i in range(6)]
+# A time limit no test run reaches: every solve here ends on the engine's iteration budget, so
+# results (two runs compared, known optima) cannot depend on the machine's speed or load.
+NO_TIME_LIMIT = 86_400
 
 
 def make_problem(n, method, seed=1, size=None, locks=True, preassign=0):
@@ -36,6 +40,7 @@ def make_problem(n, method, seed=1, size=None, locks=True, preassign=0):
         "method": method,
         "group_size": size or {"min": 3, "max": 5},
         "seed": seed,
+        "time_limit_s": NO_TIME_LIMIT,
         "participants": people,
         "criteria": [
             {"attribute": "format", "rule": "similar", "weight": 2},
@@ -96,10 +101,10 @@ def check_hard_rules(problem, solution):
     ],
 )
 def test_hard_rules_hold(method, n, size):
-    for seed in (1, 2):
-        problem = make_problem(n, method, seed=seed, size=size)
-        problem["time_limit_s"] = 3
-        check_hard_rules(problem, solve(problem))
+    # One seed here; the benchmark (`formbench`) checks the hard rules of every answer on its
+    # many seeded instances, and the 2,000-person run with planted pairs is one of its targets.
+    problem = make_problem(n, method, seed=1, size=size)
+    check_hard_rules(problem, solve(problem))
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -131,6 +136,7 @@ def test_planted_groups_with_mutual_choices_are_recovered():
     rng.shuffle(people)
     problem = {
         "method": "matching",
+        "time_limit_s": NO_TIME_LIMIT,
         "group_size": {"min": 4, "max": 6},
         "seed": 1,
         "participants": people,
@@ -156,7 +162,12 @@ def test_map_recovers_far_apart_clusters():
                 }
             )
     rng.shuffle(people)
-    problem = {"method": "map", "group_size": {"min": 5, "max": 7}, "participants": people}
+    problem = {
+        "method": "map",
+        "group_size": {"min": 5, "max": 7},
+        "time_limit_s": NO_TIME_LIMIT,
+        "participants": people,
+    }
     solution = solve(problem)
     clusters = sorted({m.split("-")[0] for m in g["members"]} for g in solution["groups"])
     assert all(len(c) == 1 for c in clusters) and len(clusters) == 4
@@ -172,6 +183,7 @@ def test_criteria_report_met_rules_and_keep_similar_groups_alike():
     ]
     problem = {
         "method": "criteria",
+        "time_limit_s": NO_TIME_LIMIT,
         "group_size": {"min": 4, "max": 4},
         "participants": people,
         "criteria": [{"attribute": "format", "rule": "similar", "weight": 1}],
@@ -190,6 +202,7 @@ def test_criteria_mix_spreads_values():
     people = [{"id": f"m{i}", "attributes": {"region": "NSEW"[i % 4]}} for i in range(32)]
     problem = {
         "method": "criteria",
+        "time_limit_s": NO_TIME_LIMIT,
         "group_size": {"min": 4, "max": 4},
         "participants": people,
         "criteria": [{"attribute": "region", "rule": "mix", "weight": 1}],
@@ -205,6 +218,7 @@ def test_topic_splits_popular_topics_and_closes_thin_ones():
     people += [{"id": f"c{i}", "ranking": ["grants"]} for i in range(5)]
     problem = {
         "method": "topic",
+        "time_limit_s": NO_TIME_LIMIT,
         "group_size": {"min": 4, "max": 5},
         "participants": people,
         "topics": [{"id": "boards", "cap": 10}, {"id": "grants"}, {"id": "data"}],
@@ -359,35 +373,6 @@ def test_map_needs_locations():
     assert "location needs lat" in error_for(problem)
 
 
-def test_matching_at_2000_people_is_fast_and_keeps_planted_mutual_pairs():
-    rng = random.Random(11)
-    n = 2000
-    ids = [f"q{i}" for i in range(n)]
-    order = ids[:]
-    rng.shuffle(order)
-    group = {pid: pos // 5 for pos, pid in enumerate(order)}
-    members = {}
-    for pid, g in group.items():
-        members.setdefault(g, []).append(pid)
-    people = []
-    for pid in ids:
-        mates = [q for q in members[group[pid]] if q != pid]
-        chosen = [*rng.sample(mates, 3), rng.choice(ids)]
-        people.append({"id": pid, "choices": [c for c in dict.fromkeys(chosen) if c != pid]})
-    problem = {
-        "method": "matching",
-        "group_size": {"min": 4, "max": 6},
-        "seed": 3,
-        "participants": people,
-    }
-    started = time.perf_counter()
-    solution = solve(problem)
-    assert time.perf_counter() - started < 10
-    check_hard_rules(problem, solution)
-    scores = solution["scores"]
-    assert scores["mutual_pairs_kept"] >= 0.95 * scores["mutual_pairs_total"]
-
-
 def _state_for(problem_dict, groups):
     """A search state and objective loaded with the given groups (lists of person indexes)."""
     from cohorts.formation.engine import objective_for
@@ -431,7 +416,7 @@ def test_mutual_repair_reunites_a_pair_by_a_three_way_rotation():
     groups = [["a", "y1", "y2"], ["b", "x", "z"], ["c1", "c2", "c3"]]
     parsed, st, obj = _state_for(problem, [[pos[p] for p in g] for g in groups])
     before = obj.total()
-    assert mutual_repair(parsed, st, obj, deadline=time.perf_counter() + 5) >= 1
+    assert mutual_repair(parsed, st, obj, deadline=time.perf_counter() + NO_TIME_LIMIT) >= 1
     assert st.pgroup[pos["a"]] == st.pgroup[pos["b"]]
     assert obj.total() >= before - 1e-9
     assert sorted(st.gsize) == [3, 3, 3]

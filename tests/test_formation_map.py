@@ -1,7 +1,6 @@
 """The offline map of a map round (cohorts/formation_map.py): a plain, accessible SVG."""
 
 import random
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -128,7 +127,7 @@ def test_empty_gives_an_empty_state_svg_and_bad_points_raise():
         render_map_svg([{"id": 1, "label": "x", "lat": 95, "lon": 3}], title="t")
 
 
-def test_two_thousand_pins_fast_and_small():
+def test_two_thousand_pins_small():
     rng = random.Random(5)
     points = [
         {
@@ -140,9 +139,8 @@ def test_two_thousand_pins_fast_and_small():
         }
         for i in range(2000)
     ]
-    started = time.perf_counter()
+    # How fast it renders is the benchmark's target (`formbench`), not a test's.
     svg = render_map_svg(points, title="Nationwide")
-    assert time.perf_counter() - started < 1.0
     root = parse(svg)
     assert len(pins(root)) == 2000
     # No visible per-pin text at this size; outlines keep each group's number.
