@@ -6,10 +6,8 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from cohorts.formation import bench
-from cohorts.formation import bench_baselines as baselines
-from cohorts.formation import bench_exact as exact
-from cohorts.formation import bench_instances as gen
+from devtools.formation_bench import baselines, bench, exact
+from devtools.formation_bench import instances as gen
 
 pytest.importorskip("highspy")
 

@@ -18,7 +18,7 @@ MAP_LIMIT_S = 1.0
 
 def planted_matching(n=2000, seed=11):
     """The planted instance of the former engine test, as a problem dict (seed 3)."""
-    rng = random.Random(seed)  # noqa: S311 - a repeatable instance, not security
+    rng = random.Random(seed)
     ids = [f"q{i}" for i in range(n)]
     order = ids[:]
     rng.shuffle(order)
@@ -62,7 +62,7 @@ def planted_matching_target(report, n, out, target_cls):
 def map_render_target(report, n, out, target_cls):
     from cohorts.formation_map import render_map_svg
 
-    rng = random.Random(5)  # noqa: S311 - a repeatable instance, not security
+    rng = random.Random(5)
     points = [
         {
             "id": i,

@@ -20,12 +20,12 @@ import math
 import random
 from time import perf_counter
 
-from .geo import haversine_km
-from .problem import group_count
+from cohorts.formation.geo import haversine_km
+from cohorts.formation.problem import group_count
 
 
 def _rng(seed):
-    return random.Random(seed)  # noqa: S311 (benchmark baseline, not security)
+    return random.Random(seed)
 
 
 def random_start(n, gmin, gmax, rng):
@@ -96,8 +96,8 @@ def hill_climb_matching(problem, seed=1, budget_s=10.0, patience=None):
 
 
 def _criteria_tools(problem):
-    from .criteria import Criterion, group_criteria
-    from .problem import parse
+    from cohorts.formation.criteria import Criterion, group_criteria
+    from cohorts.formation.problem import parse
 
     parsed = parse(problem)
     crits = [Criterion(c, parsed.attributes) for c in parsed.criteria]
@@ -146,7 +146,7 @@ def hill_climb_criteria(problem, seed=1, budget_s=10.0, patience=None):
 
 
 def rule_repair_criteria(problem, seed=1, budget_s=10.0):
-    from .criteria import MET_THRESHOLD
+    from cohorts.formation.criteria import MET_THRESHOLD
 
     parsed, crits, _parts, _score = _criteria_tools(problem)
     rng = _rng(seed)

@@ -61,7 +61,7 @@ class Instance:
 
 def _rng(*parts):
     # Deterministic across runs and Python versions (a string seed hashes with SHA-512).
-    return random.Random("/".join(str(p) for p in parts))  # noqa: S311 (benchmark data)
+    return random.Random("/".join(str(p) for p in parts))
 
 
 def person_ids(n):

@@ -1,9 +1,9 @@
 """The formation benchmark: the engine against exact optima and baselines (`manage.py formbench`).
 
-`run(...)` builds the seeded instances (bench_instances), runs the engine (cohorts.formation
+`run(...)` builds the seeded instances (instances), runs the engine (cohorts.formation
 .solve) on each, checks the hard rules of every answer, computes the exact optimum with HiGHS
-where the size allows (bench_exact), runs the baselines with the same time budget as the
-engine (bench_baselines), prints one table per part and checks the targets of issue 5:
+where the size allows (exact), runs the baselines with the same time budget as the
+engine (baselines), prints one table per part and checks the targets of issue 5:
 
 - matching, up to 40 people: engine kept choices >= 99% of the optimum, within 2 s;
 - matching, 2,000 people, within 10 s: >= 97% of mutual pairs kept, no size violation, >= 25%
@@ -13,7 +13,7 @@ engine (bench_baselines), prints one table per part and checks the targets of is
 - map: within 1% of the exact capacitated p-median (up to 60 organizations, p = the engine's
   number of groups), largest within-group distance no worse than size-constrained k-means;
 - every method under 10 s at 2,000 people;
-- at the largest size, the checks of bench_scale (planted matching, the map's rendering).
+- at the largest size, the checks of scale.py (planted matching, the map's rendering).
 
 When HiGHS cannot prove an optimum within its time limit, the engine is compared with the proven
 bound: at least 99% of the bound passes, below 99% of the best answer HiGHS found fails, and in
@@ -27,10 +27,8 @@ Returns a `Report` with `rows` (one dict per measurement), `problems` (name -> p
 from dataclasses import dataclass, field
 from time import perf_counter
 
-from . import bench_baselines as baselines
-from . import bench_exact as exact
-from . import bench_instances as gen
-from . import bench_scale as scale
+from . import baselines, exact, scale
+from . import instances as gen
 
 SMALL_TIME_S = 1.8  # engine time limit for up to 40 people (target: 2 s)
 LARGE_TIME_S = 9.0  # engine time limit at 2,000 people (target: 10 s)
@@ -57,7 +55,7 @@ class Report:
 
 
 def run_engine(problem, time_limit_s):
-    from . import solve
+    from cohorts.formation import solve
 
     problem = dict(problem, time_limit_s=time_limit_s)
     started = perf_counter()
@@ -116,16 +114,16 @@ def kept(problem, groups):
 
 
 def criteria_eval(problem, groups):
-    from .criteria import criteria_scores
-    from .problem import parse
+    from cohorts.formation.criteria import criteria_scores
+    from cohorts.formation.problem import parse
 
     scores, _ = criteria_scores(parse(problem), groups)
     return scores["worst_group_score"], scores["unmet_rules"]
 
 
 def map_eval(problem, groups):
-    from .geo import map_scores
-    from .problem import parse
+    from cohorts.formation.geo import map_scores
+    from cohorts.formation.problem import parse
 
     scores, _ = map_scores(parse(problem), groups)
     return scores["total_km_to_medoid"], scores["max_within_group_km"]

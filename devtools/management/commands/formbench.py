@@ -1,6 +1,6 @@
 """manage.py formbench [--quick] [--sizes N ...] [--exact-seconds S] [--report-only]: the
 formation engine against exact optima (HiGHS) and baselines on seeded instances, with the
-targets of issue 5 as PASS/FAIL lines (see cohorts/formation/bench.py). Exits with status 1
+targets of issue 5 as PASS/FAIL lines (see devtools/formation_bench/bench.py). Exits with status 1
 when a target fails, unless --report-only."""
 
 from django.core.management.base import BaseCommand, CommandError
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, quick, sizes, exact_seconds, report_only, **options):
-        from cohorts.formation.bench import run
+        from devtools.formation_bench.bench import run
 
         try:
             import highspy  # noqa: F401
