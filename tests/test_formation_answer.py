@@ -5,8 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +19,7 @@ from cohorts.services import formation_input as service
 from cohorts.services.cohorts import ServiceError
 from cohorts.views.formation_answer import deadline_words
 from tests import factories
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -430,13 +429,6 @@ def test_home_asks_to_help_form_the_groups_until_answered(world, client_for):
 # -- query counts ----------------------------------------------------------------------------
 
 
-def count_queries(client, entry):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url(entry))
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
-
-
 @pytest.mark.parametrize("method", [Method.MATCHING, Method.TOPIC, Method.CRITERIA])
 def test_answer_page_query_count_is_flat(world, client, method):
     counts = []
@@ -452,7 +444,8 @@ def test_answer_page_query_count_is_flat(world, client, method):
                 service.save_choices(other, [pid(pat)])
             elif method == Method.TOPIC:
                 service.save_ranking(other, [str(topics[index % len(topics)].public_id)])
-        small_or_large, html = count_queries(client, pat)
+        small_or_large, response = count_queries(client, url(pat))
+        html = response.content.decode()
         counts.append(small_or_large)
         if method == Method.MATCHING:
             assert others[-1].participant.name in html

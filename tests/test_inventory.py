@@ -5,14 +5,13 @@ import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.db import connection as db_connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cohorts.models import Activity
 from planning.models import Answer, Connection, InventoryEntry, Question, Response
 from planning.services.inventory import fill_from_response
 from tests import factories
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -530,13 +529,6 @@ def test_fill_ignores_topics_of_another_cohort(world, survey_answers):
 
 
 # -- query counts -----------------------------------------------------------------------
-
-
-def count_queries(client, target):
-    with CaptureQueriesContext(db_connection) as queries:
-        response = client.get(target)
-    assert response.status_code == 200
-    return len(queries), response
 
 
 def grow_members(world, n):

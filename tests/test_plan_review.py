@@ -7,9 +7,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -22,6 +20,7 @@ from planning.plan_parts import PARTS
 from planning.services import plan_review as review_services
 from planning.services import plans as plan_services
 from tests import factories
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -576,20 +575,13 @@ def grow_communities(world, n):
             PlanVersion.objects.create(plan=plan, number=1)
 
 
-def _count(client, path):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_the_plan_list_query_count_is_flat(world, client_for):
     client = client_for("staff")
     path = reverse("planning:plan-list", args=[world.cohort.slug])
     grow_communities(world, 1)
-    few = _count(client, path)
+    few, _ = count_queries(client, path)
     grow_communities(world, 49)
-    assert _count(client, path) == few
+    assert count_queries(client, path)[0] == few
 
 
 def grow_versions(world, plan, n):
@@ -616,6 +608,6 @@ def test_the_versions_page_query_count_is_flat(world, client_for, persona):
     plan = fill(world)
     grow_versions(world, plan, 1)
     path = url(world, "plan-versions")
-    few = _count(client, path)
+    few, _ = count_queries(client, path)
     grow_versions(world, plan, 30)
-    assert _count(client, path) == few
+    assert count_queries(client, path)[0] == few

@@ -8,13 +8,12 @@ test_interviews.py."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Membership
 from tests import factories
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -80,13 +79,6 @@ PAGES = [
     ("team", "staff", lambda w: reverse("cohorts:team", args=[w.cohort.slug])),
     ("topics", "staff", lambda w: reverse("cohorts:topic-list", args=[w.cohort.slug])),
 ]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response
 
 
 @pytest.mark.parametrize(
