@@ -257,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "copkit.tasks.send_due_messages",
         "schedule": timedelta(seconds=env_int("COPKIT_OUTBOX_SWEEP_SECONDS", 30)),
     },
+    # Every kind of later work registered with copkit.later (reminders, prompts, digests).
+    "run-later-work": {
+        "task": "copkit.tasks.run_later_work",
+        "schedule": timedelta(seconds=env_int("COPKIT_LATER_SWEEP_SECONDS", 60)),
+    },
     # planning: remind people who have not answered a survey (planning/services/surveys.py).
     "send-survey-reminders": {
         "task": "planning.tasks.send_survey_reminders",

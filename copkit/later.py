@@ -1,0 +1,169 @@
+"""Later work: rows that come due, each claimed once by a conditional UPDATE, then handed to
+the outbox in the same transaction.
+
+A reminder, a check-in prompt, a digest or a sunset nudge is a row with a due time (or a
+column that says when it is due) and a claim column. One `Sweep` describes one kind:
+
+    meeting_reminders = later.register(later.Sweep(
+        name="meeting reminders",
+        due=due_meetings,                          # now -> the rows due, read without locks
+        column="reminded_at",                      # the claim column, compared and set
+        still=lambda m: {"cancelled_at__isnull": True, "starts_at": m.starts_at},
+        handle=queue_meeting_emails,               # (row, now) -> how many emails it queued
+    ))
+
+For each due row, in its own transaction, the sweep runs
+
+    UPDATE row SET <column> = mark(row, now), **also(row, now)
+     WHERE pk = row.pk AND <column> = <the value read> AND **still(row)
+
+and goes on only if exactly one row changed: another process got there first otherwise, or
+the row changed since it was read (the next sweep reads it again). Then `handle` queues the
+outbox message(s) with `outbox.enqueue`/`enqueue_many` inside that same transaction, so a
+claim and its emails commit together or not at all; a handler that raises rolls its claim
+back, and the row stays due. Any number of beats and workers may sweep at once: a row is
+handled by exactly one of them. The outbox's unique keys are a second guard, not the first.
+
+`mark` defaults to `now` (a "done at" column). A counter claims just as well: for the n-th
+reminder of a survey, `column="reminder_count"` and `mark=lambda r, now: r.reminder_count + 1`.
+
+A "do it now" button that must not race the sweep (remind everyone now) calls
+`sweep.take(row, now)`: the same claim and handler, for one row.
+
+Sweeps register with `register(sweep)` from their app (in its `AppConfig.ready()` or a module
+it imports); one periodic task, `copkit.tasks.run_later_work`, runs them all. The core
+knows no app: it runs whatever was registered.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+def _now(row, now):
+    return now
+
+
+def _nothing(*args):
+    return {}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """One kind of later work; see the module's docstring."""
+
+    name: str
+    due: Callable[[datetime], Iterable[Any]]
+    column: str
+    handle: Callable[[Any, datetime], int]
+    mark: Callable[[Any, datetime], Any] = _now
+    also: Callable[[Any, datetime], dict] = _nothing
+    still: Callable[[Any], dict] = _nothing
+    # Called once after a run with the rows this process handled, as (row, queued) pairs,
+    # in a transaction of its own: for one activity entry per survey or per round.
+    after: Callable[[list, datetime], None] | None = None
+
+    def claim(self, row, now):
+        """Claim `row` with a conditional UPDATE; True only for the process that changed it."""
+        read = getattr(row, self.column)
+        expected = {f"{self.column}__isnull": True} if read is None else {self.column: read}
+        changes = {self.column: self.mark(row, now), **self.also(row, now)}
+        claimed = (
+            type(row)
+            ._default_manager.filter(pk=row.pk, **expected, **self.still(row))
+            .update(**changes)
+        )
+        return claimed == 1
+
+    def take(self, row, now=None):
+        """Claim `row` and hand it to the handler in one transaction. Returns how many
+        messages were queued, or None when the row was not claimed."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            if not self.claim(row, now):
+                logger.info("%s: %s skipped, another process got there first", self.name, row.pk)
+                return None
+            return self.handle(row, now)
+
+    def run(self, now=None):
+        """Claim and handle every row due at `now`. Returns a `Swept`."""
+        now = now or timezone.now()
+        swept = Swept(self.name)
+        for row in self.due(now):
+            try:
+                queued = self.take(row, now)
+            except Exception:
+                # The row's claim rolled back with its transaction: the next sweep retries it.
+                logger.exception("%s: handling %s failed", self.name, row.pk)
+                swept.failed += 1
+                continue
+            if queued is None:
+                swept.skipped += 1
+            else:
+                swept.handled.append((row, queued))
+        if self.after is not None and swept.handled:
+            with transaction.atomic():
+                self.after(swept.handled, now)
+        if swept.handled or swept.failed:
+            logger.info("%s", swept)
+        return swept
+
+
+@dataclass
+class Swept:
+    """What one run of a sweep did."""
+
+    name: str
+    handled: list = field(default_factory=list)  # (row, messages queued) claimed here
+    skipped: int = 0  # claimed by another process first, or changed since read
+    failed: int = 0  # the handler raised; the claim rolled back
+
+    @property
+    def queued(self):
+        return sum(queued for _row, queued in self.handled)
+
+    def __str__(self):
+        return (
+            f"{self.name}: {len(self.handled)} handled, {self.queued} queued, "
+            f"{self.skipped} skipped, {self.failed} failed"
+        )
+
+
+_registry: dict[str, Sweep] = {}
+
+
+def register(sweep):
+    """Add `sweep` to those the periodic task runs; registering a name twice replaces it
+    (a module imported twice must not sweep twice). Returns the sweep."""
+    _registry[sweep.name] = sweep
+    return sweep
+
+
+def registered():
+    return list(_registry.values())
+
+
+def run_all(now=None):
+    """Run every registered sweep once; one that fails does not stop the others."""
+    now = now or timezone.now()
+    results = []
+    for sweep in registered():
+        try:
+            results.append(sweep.run(now))
+        except Exception:
+            logger.exception("%s: the sweep failed", sweep.name)
+    return results
+
+
+@shared_task(name="copkit.tasks.run_later_work", ignore_result=True)
+def run_later_work():
+    """Run every registered sweep. Queued by the beat; any number may run at once."""
+    return {result.name: str(result) for result in run_all()}
