@@ -1,4 +1,4 @@
-"""The group-formation engine (cohorts/formation): hard rules on random instances for every
+"""The group-formation engine (cohorts/formation/engine): hard rules on random instances for every
 method, determinism, known optima and every kind of bad input. Speed at 2,000 people is
 checked by the benchmark (`formbench`), not here."""
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from cohorts.formation import FormationError, solve
+from cohorts.formation.engine import FormationError, solve
 
 METHODS = ["matching", "criteria", "map", "topic", "preassign"]
 TOPICS = [f"t{i}" for i in range(6)]
@@ -375,9 +375,9 @@ def test_map_needs_locations():
 
 def _state_for(problem_dict, groups):
     """A search state and objective loaded with the given groups (lists of person indexes)."""
-    from cohorts.formation.engine import objective_for
-    from cohorts.formation.problem import parse
-    from cohorts.formation.search import State
+    from cohorts.formation.engine.problem import parse
+    from cohorts.formation.engine.search import State
+    from cohorts.formation.engine.solver import objective_for
 
     parsed = parse(problem_dict)
     st = State(parsed, len(groups))
@@ -392,7 +392,7 @@ def _state_for(problem_dict, groups):
 
 
 def test_mutual_repair_reunites_a_pair_by_a_three_way_rotation():
-    from cohorts.formation.matching import mutual_repair
+    from cohorts.formation.engine.matching import mutual_repair
 
     # a and b chose each other but sit in different full groups; a swap alone would cost
     # more than it brings, but sending x (who chose people in the third group) on does not.
@@ -423,7 +423,7 @@ def test_mutual_repair_reunites_a_pair_by_a_three_way_rotation():
 
 
 def test_chains_empty_a_group_only_when_the_count_is_free():
-    from cohorts.formation.matching import _chain_ok
+    from cohorts.formation.engine.matching import _chain_ok
 
     problem = {
         "method": "matching",
@@ -444,7 +444,7 @@ def test_criteria_steps_score_like_a_fresh_count():
     rng.shuffle(order)
     groups = [order[g::5] for g in range(5)]
     _parsed, st, obj = _state_for(problem, groups)
-    from cohorts.formation.search import propose
+    from cohorts.formation.engine.search import propose
 
     for _ in range(300):
         changes = propose(st, obj, rng, 0.0)

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cohorts.formation.engine import solve
-from cohorts.formation.evaluate import evaluate
+from cohorts.formation.engine.evaluate import evaluate
 from cohorts.models import (
     Activity,
     Community,

@@ -1,11 +1,10 @@
-"""The group-formation engine: plain Python, no Django (see engine.py and
-docs/formation-format.md).
+"""Forming a cohort's communities: the whole of it lives in this package.
 
-    from cohorts.formation import solve, FormationError
+- engine/: the pure engine (`solve`, `FormationError`; no Django), see docs/formation-format.md;
+- models.py, the rounds, entries, locks and proposals (re-exported by `cohorts.models`);
+- methods/: one module per method (what it asks people, its engine input, its figures);
+- services/: the writes, by concern; views/, forms/, urls.py and board.py: the pages.
+
+    from cohorts.formation.engine import solve, FormationError
     solution = solve(problem_dict)
 """
-
-from .engine import solve, solve_problem
-from .problem import FormationError, parse
-
-__all__ = ["FormationError", "parse", "solve", "solve_problem"]

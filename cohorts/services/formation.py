@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cohorts.formation.engine import solve
-from cohorts.formation.evaluate import evaluate
-from cohorts.formation.problem import FormationError, group_count, parse
+from cohorts.formation.engine.evaluate import evaluate
+from cohorts.formation.engine.problem import FormationError, group_count, parse
 from cohorts.formation_criteria import ATTRIBUTES
 from cohorts.models import (
     Community,

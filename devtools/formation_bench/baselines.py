@@ -12,7 +12,7 @@
   the nearest centroid with room, largest regret first, then tops up groups below the minimum.
 
 All return groups as lists of person indexes (positions in `problem["participants"]`).
-Criteria scores use the engine's own scoring (cohorts.formation.criteria) so that engine and
+Criteria scores use the engine's own scoring (cohorts.formation.engine.criteria) so that engine and
 baselines are measured alike.
 """
 
@@ -20,8 +20,8 @@ import math
 import random
 from time import perf_counter
 
-from cohorts.formation.geo import haversine_km
-from cohorts.formation.problem import group_count
+from cohorts.formation.engine.geo import haversine_km
+from cohorts.formation.engine.problem import group_count
 
 
 def _rng(seed):
@@ -96,8 +96,8 @@ def hill_climb_matching(problem, seed=1, budget_s=10.0, patience=None):
 
 
 def _criteria_tools(problem):
-    from cohorts.formation.criteria import Criterion, group_criteria
-    from cohorts.formation.problem import parse
+    from cohorts.formation.engine.criteria import Criterion, group_criteria
+    from cohorts.formation.engine.problem import parse
 
     parsed = parse(problem)
     crits = [Criterion(c, parsed.attributes) for c in parsed.criteria]
@@ -146,7 +146,7 @@ def hill_climb_criteria(problem, seed=1, budget_s=10.0, patience=None):
 
 
 def rule_repair_criteria(problem, seed=1, budget_s=10.0):
-    from cohorts.formation.criteria import MET_THRESHOLD
+    from cohorts.formation.engine.criteria import MET_THRESHOLD
 
     parsed, crits, _parts, _score = _criteria_tools(problem)
     rng = _rng(seed)

@@ -55,7 +55,7 @@ class Report:
 
 
 def run_engine(problem, time_limit_s):
-    from cohorts.formation import solve
+    from cohorts.formation.engine import solve
 
     problem = dict(problem, time_limit_s=time_limit_s)
     started = perf_counter()
@@ -114,16 +114,16 @@ def kept(problem, groups):
 
 
 def criteria_eval(problem, groups):
-    from cohorts.formation.criteria import criteria_scores
-    from cohorts.formation.problem import parse
+    from cohorts.formation.engine.criteria import criteria_scores
+    from cohorts.formation.engine.problem import parse
 
     scores, _ = criteria_scores(parse(problem), groups)
     return scores["worst_group_score"], scores["unmet_rules"]
 
 
 def map_eval(problem, groups):
-    from cohorts.formation.geo import map_scores
-    from cohorts.formation.problem import parse
+    from cohorts.formation.engine.geo import map_scores
+    from cohorts.formation.engine.problem import parse
 
     scores, _ = map_scores(parse(problem), groups)
     return scores["total_km_to_medoid"], scores["max_within_group_km"]

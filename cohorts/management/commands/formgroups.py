@@ -8,7 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from cohorts.formation import FormationError, solve
+from cohorts.formation.engine import FormationError, solve
 
 
 class Command(BaseCommand):

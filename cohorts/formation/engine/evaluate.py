@@ -13,8 +13,8 @@ fill a group.
 
 from __future__ import annotations
 
-from .engine import scores_for
 from .problem import parse
+from .solver import scores_for
 from .topic import topic_scores
 
 
