@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cohorts.formation.wording import deadline_words
 from cohorts.forms.formation_input import (
     AnswersForm,
     ChoicesForm,
@@ -17,7 +18,6 @@ from cohorts.forms.formation_input import (
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
 from cohorts.services import formation_input as service
 from cohorts.services.cohorts import ServiceError
-from cohorts.views.formation_answer import deadline_words
 from tests import factories
 from tests.queries import count_queries
 

@@ -2,6 +2,16 @@
 communities of practice and their memberships (`core`), and the formation rounds that form
 those communities (`formation`). Everything is re-exported here."""
 
+from cohorts.formation.models import (
+    FormationEntry,
+    FormationLock,
+    FormationProposal,
+    FormationRound,
+    FormationTopic,
+    ProposedGroup,
+    ProposedMember,
+)
+
 from .core import (
     Activity,
     Cohort,
@@ -19,15 +29,6 @@ from .core import (
     default_expiry,
     new_token,
     unique_slug,
-)
-from .formation import (
-    FormationEntry,
-    FormationLock,
-    FormationProposal,
-    FormationRound,
-    FormationTopic,
-    ProposedGroup,
-    ProposedMember,
 )
 
 __all__ = [

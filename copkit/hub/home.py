@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cohorts.formation.wording import closes_words
 from cohorts.guidance import next_step
 from cohorts.models import CohortRole, FormationEntry, FormationRound, Membership
-from cohorts.views.formation_answer import closes_words
 from planning.models import Survey, SurveyRecipient
 
 

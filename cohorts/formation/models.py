@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models.core import Cohort, Community, Participant, Topic, new_token
 from copkit.models import TimeStampedModel
-
-from .core import Cohort, Community, Participant, Topic, new_token
 
 
 class FormationRound(TimeStampedModel):
