@@ -1,5 +1,5 @@
 """What a COP's phase asks of its leaders and members next, in copkit's own words,
-drawn from the TTA practice texts in shared/domain."""
+drawn from TTA practice for communities of practice."""
 
 from django.utils.translation import gettext_lazy as _
 
