@@ -287,6 +287,8 @@ def gunicorn(*, workers=2, threads=8, wait=30):
     port = _free_port()
     env = {
         **os.environ,
+        # The settings this process runs on, named: never inherited by accident.
+        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
         "DJANGO_DEBUG": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "PYTHONUNBUFFERED": "1",
