@@ -1,19 +1,8 @@
-"""Celery tasks of the cohorts app. They take no objects, only what they re-fetch."""
+"""Celery tasks of the cohorts app, found here by autodiscovery. Each is defined next to its
+service (no import cycle): forming runs in cohorts.formation.services.runs, the reminder sweep
+in cohorts.formation.services.reminders. Their names stay `cohorts.tasks.<name>`."""
 
-from celery import shared_task
+from cohorts.formation.services.reminders import send_formation_reminders
+from cohorts.formation.services.runs import run_formation_round
 
-from cohorts.services import formation, formation_rounds
-
-
-@shared_task(name="cohorts.tasks.run_formation_round", ignore_result=True, soft_time_limit=120)
-def run_formation_round(round_pk, actor_pk=None, run_token=None):
-    """Form the groups of a large round in the background (the review page shows progress).
-    The run is claimed by its token, so a task delivered twice adds one proposal."""
-    return formation.run_in_background(round_pk, actor_pk=actor_pk, run_token=run_token)
-
-
-@shared_task(name="cohorts.tasks.send_formation_reminders", ignore_result=True)
-def send_formation_reminders():
-    """Queue reminders to people who have not answered a round whose deadline is near (the
-    outbox sends them). Run by the beat; each reminder is claimed by one sweep."""
-    return formation_rounds.queue_due_reminders()
+__all__ = ["run_formation_round", "send_formation_reminders"]

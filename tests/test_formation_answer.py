@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cohorts.formation.services import input as service
 from cohorts.formation.wording import deadline_words
 from cohorts.forms.formation_input import (
     AnswersForm,
@@ -16,7 +17,6 @@ from cohorts.forms.formation_input import (
     formation_input_form,
 )
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
-from cohorts.services import formation_input as service
 from cohorts.services.cohorts import ServiceError
 from tests import factories
 from tests.queries import count_queries

@@ -604,7 +604,7 @@ def test_run_a_large_round_is_queued_and_the_page_polls(
     world, staff, monkeypatch, django_capture_on_commit_callbacks
 ):
     from cohorts import tasks
-    from cohorts.services import formation as services
+    from cohorts.formation.services import runs as services
 
     monkeypatch.setattr(services, "BACKGROUND_FROM", 3)
     formation_round = factories.FormationRoundFactory(

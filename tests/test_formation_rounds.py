@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cohorts.formation import services
 from cohorts.models import Activity, FormationEntry, FormationRound, FormationTopic
-from cohorts.services import formation_rounds as services
 from cohorts.services.cohorts import ServiceError
 from copkit.models import OutboxMessage
 from tests import factories
@@ -786,11 +786,13 @@ def test_sweep_leaves_alone_people_who_just_got_their_link(world, collecting):
 
 
 def test_sweep_claim_is_conditional(world, collecting):
+    from cohorts.formation.services.reminders import _claim_reminder
+
     sent(collecting)
     entry = collecting.entries.get(participant=world.leader_participant)
     now = timezone.now()
-    assert services._claim_reminder(entry, now) is True
-    assert services._claim_reminder(entry, now) is False  # the row changed: lost the race
+    assert _claim_reminder(entry, now) is True
+    assert _claim_reminder(entry, now) is False  # the row changed: lost the race
 
 
 def test_celery_task_runs_the_sweep(world, collecting):

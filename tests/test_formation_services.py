@@ -6,8 +6,10 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cohorts.formation import services as formation
 from cohorts.formation.engine import solve
 from cohorts.formation.engine.evaluate import evaluate
+from cohorts.formation.services import CsvErrors, ServiceError, runs
 from cohorts.models import (
     Activity,
     Community,
@@ -16,8 +18,6 @@ from cohorts.models import (
     FormationRound,
     Membership,
 )
-from cohorts.services import formation
-from cohorts.services.formation import CsvErrors, ServiceError
 from copkit.models import OutboxMessage
 from tests import factories
 
@@ -426,7 +426,7 @@ def queue(rnd, staff, monkeypatch, capture):
     """Queue rnd's run as the service does and return the task's arguments."""
     from cohorts import tasks
 
-    monkeypatch.setattr(formation, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(runs, "BACKGROUND_FROM", 1)
     rnd.refresh_from_db()
     with (
         mock.patch.object(tasks.run_formation_round, "delay_on_commit") as delay,
@@ -441,7 +441,7 @@ def test_run_round_over_the_threshold_is_queued(
 ):
     from cohorts import tasks
 
-    monkeypatch.setattr(formation, "BACKGROUND_FROM", 5)
+    monkeypatch.setattr(runs, "BACKGROUND_FROM", 5)
     rnd, _people = make_round(world, n=8)
     staff = world.users["staff"]
     with (
@@ -509,7 +509,7 @@ def test_run_in_background_failures_are_kept_not_left_running(
     rnd.size_min = 3
     rnd.save()
     with (
-        mock.patch.object(formation, "solve", side_effect=RuntimeError("boom")),
+        mock.patch.object(runs, "solve", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         run_queued()
@@ -518,7 +518,7 @@ def test_run_in_background_failures_are_kept_not_left_running(
     assert "Something went wrong" in rnd.run_error["error"]
 
     # An engine refusal keeps its details, with names.
-    with mock.patch.object(formation, "build_problem") as build:
+    with mock.patch.object(runs, "build_problem") as build:
         build.return_value = (
             {
                 "method": "preassign",

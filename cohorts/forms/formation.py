@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.formation.services.setup import ROUND_FIELDS
 from cohorts.formation_criteria import ATTRIBUTES, RULE_CHOICES, WEIGHT_CHOICES
 from cohorts.forms.invitations import PublicIdMultipleChoiceField
 from cohorts.models import FormationRound, FormationTopic
-from cohorts.services.formation_rounds import ROUND_FIELDS
 
 Method = FormationRound.Method
 SizeMode = FormationRound.SizeMode

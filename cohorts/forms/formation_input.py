@@ -3,7 +3,7 @@ staff from a paper list: the people who would be a good match (speed matching), 
 areas they want most (topic choice), or the round's questions (criteria).
 
 Each form starts from what the entry holds, checks the input with the same rules as the
-service (`cohorts.services.formation_input`), so a message lands beside the field at fault,
+service (`cohorts.formation.services.input`), so a message lands beside the field at fault,
 and `.save(actor=None)` stores it (None: the person through their link; a user: staff).
 """
 
@@ -12,9 +12,9 @@ from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cohorts.formation.services import input as service
 from cohorts.formation_criteria import asked_attributes
 from cohorts.models import FormationRound
-from cohorts.services import formation_input as service
 from cohorts.services.cohorts import ServiceError
 
 MAX_RANKED = 5

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
+from cohorts.formation import services
 from cohorts.formation_criteria import ATTRIBUTES, RULE_CHOICES
 from cohorts.forms.formation import (
     METHOD_HELP,
@@ -23,7 +24,6 @@ from cohorts.forms.formation import (
 )
 from cohorts.forms.formation_input import formation_input_form
 from cohorts.models import FormationEntry, FormationRound, Membership
-from cohorts.services import formation_rounds as services
 from cohorts.services.cohorts import ServiceError
 
 PAGE_SIZE = 50

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from cohorts.formation.services import input as service
 from cohorts.formation.wording import deadline_words
 from cohorts.forms.formation_input import formation_input_form
 from cohorts.models import FormationEntry, FormationRound, ProposedMember
-from cohorts.services import formation_input as service
 
 Method = FormationRound.Method
 Status = FormationRound.Status

@@ -29,6 +29,9 @@ from django.views.decorators.http import require_POST
 
 from cohorts import formation_criteria
 from cohorts.access import cohort_view
+from cohorts.formation import services
+from cohorts.formation.services import CsvErrors, ServiceError
+from cohorts.formation.services.runs import STALE_RUN
 from cohorts.formation_map import colour, km_to_miles, render_map_svg
 from cohorts.models import (
     FormationLock,
@@ -36,8 +39,6 @@ from cohorts.models import (
     ProposedGroup,
     ProposedMember,
 )
-from cohorts.services import formation as services
-from cohorts.services.formation import CsvErrors, ServiceError
 from copkit import csvfile
 
 from .formation import get_round
@@ -224,7 +225,7 @@ def _is_running(formation_round):
     if formation_round.run_state not in RUNNING:
         return False
     started = formation_round.run_started_at
-    return started is None or timezone.now() - started < services.STALE_RUN
+    return started is None or timezone.now() - started < STALE_RUN
 
 
 def _read_only_reason(formation_round, proposal, newest):

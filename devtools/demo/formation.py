@@ -16,9 +16,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cohorts.formation import services as formation
 from cohorts.formation.engine import solve
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
-from cohorts.services import formation
 
 
 @dataclass

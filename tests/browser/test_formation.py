@@ -869,7 +869,7 @@ def test_a_large_round_shows_its_progress_and_then_its_groups(
     """Rounds above BACKGROUND_FROM people run in Celery; here the threshold is lowered and
     the queued task is run by the test, while the review page polls its progress."""
     from cohorts import tasks
-    from cohorts.services import formation
+    from cohorts.formation.services import runs as formation
 
     queued = []
     monkeypatch.setattr(formation, "BACKGROUND_FROM", 3)

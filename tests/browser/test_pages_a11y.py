@@ -184,8 +184,8 @@ def formation_url_for(name, world):
 def add_formation_rounds(world):
     """A round of each kind the pages need: speed matching with choices and formed groups,
     topic choice and criteria open for input, and a map round with formed groups."""
+    from cohorts.formation import services as formation
     from cohorts.models import FormationRound
-    from cohorts.services import formation, formation_rounds
 
     cohort, staff = world.cohort, world.staff
     Method = FormationRound.Method
@@ -199,7 +199,7 @@ def add_formation_rounds(world):
         (Method.CRITERIA, "Criteria groups"),
         (Method.MAP, "Neighbours"),
     ):
-        rounds[method] = formation_rounds.create_round(
+        rounds[method] = formation.create_round(
             cohort,
             staff,
             name=name,
@@ -212,7 +212,7 @@ def add_formation_rounds(world):
             deadline=None,
             instructions="Mark the people you would like to keep talking with.",
         )
-    formation_rounds.save_criteria(
+    formation.save_criteria(
         rounds[Method.CRITERIA],
         staff,
         criteria=[

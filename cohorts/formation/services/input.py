@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 
 from cohorts.formation_criteria import asked_attributes
 from cohorts.models import FormationEntry, FormationRound, Participant
-
-from .activity import record
-from .cohorts import ServiceError
+from cohorts.services.activity import record
+from copkit.errors import ServiceError
 
 __all__ = [
     "InputError",

@@ -17,32 +17,26 @@ entry, or choices, a ranking or answers saved along the way. Entries with input 
 dropped silently: re-syncing the scope keeps them, and removing one by hand says so.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cohorts.formation_criteria import ATTRIBUTES, asked_attributes
+from cohorts.formation_criteria import ATTRIBUTES
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
-from copkit import outbox
-
-from .activity import record
-from .cohorts import ServiceError
+from cohorts.services.activity import record
+from copkit.errors import ServiceError
 
 Method = FormationRound.Method
+
+
 Status = FormationRound.Status
+
+
 Scope = FormationRound.Scope
+
+
 SizeMode = FormationRound.SizeMode
 
-# The sweep reminds those who have not answered once the deadline is this close.
-REMIND_BEFORE_DEADLINE = timedelta(hours=24)
-# ... but not someone whose link went out this recently: they have just had it.
-SWEEP_QUIET_AFTER_SENT = timedelta(hours=12)
-# "Remind" by hand leaves alone anyone reminded this recently.
-REMIND_NOW_QUIET = timedelta(hours=24)
 
 ROUND_FIELDS = (
     "name",
@@ -55,6 +49,7 @@ ROUND_FIELDS = (
     "deadline",
     "instructions",
 )
+
 
 # Entries holding something the person (or staff for them) gave the round.
 HAS_INPUT = Q(submitted_at__isnull=False) | ~Q(choices=[]) | ~Q(ranking=[]) | ~Q(answers={})
@@ -361,213 +356,3 @@ def save_criteria(formation_round, actor, *, criteria, custom_question="", custo
 
 
 # -- sending links and reminders -------------------------------------------------------------
-
-
-def answer_url(entry):
-    """The absolute personal link of `entry`."""
-    return settings.SITE_URL + entry.get_answer_url()
-
-
-def _sender_name(actor):
-    if actor is not None and actor.is_authenticated:
-        return actor.get_full_name() or actor.email
-    return _("Your TTA team")
-
-
-def _email(entry, formation_round, *, template, key, sender):
-    participant = entry.participant
-    return {
-        "key": key,
-        "kind": "formation",
-        "to_email": participant.email,
-        "template": template,
-        "context": {
-            "participant": participant,
-            "round": formation_round,
-            "cohort": formation_round.cohort,
-            "method": formation_round.method,
-            "answer_url": answer_url(entry),
-            "deadline": formation_round.deadline,
-            "instructions": formation_round.instructions,
-            "sender": sender,
-        },
-    }
-
-
-def check_can_collect(formation_round, now=None):
-    """Raise ServiceError when the round can't take input through personal links now."""
-    now = now or timezone.now()
-    _check_not_published(formation_round)
-    if not formation_round.asks_participants:
-        raise ServiceError(_("This method asks participants nothing: form the groups directly."))
-    if formation_round.deadline is not None and formation_round.deadline <= now:
-        raise ServiceError(_("The deadline has passed. Set a later one (or none) first."))
-    if formation_round.method == Method.TOPIC and not formation_round.topics.exists():
-        raise ServiceError(_("Add the subject areas people can choose from first."))
-    if formation_round.method == Method.CRITERIA:
-        if not formation_round.criteria:
-            raise ServiceError(_("Choose the criteria first."))
-        if not asked_attributes(formation_round):
-            raise ServiceError(
-                _(
-                    "The criteria you chose all come from people's profiles, so there is "
-                    "nothing to ask: form the groups directly."
-                )
-            )
-
-
-def send_links(formation_round, actor, now=None):
-    """Email each person of the round who has not had their personal link yet. The round
-    starts collecting. Returns how many were sent (0: everyone had it already)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        formation_round = (
-            FormationRound.objects.select_for_update(of=("self",))
-            .select_related("cohort")
-            .get(pk=formation_round.pk)
-        )
-        check_can_collect(formation_round, now)
-        entries = list(
-            formation_round.entries.filter(sent_at__isnull=True)
-            .select_related("participant")
-            .order_by("pk")
-        )
-        if not entries:
-            return 0
-        # The round's row lock keeps two sends apart; the outbox key keeps each person to
-        # one email even where there are no row locks.
-        formation_round.entries.filter(pk__in=[e.pk for e in entries]).update(
-            sent_at=now, updated_at=now
-        )
-        sender = _sender_name(actor)
-        outbox.enqueue_many(
-            [
-                _email(
-                    entry,
-                    formation_round,
-                    template="formation_invite",
-                    key=f"formation-invite:{entry.pk}",
-                    sender=sender,
-                )
-                for entry in entries
-            ]
-        )
-        formation_round.links_sent_at = now
-        fields = ["links_sent_at", "updated_at"]
-        if formation_round.status == Status.SETUP:
-            formation_round.status = Status.COLLECTING
-            fields.append("status")
-        formation_round.save(update_fields=fields)
-        record(
-            formation_round.cohort,
-            actor,
-            "sent formation links",
-            formation_round,
-            count=len(entries),
-        )
-    return len(entries)
-
-
-def _waiting(formation_round):
-    """Entries sent their link who have not submitted."""
-    return formation_round.entries.filter(sent_at__isnull=False, submitted_at__isnull=True)
-
-
-def _claim_reminder(entry, now):
-    """Set `reminded_at` only if it is still what was read; True when this process won."""
-    return (
-        FormationEntry.objects.filter(pk=entry.pk, reminded_at=entry.reminded_at).update(
-            reminded_at=now, updated_at=now
-        )
-        if entry.reminded_at is not None
-        else FormationEntry.objects.filter(pk=entry.pk, reminded_at__isnull=True).update(
-            reminded_at=now, updated_at=now
-        )
-    ) == 1
-
-
-def remind(formation_round, actor, now=None):
-    """Remind at once everyone sent a link who has not answered, except those reminded in
-    the last 24 hours. Returns {"reminded", "recent"}."""
-    now = now or timezone.now()
-    formation_round = FormationRound.objects.select_related("cohort").get(pk=formation_round.pk)
-    if formation_round.status != Status.COLLECTING or not formation_round.is_open_for_input:
-        raise ServiceError(_("Reminders go out only while the round collects input."))
-    counts = {"reminded": 0, "recent": 0}
-    sender = _sender_name(actor)
-    for entry in _waiting(formation_round).select_related("participant").order_by("pk"):
-        if entry.reminded_at is not None and entry.reminded_at > now - REMIND_NOW_QUIET:
-            counts["recent"] += 1
-            continue
-        with transaction.atomic():
-            if not _claim_reminder(entry, now):
-                counts["recent"] += 1
-                continue
-            outbox.enqueue(
-                **_email(
-                    entry,
-                    formation_round,
-                    template="formation_reminder",
-                    key=f"formation-reminder:{entry.pk}:{int(now.timestamp())}",
-                    sender=sender,
-                )
-            )
-        counts["reminded"] += 1
-    if counts["reminded"]:
-        with transaction.atomic():
-            record(
-                formation_round.cohort,
-                actor,
-                "reminded formation round",
-                formation_round,
-                count=counts["reminded"],
-            )
-    return counts
-
-
-def queue_due_reminders(now=None):
-    """Queue one reminder to each person who has not answered a collecting round whose
-    deadline is less than a day away (and not yet past), unless they were reminded already
-    or got their link in the last 12 hours. Safe to run in any number of processes at
-    once. Returns how many reminders were queued."""
-    now = now or timezone.now()
-    rounds = FormationRound.objects.filter(
-        status=Status.COLLECTING,
-        deadline__gt=now,
-        deadline__lte=now + REMIND_BEFORE_DEADLINE,
-    ).select_related("cohort")
-    total = 0
-    sender = _("Your TTA team")
-    for formation_round in rounds:
-        due = (
-            _waiting(formation_round)
-            .filter(reminded_at__isnull=True, sent_at__lte=now - SWEEP_QUIET_AFTER_SENT)
-            .select_related("participant")
-            .order_by("pk")
-        )
-        queued = 0
-        for entry in due:
-            with transaction.atomic():
-                if not _claim_reminder(entry, now):
-                    continue
-                outbox.enqueue(
-                    **_email(
-                        entry,
-                        formation_round,
-                        template="formation_reminder",
-                        key=f"formation-reminder:{entry.pk}",
-                        sender=sender,
-                    )
-                )
-            queued += 1
-        if queued:
-            with transaction.atomic():
-                record(
-                    formation_round.cohort,
-                    None,
-                    "sent formation reminders",
-                    formation_round,
-                    count=queued,
-                )
-        total += queued
-    return total

@@ -1,0 +1,162 @@
+"""Publishing a round: the newest proposal's groups become communities, once every lock is
+kept and every name is free; members are told by email (through the outbox)."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cohorts.models import (
+    Community,
+    FormationRound,
+    Membership,
+    ProposedGroup,
+    ProposedMember,
+)
+from cohorts.services.activity import record
+from copkit import outbox
+from copkit.errors import ServiceError
+
+from .problem import _names, size_limits
+from .proposals import _user, current_proposal, describe_lock, unmet_locks
+
+
+def publish(formation_round, *, actor):
+    """The newest proposal's groups become Communities (named after the group, with its topic
+    when it has one) with a Membership for each member; each member is emailed through the
+    outbox; the round is marked PUBLISHED. Refuses (ServiceError) an already published round,
+    a round with no proposal, empty groups, groups outside the size limits, two groups of
+    one name, and groups that break a lock."""
+    with transaction.atomic():
+        formation_round = (
+            FormationRound.objects.select_for_update()
+            .select_related("cohort")
+            .get(pk=formation_round.pk)
+        )
+        return _publish(formation_round, actor)
+
+
+def _publish(formation_round, actor):
+    cohort = formation_round.cohort
+    if formation_round.is_published or formation_round.status == FormationRound.Status.PUBLISHED:
+        raise ServiceError(_("This round is published already; its groups are communities now."))
+    proposal = current_proposal(formation_round)
+    if proposal is None:
+        raise ServiceError(_("There are no groups to publish yet: form the groups first."))
+    groups = list(
+        proposal.groups.select_related("topic__topic")
+        .prefetch_related(
+            Prefetch("members", queryset=ProposedMember.objects.select_related("participant"))
+        )
+        .order_by("position", "pk")
+    )
+    # A group left empty (added, then not used) does not become a community.
+    groups = [group for group in groups if group.members.all()]
+    if not groups:
+        raise ServiceError(_("There are no groups to publish yet: form the groups first."))
+    total = sum(len(group.members.all()) for group in groups)
+    size_min, size_max = size_limits(formation_round, total)
+    if size_min is not None and size_max is not None:
+        outside = [
+            _("%(group)s has %(count)s") % {"group": group.name, "count": len(group.members.all())}
+            for group in groups
+            if not size_min <= len(group.members.all()) <= size_max
+        ]
+        if outside:
+            raise ServiceError(
+                _(
+                    "Groups in this round need %(min)s to %(max)s people, but %(groups)s. Move "
+                    "people between groups first."
+                )
+                % {"min": size_min, "max": size_max, "groups": _names(outside)}
+            )
+    seen = set()
+    for group in groups:
+        if group.name.casefold() in seen:
+            raise ServiceError(
+                _("Two groups are called “%(name)s”. Rename one of them first.")
+                % {"name": group.name}
+            )
+        seen.add(group.name.casefold())
+    unmet = [describe_lock(lock) for lock in unmet_locks(formation_round, proposal)]
+    if unmet:
+        raise ServiceError(
+            ngettext(
+                "These groups break a lock (%(locks)s). Move someone, form the groups again, "
+                "or remove the lock first.",
+                "These groups break %(count)s locks (%(locks)s). Move people, form the groups "
+                "again, or remove the locks first.",
+                len(unmet),
+            )
+            % {"count": len(unmet), "locks": _names(unmet)}
+        )
+    taken = {
+        name.casefold()
+        for name in Community.objects.active().filter(cohort=cohort).values_list("name", flat=True)
+    }
+    for group in groups:
+        if group.name.casefold() in taken:
+            raise ServiceError(
+                _(
+                    "There is already a community called “%(name)s”. Rename that group "
+                    "before publishing."
+                )
+                % {"name": group.name}
+            )
+
+    now = timezone.now()
+    memberships = []
+    emails = []
+    for group in groups:
+        community = Community(
+            cohort=cohort,
+            name=group.name,
+            topic=group.topic.topic if group.topic else None,
+            phase=Community.Phase.FORMING,
+        )
+        community.save()
+        group.community = community
+        people = [member.participant for member in group.members.all()]
+        url = settings.SITE_URL + community.get_absolute_url()
+        for person in people:
+            memberships.append(
+                Membership(community=community, participant=person, role=Membership.Role.MEMBER)
+            )
+            emails.append(
+                {
+                    "key": f"formation-published:{formation_round.pk}:{person.pk}",
+                    "kind": "formation",
+                    "to_email": person.email,
+                    "template": "formation_published",
+                    "context": {
+                        "participant": person,
+                        "community": community,
+                        "cohort": cohort,
+                        "round_name": formation_round.name,
+                        "url": url,
+                        "others": [p.name for p in people if p.pk != person.pk],
+                    },
+                }
+            )
+    Membership.objects.bulk_create(memberships, batch_size=500, ignore_conflicts=True)
+    ProposedGroup.objects.bulk_update(groups, ["community"])
+    formation_round.status = FormationRound.Status.PUBLISHED
+    formation_round.published_at = now
+    formation_round.published_by = _user(actor)
+    formation_round.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    outbox.enqueue_many(emails)
+    record(
+        cohort,
+        actor,
+        "published groups",
+        formation_round,
+        proposal=proposal.number,
+        communities=len(groups),
+        members=len(memberships),
+    )
+    return [group.community for group in groups]
+
+
+# -- helpers -----------------------------------------------------------------------------------
