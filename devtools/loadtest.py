@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 
 from planning.models import Answer, Question, Response, Survey
-from planning.services import live as services
+from planning.surveys.services import live as services
 
 OPTIONS = ["Board development", "Raising funds", "Volunteers", "Using data"]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

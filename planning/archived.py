@@ -1,7 +1,12 @@
 """The rule every planning stage shares: an archived community's records can be read but not
 changed. Each service that writes to a community calls `refuse_if_archived` first, so a view,
-a task or a command all meet the same refusal."""
+a task or a command all meet the same refusal; views that only write wear `community_open`,
+which says so before any form is read."""
 
+from functools import wraps
+
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from copkit.errors import ServiceError
@@ -17,3 +22,20 @@ def refuse_if_archived(community):
         raise CommunityArchived(
             _("This community is archived: its records can be read but not changed.")
         )
+
+
+def community_open(view):
+    """Refuse changes to an archived community (inside `cohort_view`): its records stay
+    readable, but nothing in them changes until it is restored."""
+
+    @wraps(view)
+    def wrapped(request, access, *args, **kwargs):
+        if access.community.is_archived:
+            messages.error(
+                request,
+                _("This community is archived: its records can be read but not changed."),
+            )
+            return redirect(access.community)
+        return view(request, access, *args, **kwargs)
+
+    return wrapped

@@ -1,10 +1,24 @@
-"""What a COP does. Split by concern; everything is re-exported here."""
+"""What a COP does, stage by stage; every stage's models are re-exported here, so the app
+label ("planning") and the tables never move when a stage's code does."""
 
-from .action_plans import ActionPlan, PlanComment, PlanPart, PlanTemplate, PlanVersion
-from .interviews import InterviewPair, InterviewRotation
-from .inventory import CommonNeed, Connection, InventoryEntry, NeedVote
-from .meetings import Attendance, CalendarFeed, Meeting, MeetingSettings
-from .surveys import Answer, LiveSession, Question, Response, Survey, SurveyRecipient
+from planning.meetings.models import Attendance, CalendarFeed, Meeting, MeetingSettings
+from planning.needs.models import (
+    CommonNeed,
+    Connection,
+    InterviewPair,
+    InterviewRotation,
+    InventoryEntry,
+    NeedVote,
+)
+from planning.plans.models import ActionPlan, PlanComment, PlanPart, PlanTemplate, PlanVersion
+from planning.surveys.models import (
+    Answer,
+    LiveSession,
+    Question,
+    Response,
+    Survey,
+    SurveyRecipient,
+)
 
 __all__ = [
     "ActionPlan",

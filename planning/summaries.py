@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from .models import InventoryEntry, Survey
+from planning.models import InventoryEntry, Survey
 
 SHOWN_SURVEYS = 3
 

@@ -1,19 +1,7 @@
-"""Celery tasks of the planning app. They take no objects, only what they re-fetch."""
+"""Celery tasks of the planning app, for autodiscovery: each is defined in its stage's
+`tasks.py`, next to its service, and keeps its name ("planning.tasks....")."""
 
-from celery import shared_task
+from planning.meetings.tasks import send_meeting_reminders
+from planning.surveys.tasks import send_survey_reminders
 
-from planning.services import meeting_reminders, surveys
-
-
-@shared_task(name="planning.tasks.send_survey_reminders", ignore_result=True)
-def send_survey_reminders():
-    """Queue the survey reminders that are due (the outbox sends them). Run by the beat;
-    any number of these may run at once: each reminder is claimed by one of them."""
-    return surveys.queue_due_reminders()
-
-
-@shared_task(name="planning.tasks.send_meeting_reminders", ignore_result=True)
-def send_meeting_reminders():
-    """Queue the meeting reminders that are due (the outbox sends them). Run by the beat;
-    each meeting is claimed by one sweep, however many run at once."""
-    return meeting_reminders.queue_due_reminders()
+__all__ = ["send_meeting_reminders", "send_survey_reminders"]

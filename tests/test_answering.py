@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cohorts.models import Activity
 from planning.models import Answer, Question, Response, Survey
-from planning.services import answers
-from planning.services.answers import SurveyClosed, field_name, save_all, save_answer
+from planning.surveys.services import answers
+from planning.surveys.services.answers import SurveyClosed, field_name, save_all, save_answer
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -71,7 +71,7 @@ def test_a_vote_and_an_entry_go_through_once_restored(world, client_for):
 
 
 def survey_stage(world):
-    from planning.services import live
+    from planning.surveys.services import live
 
     survey = factories.SurveyFactory(cohort=world.cohort, community=world.community)
     factories.QuestionFactory(survey=survey)
@@ -79,13 +79,13 @@ def survey_stage(world):
 
 
 def needs_stage(world):
-    from planning.services import voting
+    from planning.needs.services import voting
 
     return lambda: voting.add_candidate(world.community, actor=world.leader, title="Board seats")
 
 
 def plans_stage(world):
-    from planning.services import plans
+    from planning.plans.services import plans
 
     plan = plans.get_plan(world.community)
     data = {"potential": "Shared trucks."}
@@ -93,7 +93,7 @@ def plans_stage(world):
 
 
 def meetings_stage(world):
-    from planning.services import meetings
+    from planning.meetings.services import meetings
 
     return lambda: meetings.create_meeting(
         world.community,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from cohorts.models import Activity
 from cohorts.services.cohorts import ServiceError
 from planning.models import InterviewPair, InterviewRotation
-from planning.services import interviews as services
-from planning.services.interviews import round_robin
+from planning.needs.services import interviews as services
+from planning.needs.services.interviews import round_robin
 from tests import factories
 from tests.queries import count_queries
 

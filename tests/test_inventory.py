@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cohorts.models import Activity
 from planning.models import Answer, Connection, InventoryEntry, Question, Response
-from planning.services.inventory import fill_from_response
+from planning.needs.services.inventory import fill_from_response
 from tests import factories
 from tests.queries import count_queries
 

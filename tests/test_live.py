@@ -14,8 +14,8 @@ from django.urls import reverse
 from cohorts.models import Activity
 from devtools import loadtest
 from planning.models import Answer, LiveSession, Question, Response
-from planning.models.surveys import CODE_ALPHABET
-from planning.services import live as services
+from planning.surveys.models import CODE_ALPHABET
+from planning.surveys.services import live as services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from cohorts.models import Activity
 from copkit import outbox
 from copkit.celery import app
 from copkit.models import OutboxMessage
+from planning.meetings.services import reminders as services
 from planning.models import Meeting, MeetingSettings
-from planning.services import meeting_reminders as services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

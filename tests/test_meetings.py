@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from cohorts.models import Activity
 from cohorts.services.cohorts import ServiceError
-from planning import plan_parts
+from planning.meetings.services import meetings as services
 from planning.models import Attendance, Meeting, MeetingSettings
-from planning.services import meetings as services
+from planning.plans import parts as plan_parts
 from tests import factories
 from tests.queries import count_queries
 

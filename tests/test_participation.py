@@ -1,4 +1,4 @@
-"""Participation figures from attendance (planning/participation.py) and where they show:
+"""Participation figures from attendance (planning/meetings/participation.py) and where they show:
 the community page and the staff dashboard."""
 
 import re
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Membership
-from planning import participation
+from planning.meetings import participation
 from planning.models import ActionPlan, Attendance
 from tests import factories
 

@@ -16,9 +16,10 @@ from pypdf import PdfReader
 from cohorts.models import Activity, Membership
 from copkit.models import OutboxMessage
 from planning.models import ActionPlan, PlanComment, PlanVersion
-from planning.plan_parts import PARTS
-from planning.services import plan_review as review_services
-from planning.services import plans as plan_services
+from planning.plans.parts import PARTS
+from planning.plans.services import overview
+from planning.plans.services import plans as plan_services
+from planning.plans.services import review as review_services
 from tests import factories
 from tests.queries import count_queries
 
@@ -548,10 +549,10 @@ def test_the_pdf_has_the_plan_with_accents_and_curly_quotes(world, client_for):
 
 
 def test_the_pdf_can_be_left_uncompressed(world):
-    from planning.pdf import plan_pdf
+    from planning.plans.pdf import plan_pdf
 
     fill(world)
-    doc = review_services.printable(plan_services.get_plan(world.community), world.community)
+    doc = overview.printable(plan_services.get_plan(world.community), world.community)
     content = plan_pdf(doc, compress=False)
     assert content.startswith(b"%PDF") and b"/FlateDecode" not in content.split(b"/FontFile2")[0]
     assert "Who decides what" in pdf_text(content)

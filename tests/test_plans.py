@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from cohorts.models import Activity, Membership
 from cohorts.services.cohorts import ServiceError
-from planning.forms.plans import PartForm, initial_from
 from planning.models import ActionPlan, PlanComment, PlanPart, PlanTemplate
-from planning.plan_parts import (
+from planning.plans.forms import PartForm, initial_from
+from planning.plans.parts import (
     DEFAULT_AGENDA,
     GOAL_QUESTIONS,
     PARTS,
@@ -24,7 +24,7 @@ from planning.plan_parts import (
     is_complete,
     part_by_key,
 )
-from planning.services import plans as services
+from planning.plans.services import plans as services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -834,8 +834,8 @@ def test_a_returned_plan_shows_the_review_comment_and_an_approved_one_offers_a_r
 def test_the_stored_done_flag_follows_every_save(world):
     """PlanPart.complete (counted in SQL by the plan list and the community page) always
     agrees with is_complete, through a first save, an update and an update that empties."""
-    from planning.participation import plan_statuses
-    from planning.services.plan_review import plan_rows
+    from planning.meetings.participation import plan_statuses
+    from planning.plans.services.overview import plan_rows
 
     plan = services.get_plan(world.community)
     saved = services.save_part(

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Activity
-from planning import results as aggregate
 from planning.models import Answer, Question, Response
-from planning.results import Filters, write_csv
+from planning.surveys import results as aggregate
+from planning.surveys.results import Filters, write_csv
 from tests import factories
 
 pytestmark = pytest.mark.django_db

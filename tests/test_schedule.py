@@ -1,4 +1,4 @@
-"""The recurrence rules behind a community's meeting schedule (planning/schedule.py):
+"""The recurrence rules behind a community's meeting schedule (planning/meetings/schedule.py):
 weekday and week-of-month arithmetic, local wall-clock times across daylight-saving
 changes in the US and in Europe, the gap and the repeated hour, and the one-line
 description."""
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planning import schedule
+from planning.meetings import schedule
 
 NEW_YORK = "America/New_York"
 LONDON = "Europe/London"

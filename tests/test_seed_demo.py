@@ -161,7 +161,7 @@ def test_demo_planning_data_is_valid_and_shows(seeded, client):
     from django.urls import reverse
 
     from planning.models import Answer, InterviewRotation, Survey
-    from planning.questions import clean_value
+    from planning.surveys.questions import clean_value
 
     cohort = Cohort.objects.get(slug=demo.DEMO_COHORT_SLUG)
     answers = Answer.objects.filter(response__survey__cohort=cohort).select_related("question")
@@ -198,7 +198,7 @@ def test_demo_plans_and_meetings_are_valid_and_show(seeded, client):
     from django.utils import timezone
 
     from planning.models import ActionPlan, Attendance, CalendarFeed, Meeting, PlanVersion
-    from planning.plan_parts import GROUP, MEMBER, PARTS, PER_MEMBER, as_text, part_by_key
+    from planning.plans.parts import GROUP, MEMBER, PARTS, PER_MEMBER, as_text, part_by_key
 
     cohort, _ = seeded
     plans = {
@@ -283,6 +283,6 @@ def test_demo_plans_and_meetings_are_valid_and_show(seeded, client):
 
 
 def is_done(part):
-    from planning.plan_parts import is_complete, part_by_key
+    from planning.plans.parts import is_complete, part_by_key
 
     return is_complete(part_by_key(part.key), part.data)

@@ -15,7 +15,7 @@ from copkit import outbox
 from copkit.celery import app
 from copkit.models import OutboxMessage
 from planning.models import Response, Survey, SurveyRecipient
-from planning.services import surveys as services
+from planning.surveys.services import surveys as services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

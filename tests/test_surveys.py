@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Activity
-from planning import banks
-from planning.forms.surveys import QuestionForm
 from planning.models import Answer, Question, Response, Survey
-from planning.services import surveys as services
+from planning.surveys import banks
+from planning.surveys.forms import QuestionForm
+from planning.surveys.services import surveys as services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

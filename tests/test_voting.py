@@ -13,7 +13,7 @@ from django.urls import reverse
 from cohorts.models import Activity, Membership
 from cohorts.services.cohorts import ServiceError
 from planning.models import CommonNeed, InventoryEntry, NeedVote
-from planning.services import voting
+from planning.needs.services import voting
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,18 @@
-"""planning/web.py: the web of needs and expertise drawn as a standalone SVG, from plain data."""
+"""planning/needs/expertise_web.py: the web of needs and expertise drawn as a standalone SVG,
+from plain data."""
 
 import re
 import xml.etree.ElementTree as ET
 
-from planning.web import LEVEL_LABELS_UP_TO, Labels, Person, Thread, layout, render_svg, shorten
+from planning.needs.expertise_web import (
+    LEVEL_LABELS_UP_TO,
+    Labels,
+    Person,
+    Thread,
+    layout,
+    render_svg,
+    shorten,
+)
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -6,7 +6,7 @@ from cohorts.access import cohort_view
 from cohorts.forms.communities import AddMemberForm
 from cohorts.guidance import next_step
 from cohorts.models import Membership
-from planning import participation
+from planning.meetings import participation
 
 
 @cohort_view("community.view")

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from cohorts.access import cohort_view
 from cohorts.models import Community, Membership
-from planning import participation
+from planning.meetings import participation
 from planning.summaries import needs_by_area, open_surveys
 
 DASHBOARD_COMMUNITIES = 12

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from cohorts.models import Community, Membership, Participant
 from devtools.demo.plans import add_plans_and_meetings
-from planning import banks
 from planning.models import (
     Answer,
     CommonNeed,
@@ -29,7 +28,8 @@ from planning.models import (
     Survey,
     SurveyRecipient,
 )
-from planning.services.interviews import default_questions, round_robin
+from planning.needs.services.interviews import default_questions, round_robin
+from planning.surveys import banks
 
 Kind = Question.Kind
 
@@ -90,7 +90,7 @@ class PlanningDemo:
 
 
 def _value(question, rng):
-    """A believable answer to `question`, valid for planning.questions.clean_value."""
+    """A believable answer to `question`, valid for planning.surveys.questions.clean_value."""
     options = [str(option) for option in question.choices]
     if question.kind == Kind.SINGLE:
         return rng.choice(options)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cohorts.models import Community, Membership
 from devtools.demo.rows import bulk
-from planning import schedule
+from planning.meetings import schedule
 from planning.models import (
     ActionPlan,
     Attendance,
@@ -32,7 +32,7 @@ from planning.models import (
     PlanPart,
     PlanVersion,
 )
-from planning.plan_parts import as_text, part_by_key
+from planning.plans.parts import as_text, part_by_key
 
 HOME_COMMUNITY = "Board Builders"  # devtools.demo.data.DEMO_COMMUNITIES[0], the personas' COP
 

@@ -9,8 +9,9 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from planning import plan_parts, schedule
+from planning.meetings import schedule
 from planning.models import Attendance, Meeting, MeetingSettings
+from planning.plans import parts as plan_parts
 
 MIN_LENGTH, MAX_LENGTH = 15, 480
 MAX_REMINDER_HOURS = 168
@@ -116,7 +117,7 @@ def _available():
 
 class ScheduleForm(forms.Form):
     """A recurrence rule and its dates. `clean()` leaves the rule (keywords of
-    planning.schedule.propose, without the zone) in `self.rule`."""
+    planning.meetings.schedule.propose, without the zone) in `self.rule`."""
 
     first_date = forms.DateField(
         label=_("First meeting on or after"),

@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionPlan, Attendance, Meeting, PlanPart, PlanVersion
-from .plan_parts import PARTS
+from planning.models import ActionPlan, Attendance, Meeting, PlanPart, PlanVersion
+from planning.plans.parts import PARTS
 
 PRESENT = Attendance.Status.PRESENT
 EXCUSED = Attendance.Status.EXCUSED

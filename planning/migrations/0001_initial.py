@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import planning.models.surveys
+import planning.surveys.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(default=planning.models.surveys.new_code, max_length=12)),
+                ('code', models.CharField(default=planning.surveys.models.new_code, max_length=12)),
                 ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
                 ('results_visible', models.BooleanField(default=False, verbose_name='show results to participants')),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
@@ -227,7 +227,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('token', models.CharField(default=planning.models.surveys.new_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=planning.surveys.models.new_token, editable=False, max_length=64, unique=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('reminder_count', models.PositiveSmallIntegerField(default=0)),
                 ('last_reminded_at', models.DateTimeField(blank=True, null=True)),

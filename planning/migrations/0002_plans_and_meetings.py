@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import planning.models.meetings
+import planning.meetings.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('token', models.CharField(default=planning.models.meetings.new_feed_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=planning.meetings.models.new_feed_token, editable=False, max_length=64, unique=True)),
                 ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to='cohorts.participant')),
             ],
             options={

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def mark_complete(apps, schema_editor):
-    from planning.plan_parts import is_complete, part_by_key
+    from planning.plans.parts import is_complete, part_by_key
 
     PlanPart = apps.get_model("planning", "PlanPart")
     done = []

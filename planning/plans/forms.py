@@ -1,7 +1,8 @@
-"""Forms of the action plan: one form per part, built from the part's Field specs, and the
-staff's wording of a part in the cohort's template.
+"""Forms of the action plan: one form per part, built from the part's Field specs, the
+staff's wording of a part in the cohort's template, and the review (the reviewer's
+decision, a comment on the plan).
 
-A part's form turns its cleaned data into the answer format of planning/plan_parts.py
+A part's form turns its cleaned data into the answer format of planning/plans/parts.py
 (`PartForm.to_data`). Every field is optional: a part can be saved half done, and
 `is_complete` says when it is done.
 """
@@ -12,7 +13,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from planning import plan_parts as spec_kinds
+from planning.plans import parts as spec_kinds
+from planning.plans.parts import part_by_key
 
 TEXT_MAX = 500
 LONG_TEXT_MAX = 10_000
@@ -188,7 +190,7 @@ class PartForm(forms.Form):
         return found
 
     def to_data(self):
-        """The cleaned answer in the format of planning/plan_parts.py: blank fields and
+        """The cleaned answer in the format of planning/plans/parts.py: blank fields and
         empty group entries left out."""
         cleaned = self.cleaned_data
         data = {}
@@ -290,3 +292,80 @@ class WordingForm(forms.Form):
             self.fields[name].help_text = _(
                 "copkit's wording: “%(text)s”. Leave blank to use it."
             ) % {"text": getattr(part, name)}
+
+
+COMMENT_MAX = 2000
+
+
+class ReviewForm(forms.Form):
+    """Approve the submitted plan, or return it with a comment (required then).
+    `cleaned_data["approve"]` is True or False."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+
+    action = forms.ChoiceField(
+        label=gettext_lazy("Your decision"),
+        choices=(
+            (APPROVE, gettext_lazy("Approve the plan")),
+            (RETURN, gettext_lazy("Return it to the leaders with comments")),
+        ),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choose whether to approve the plan or return it.")
+        },
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment for the leaders"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy(
+            "Needed when you return the plan: say what to change and why. With an approval, "
+            "it is optional."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="review", **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        comment = (cleaned.get("comment") or "").strip()
+        cleaned["comment"] = comment
+        if action == self.RETURN and not comment:
+            self.add_error(
+                "comment",
+                gettext_lazy("Say what the leaders should change when you return the plan."),
+            )
+        cleaned["approve"] = action == self.APPROVE
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    """A comment on one part of the plan, or on the whole plan (`part_key` blank)."""
+
+    text = forms.CharField(
+        label=gettext_lazy("Your comment"),
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX, "class": "form-control"}),
+        error_messages={
+            "required": gettext_lazy("Write a comment before sending it."),
+            "max_length": gettext_lazy("Keep a comment under %(limit_value)d characters."),
+        },
+    )
+    part_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(gettext_lazy("Write a comment before sending it."))
+        return text
+
+    def clean_part_key(self):
+        key = (self.cleaned_data.get("part_key") or "").strip()
+        if key and part_by_key(key) is None:
+            raise forms.ValidationError(gettext_lazy("There is no such part of the plan."))
+        return key

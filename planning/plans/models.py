@@ -11,7 +11,7 @@ from copkit.models import TimeStampedModel
 class PlanTemplate(TimeStampedModel):
     """The cohort's wording of the plan's parts. `parts` maps a part key to the texts staff
     changed ({"title": ..., "prompt": ..., "help_text": ...}); anything missing falls back
-    to copkit's default wording in planning/plan_parts.py."""
+    to copkit's default wording in planning/plans/parts.py."""
 
     cohort = models.OneToOneField(
         "cohorts.Cohort", on_delete=models.CASCADE, related_name="plan_template"
@@ -75,7 +75,7 @@ class PlanPart(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def answers_all(self):
-        from planning.plan_parts import is_complete, part_by_key
+        from planning.plans.parts import is_complete, part_by_key
 
         part = part_by_key(self.key)
         return part is not None and is_complete(part, self.data)

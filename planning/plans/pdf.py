@@ -1,7 +1,7 @@
 """The action plan as a PDF, drawn with fpdf2 from the same `PrintablePlan` as the print page.
 
 The PDF's own core fonts know Latin-1 only; members' answers have curly quotes, dashes and
-accents, so the text is set in DejaVu Sans, bundled in planning/fonts/ (licence beside it).
+accents, so the text is set in DejaVu Sans, bundled in planning/plans/fonts/ (licence beside it).
 """
 
 import logging
@@ -92,7 +92,7 @@ class PlanPDF(FPDF):
 
 
 def plan_pdf(doc, *, compress=True):
-    """The bytes of the PDF of `doc` (a planning.services.plan_review.PrintablePlan).
+    """The bytes of the PDF of `doc` (a planning.plans.services.overview.PrintablePlan).
     `compress=False` leaves the page streams readable (for tests)."""
     title = _("Action plan of %(name)s") % {"name": doc.community.name}
     pdf = PlanPDF(title)

@@ -14,7 +14,7 @@ matches them with the expertise in the room.
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Question, Survey
+from planning.surveys.models import Question, Survey
 
 Kind = Question.Kind
 Fills = Question.Fills

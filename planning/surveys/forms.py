@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cohorts.forms.invitations import PublicIdMultipleChoiceField
-from planning import banks
 from planning.models import Question, Survey
+from planning.surveys import banks
 
 Kind = Question.Kind
 

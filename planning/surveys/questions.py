@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Question
+from planning.surveys.models import Question
 
 Kind = Question.Kind
 

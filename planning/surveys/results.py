@@ -2,7 +2,7 @@
 
 Only submitted responses count (personal links once submitted; live poll votes, which are
 submitted as they are cast). All the answers are fetched in one query of (question, value)
-pairs and added up in Python by `planning.questions.tally`, so the page costs the same
+pairs and added up in Python by `planning.surveys.questions.tally`, so the page costs the same
 number of queries for five responses as for five hundred.
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from copkit import csvfile
 from planning.models import Answer
-from planning.questions import is_blank, tally
+from planning.surveys.questions import is_blank, tally
 
 SOURCE_LINKS = "links"
 LIVE_PREFIX = "live-"

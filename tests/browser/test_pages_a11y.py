@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cohorts.models import CohortRole, Membership
 from devtools.demo.planning import add_planning_data
-from planning.services.live import start_session
+from planning.surveys.services.live import start_session
 from tests import factories
 from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login
 

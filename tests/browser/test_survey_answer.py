@@ -152,7 +152,7 @@ def test_results_and_my_surveys_pages(world, survey, live_server, new_page):
     link = factories.SurveyRecipientFactory(
         survey=survey, participant=world.participant_participant
     )
-    from planning.services.answers import field_name, save_all
+    from planning.surveys.services.answers import field_name, save_all
 
     questions = list(survey.questions.all())
     save_all(

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cohorts.models import Membership
 from cohorts.services.activity import record
+from planning.meetings.models import new_feed_token
 from planning.models import CalendarFeed, Meeting
-from planning.models.meetings import new_feed_token
 
 # A feed shows meetings from this long ago onwards (older ones drop out of subscribers' apps
 # only if the app forgets them; most keep past events they have seen).

@@ -1,7 +1,7 @@
 """A community's meetings: the settings they are kept with, the schedule proposed from the
 action plan, one-off meetings, changes to a meeting, and attendance.
 
-Calendars and reminders (planning/calendar.py, services/meeting_reminders.py) rely on two
+Calendars and reminders (planning/meetings/ical.py, services/reminders.py) rely on two
 rules kept here: whenever a meeting's time, length, place, format, title or cancellation
 changes, its `sequence` goes up by one (iCalendar SEQUENCE, so subscribed apps replace their
 copy); when its start moves, `reminded_at` is cleared so the reminder goes again before the
@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record
 from copkit.errors import ServiceError
-from planning import calendar, plan_parts, schedule
 from planning.archived import refuse_if_archived
+from planning.meetings import ical as calendar
+from planning.meetings import schedule
 from planning.models import Attendance, Meeting, MeetingSettings, PlanPart
+from planning.plans import parts as plan_parts
 
 # Changes to these fields (and to the cancellation) reach subscribed calendars.
 CALENDAR_FIELDS = ("title", "starts_at", "duration_minutes", "location", "mode", "cancelled_at")

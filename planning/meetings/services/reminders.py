@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cohorts.services.activity import record
 from copkit import outbox
-from planning import calendar
+from planning.meetings import ical as calendar
 from planning.models import Meeting, MeetingSettings
 
 logger = logging.getLogger(__name__)

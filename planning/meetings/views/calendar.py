@@ -18,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from cohorts.access import cohort_view
-from planning import calendar as ical
-from planning.services import calendar as services
+from planning.meetings import ical
+from planning.meetings.services import feeds as services
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 UPCOMING_SHOWN = 5
@@ -114,7 +114,7 @@ def my_calendar(request, access):
         "upcoming": upcoming,
         "here": request.get_full_path(),
     }
-    return render(request, "planning/calendar/my_calendar.html", context)
+    return render(request, "planning/meetings/calendar/my_calendar.html", context)
 
 
 @require_POST

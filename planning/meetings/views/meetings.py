@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from copkit.errors import ServiceError, show_error
-from planning import calendar, schedule
-from planning.forms.meetings import AttendanceForm, MeetingForm, MeetingSettingsForm, ScheduleForm
+from planning.archived import community_open
+from planning.meetings import ical as calendar
+from planning.meetings import schedule
+from planning.meetings.forms import AttendanceForm, MeetingForm, MeetingSettingsForm, ScheduleForm
+from planning.meetings.services import meetings as services
 from planning.models import Attendance
-from planning.services import meetings as services
-from planning.views.common import community_open
 
 PRESENT = Attendance.Status.PRESENT
 

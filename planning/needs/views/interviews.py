@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from copkit.errors import ServiceError, show_error
-from planning.forms.interviews import InterviewSetupForm, NotesForm
+from planning.archived import community_open
 from planning.models import InterviewPair, InterviewRotation
-from planning.services import interviews as services
-from planning.views.common import community_open
+from planning.needs.forms import InterviewSetupForm, NotesForm
+from planning.needs.services import interviews as services
 
 
 def _rotation(community):
@@ -71,7 +71,7 @@ def _render_page(request, access, *, bound_pair=None, bound_form=None, status=20
             context["preview"] = services.preview_rebuild(
                 pairs, services.current_members(community)
             )
-    return render(request, "planning/interviews/interviews.html", context, status=status)
+    return render(request, "planning/needs/interviews/interviews.html", context, status=status)
 
 
 @cohort_view("community.members")
@@ -131,7 +131,7 @@ def interviews_setup(request, access):
     rounds_after = len(services.round_robin(members)) if len(members) > 1 else 0
     return render(
         request,
-        "planning/interviews/setup.html",
+        "planning/needs/interviews/setup.html",
         {
             "community": community,
             "form": form,

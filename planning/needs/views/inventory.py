@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from copkit.errors import ServiceError, show_error
-from planning import web as drawing
-from planning.forms.inventory import EntryForm
+from planning.archived import community_open
 from planning.models import InventoryEntry
-from planning.services import inventory as services
-from planning.views.common import community_open
+from planning.needs import expertise_web as drawing
+from planning.needs.forms import EntryForm
+from planning.needs.services import inventory as services
 
 NOTE_MAX = 300
 
@@ -139,7 +139,7 @@ def _render_inventory(request, access, form=None, status=200):
     mine = next((p for p in data["members"] if me is not None and p.pk == me.pk), None)
     return render(
         request,
-        "planning/inventory/inventory.html",
+        "planning/needs/inventory/inventory.html",
         {
             "community": community,
             "form": form,
@@ -323,7 +323,7 @@ def web(request, access):
     data = inventory_data(access)
     return render(
         request,
-        "planning/inventory/web.html",
+        "planning/needs/inventory/web.html",
         {
             "community": access.community,
             # render_svg escapes every piece of text it writes.

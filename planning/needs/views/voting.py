@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from copkit.errors import ServiceError, show_error
-from planning.forms.voting import ChooseTopForm, CommonNeedForm
+from planning.archived import community_open
 from planning.models import CommonNeed
-from planning.services import voting as services
-from planning.views.common import community_open
+from planning.needs.forms import ChooseTopForm, CommonNeedForm
+from planning.needs.services import voting as services
 
 
 def _page_url(access):
@@ -55,7 +55,7 @@ def _render_page(request, access, *, add_form=None, choose_form=None, status=200
             }
             choose_form = ChooseTopForm(needs=ranked, initial=initial)
         context["choose_form"] = choose_form
-    return render(request, "planning/voting/common_needs.html", context, status=status)
+    return render(request, "planning/needs/voting/common_needs.html", context, status=status)
 
 
 @cohort_view("community.members")

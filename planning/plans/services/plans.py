@@ -20,7 +20,7 @@ from cohorts.services.activity import record
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.models import ActionPlan, PlanPart, PlanTemplate
-from planning.plan_parts import PARTS, is_complete, part_by_key
+from planning.plans.parts import PARTS, is_complete, part_by_key
 
 WORDING_KEYS = ("title", "prompt", "help_text")
 

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from copkit.errors import ServiceError, show_error
-from planning.forms.plans import PartForm, WordingForm
 from planning.models import ActionPlan
-from planning.plan_parts import DEFAULT_AGENDA, GOAL_QUESTIONS, PARTS, as_text, part_by_key
-from planning.services import plans as services
-from planning.services.plan_review import comments_for
+from planning.plans.forms import PartForm, WordingForm
+from planning.plans.parts import DEFAULT_AGENDA, GOAL_QUESTIONS, PARTS, as_text, part_by_key
+from planning.plans.services import plans as services
+from planning.plans.services.review import comments_for
 
 
 def _part_or_404(key):

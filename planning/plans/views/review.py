@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from copkit.errors import ServiceError, show_error
-from planning.forms.plan_review import CommentForm, ReviewForm
+from planning.archived import community_open
 from planning.models import ActionPlan
-from planning.pdf import plan_pdf as build_pdf
-from planning.plan_parts import PARTS
-from planning.services import plan_review as services
-from planning.services import plans as plan_services
-from planning.views.common import community_open
+from planning.plans.forms import CommentForm, ReviewForm
+from planning.plans.parts import PARTS
+from planning.plans.pdf import plan_pdf as build_pdf
+from planning.plans.services import overview
+from planning.plans.services import plans as plan_services
+from planning.plans.services import review as services
 
 Status = ActionPlan.Status
 
@@ -219,7 +220,7 @@ def plan_comment(request, access):
 
 @cohort_view("cohort.manage")
 def plan_list(request, access):
-    rows = services.plan_rows(access.cohort)
+    rows = overview.plan_rows(access.cohort)
     waiting = sum(1 for row in rows if row.state == Status.SUBMITTED)
     return render(
         request,
@@ -233,13 +234,13 @@ def plan_list(request, access):
 
 @cohort_view("community.members")
 def plan_print(request, access):
-    doc = services.printable(_existing_plan(access), access.community)
+    doc = overview.printable(_existing_plan(access), access.community)
     return render(request, "planning/plans/print.html", {"doc": doc, "community": doc.community})
 
 
 @cohort_view("community.members")
 def plan_pdf(request, access):
-    doc = services.printable(_existing_plan(access), access.community)
+    doc = overview.printable(_existing_plan(access), access.community)
     response = HttpResponse(build_pdf(doc), content_type="application/pdf")
     filename = f"action-plan-{access.community.slug}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

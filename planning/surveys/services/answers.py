@@ -7,7 +7,7 @@ Two ways in, both atomic:
   "Submit"), returning the messages for the questions that could not be saved.
 
 The `Response` is created on the first answer that says something. Every answer is cleaned
-by `planning.questions.clean_value`; a blank answer deletes its row. Only `save_all(...,
+by `planning.surveys.questions.clean_value`; a blank answer deletes its row. Only `save_all(...,
 submit=True)` sets `submitted_at`, and only when every question is answered as it must be;
 a response once submitted keeps its required answers (they can be changed, not emptied).
 """
@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from cohorts.services.activity import record
 from copkit.errors import ServiceError
 from planning.models import Answer, Response
-from planning.questions import check_required, clean_value, is_blank
-from planning.services import inventory
+from planning.needs.services import inventory
+from planning.surveys.questions import check_required, clean_value, is_blank
 
 
 class SurveyClosed(ServiceError):

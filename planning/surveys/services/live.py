@@ -23,9 +23,9 @@ from cohorts.services.activity import record
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.models import Answer, LiveSession, Response
-from planning.models.surveys import new_code
-from planning.questions import clean_value, is_blank
-from planning.services import inventory
+from planning.needs.services import inventory
+from planning.surveys.models import new_code
+from planning.surveys.questions import clean_value, is_blank
 
 CODE_ATTEMPTS = 20
 

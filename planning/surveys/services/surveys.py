@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from cohorts.services.activity import record, save_form
 from copkit import outbox
 from copkit.errors import ServiceError
-from planning import banks
 from planning.archived import refuse_if_archived
 from planning.models import Question, Response, Survey, SurveyRecipient
+from planning.surveys import banks
 
 Status = Survey.Status
 

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from planning.models import Survey, SurveyRecipient
-from planning.results import answer_text
-from planning.services.answers import (
+from planning.surveys.results import answer_text
+from planning.surveys.services.answers import (
     SurveyClosed,
     closed_message,
     field_name,
@@ -160,7 +160,7 @@ def _recipient(token):
 
 
 def _not_found(request):
-    return render(request, "planning/answer/not_found.html", status=404)
+    return render(request, "planning/surveys/answer/not_found.html", status=404)
 
 
 def _context(request, recipient):
@@ -188,7 +188,7 @@ def _closed(request, recipient, questions, values, status=200):
         for question in questions
         if values.get(question.pk) is not None
     ]
-    return render(request, "planning/answer/closed.html", context, status=status)
+    return render(request, "planning/surveys/answer/closed.html", context, status=status)
 
 
 def _stored_values(recipient):
@@ -231,12 +231,12 @@ def answer(request, token):
     context = _context(request, recipient)
     response = context["response"]
     if request.GET.get(SUBMITTED_PARAM) and response and response.submitted_at:
-        return render(request, "planning/answer/thanks.html", context)
+        return render(request, "planning/surveys/answer/thanks.html", context)
     data = request.POST if request.method == "POST" else None
     context["fields"] = build_fields(questions, values, data=data, errors=errors)
     context["errors"] = [f for f in context["fields"] if f.error]
     context["submitting"] = request.POST.get("action") == "submit"
-    return render(request, "planning/answer/form.html", context)
+    return render(request, "planning/surveys/answer/form.html", context)
 
 
 @never_cache
@@ -257,7 +257,7 @@ def answer_save(request, token):
     context = {"question": question, "saved": False, "error": "", "cleared": False}
     if question is None:
         context["error"] = _("Nothing to save.") if request.POST else ""
-        return render(request, "planning/answer/_status.html", context)
+        return render(request, "planning/surveys/answer/_status.html", context)
     try:
         value = save_answer(recipient, question, raw_from_data(question, request.POST))
     except SurveyClosed:
@@ -269,7 +269,7 @@ def answer_save(request, token):
     else:
         context["saved"] = True
         context["cleared"] = value is None
-    return render(request, "planning/answer/_status.html", context)
+    return render(request, "planning/surveys/answer/_status.html", context)
 
 
 @cohort_view("cohort.profile")
@@ -290,4 +290,4 @@ def my_surveys(request, access):
         else:
             link.state, link.state_label = "new", _("Not started")
         link.answer_url = reverse("survey-answer", kwargs={"token": link.token})
-    return render(request, "planning/answer/my_surveys.html", {"links": links})
+    return render(request, "planning/surveys/answer/my_surveys.html", {"links": links})

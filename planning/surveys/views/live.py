@@ -23,8 +23,8 @@ from cohorts.access import cohort_view
 from cohorts.models import Participant
 from copkit.errors import show_error
 from planning.models import Answer, LiveSession, Question
-from planning.questions import tally
-from planning.services import live as services
+from planning.surveys.questions import tally
+from planning.surveys.services import live as services
 
 VOTER_SESSION_KEY = "live_voter_key"
 ANSWERED = gettext_lazy("Your answer is in — you can change it until the presenter moves on.")
@@ -98,7 +98,7 @@ def live_present(request, access, session_id):
         context.update(_results_context(session))
     else:
         context["summaries"] = _summaries(session, questions)
-    return render(request, "planning/live/present.html", context)
+    return render(request, "planning/surveys/live/present.html", context)
 
 
 def _summaries(session, questions):
@@ -121,7 +121,7 @@ def live_results(request, access, session_id):
     current = str(session.current_question.public_id) if session.current_question else ""
     if request.htmx and (not session.is_open or (shown is not None and shown != current)):
         return HttpResponse(headers={"HX-Refresh": "true"})
-    return render(request, "planning/live/_results.html", _results_context(session))
+    return render(request, "planning/surveys/live/_results.html", _results_context(session))
 
 
 @require_POST
@@ -189,7 +189,7 @@ def live_join(request):
     form = JoinForm(data if "code" in data else None)
     if form.is_bound and form.is_valid():
         return redirect("live-vote", code=form.cleaned_data["code"])
-    return render(request, "planning/live/join.html", {"form": form})
+    return render(request, "planning/surveys/live/join.html", {"form": form})
 
 
 def _voter(request, session, create=False):
@@ -293,7 +293,7 @@ def _find_or_404(request, code):
     if session is None:
         form = JoinForm({"code": code})
         form.is_valid()
-        return None, render(request, "planning/live/join.html", {"form": form}, status=404)
+        return None, render(request, "planning/surveys/live/join.html", {"form": form}, status=404)
     return session, None
 
 
@@ -315,11 +315,11 @@ def live_vote(request, code):
             messages.warning(request, str(error))
         except services.LiveError as error:
             context = _phone_context(request, session, error=str(error))
-            return render(request, "planning/live/vote.html", context)
+            return render(request, "planning/surveys/live/vote.html", context)
         return redirect("live-vote", code=session.code)
     if request.method == "POST":  # closed meanwhile
         return redirect("live-vote", code=session.code)
-    return render(request, "planning/live/vote.html", _phone_context(request, session))
+    return render(request, "planning/surveys/live/vote.html", _phone_context(request, session))
 
 
 def live_vote_state(request, code):
@@ -338,4 +338,4 @@ def live_vote_state(request, code):
         return HttpResponse(status=204)  # the cheap, common answer: one or two queries
     context = _phone_context(request, session, results=results)
     context["question_changed"] = seen["s"] != now["s"] or seen["q"] != now["q"]
-    return render(request, "planning/live/_vote_state.html", context)
+    return render(request, "planning/surveys/live/_vote_state.html", context)

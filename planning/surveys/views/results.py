@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from cohorts.access import cohort_view
 from cohorts.services.activity import record
-from planning import results as aggregate
+from planning.surveys import results as aggregate
 
 
 def _survey_and_filters(request, access, survey_id):
@@ -23,7 +23,7 @@ def survey_results(request, access, survey_id):
     results = aggregate.survey_results(survey, filters)
     return render(
         request,
-        "planning/results/results.html",
+        "planning/surveys/results/results.html",
         {
             "survey": survey,
             "form": form,

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from copkit.errors import show_error
-from planning import banks
-from planning.forms.surveys import QuestionForm, SendForm, SurveyCreateForm, SurveyForm
 from planning.models import Question, Survey, SurveyRecipient
-from planning.services import surveys as services
+from planning.surveys import banks
+from planning.surveys.forms import QuestionForm, SendForm, SurveyCreateForm, SurveyForm
+from planning.surveys.services import surveys as services
 
 PAGE_SIZE = 50
 
