@@ -9,10 +9,12 @@ and an outsider, Oscar, who is staff of another cohort and holds no role in Rive
 """
 
 import os
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -53,6 +55,27 @@ def clear_own_cache():
 def _clear_cache():
     clear_own_cache()
     yield
+
+
+def fixed_now(value):
+    """COPKIT_TEST_NOW as an aware datetime; a value without an offset is read as UTC."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+TEST_NOW = fixed_now(os.environ["COPKIT_TEST_NOW"]) if os.environ.get("COPKIT_TEST_NOW") else None
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    """With COPKIT_TEST_NOW set (an ISO datetime), every test runs with the clock starting at
+    that moment and ticking on: `make test-dates` runs the date-sensitive tests across a DST
+    change, a leap day and a year's end, so a test that only passes today shows itself."""
+    if TEST_NOW is None:
+        yield
+        return
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -160,3 +183,9 @@ def client_for(client, world):
         return client
 
     return make
+
+
+def pytest_report_header():
+    if TEST_NOW is not None:
+        return f"clock: every test starts at COPKIT_TEST_NOW={TEST_NOW.isoformat()}"
+    return None
