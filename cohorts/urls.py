@@ -4,11 +4,11 @@
 
 from django.urls import include, path
 
+from .formation.views import review as formation_review
+from .formation.views import rounds as formation
 from .views import (
     cohorts,
     communities,
-    formation,
-    formation_review,
     invitations,
     participants,
     roster,
@@ -24,7 +24,7 @@ community_urls = [
 ]
 
 round_urls = [
-    # Setting up a round and collecting what participants say (views/formation.py).
+    # Setting up a round and collecting what participants say (formation/views/rounds.py).
     path("", formation.round_detail, name="formation-detail"),
     path("edit/", formation.round_edit, name="formation-edit"),
     path("delete/", formation.round_delete, name="formation-delete"),
@@ -38,7 +38,7 @@ round_urls = [
     path("criteria/", formation.round_criteria, name="formation-criteria"),
     path("send/", formation.round_send, name="formation-send"),
     path("entries/<uuid:entry_id>/", formation.entry_edit, name="formation-entry"),
-    # Forming, reviewing and publishing the groups (views/formation_review.py).
+    # Forming, reviewing and publishing the groups (formation/views/review.py).
     path("run/", formation_review.run, name="formation-run"),
     path("progress/", formation_review.progress, name="formation-progress"),
     path("review/", formation_review.review, name="formation-review"),

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cohorts import urls as cohorts_urls
-from cohorts.views import formation_answer, invitations
+from cohorts.formation.views import answer as formation_answer
+from cohorts.views import invitations
 from copkit import views
 from copkit.hub import urls as hub_urls
 from planning.urls import public_urlpatterns as planning_public

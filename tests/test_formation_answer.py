@@ -8,14 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.formation.services import input as service
-from cohorts.formation.wording import deadline_words
-from cohorts.forms.formation_input import (
+from cohorts.formation.forms.input import (
     AnswersForm,
     ChoicesForm,
     RankingForm,
     formation_input_form,
 )
+from cohorts.formation.services import input as service
+from cohorts.formation.wording import deadline_words
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
 from cohorts.services.cohorts import ServiceError
 from tests import factories

@@ -1,11 +1,11 @@
-"""The offline map of a map round (cohorts/formation_map.py): a plain, accessible SVG."""
+"""The offline map of a map round (cohorts/formation/mapsvg.py): a plain, accessible SVG."""
 
 import random
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from cohorts.formation_map import PALETTE, km_to_miles, render_map_svg
+from cohorts.formation.mapsvg import PALETTE, km_to_miles, render_map_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -295,13 +295,13 @@ def test_older_proposal_is_read_only(world, staff):
 
 
 def test_a_very_large_board_opens_one_move_list_at_a_time(world, staff, monkeypatch):
-    from cohorts.views import formation_review
+    from cohorts.formation import board
 
     r = build(world.cohort, people=6, groups=3)
     html = board_of(staff.get(url("review", r.round)))
     assert html.count("data-move-form") == 6 and 'id="drop-move"' in html
 
-    monkeypatch.setattr(formation_review, "INLINE_MOVE_OPTIONS", 10)
+    monkeypatch.setattr(board, "INLINE_MOVE_OPTIONS", 10)
     person = r.people[0]
     html = board_of(staff.get(url("review", r.round) + "?unit=mi"))
     assert "data-move-form" not in html and 'id="drop-move"' in html
@@ -842,9 +842,9 @@ def test_published_board_queries_do_not_grow(world, staff):
 def test_a_large_board_shows_its_groups_a_page_at_a_time_and_finds_a_person(
     world, staff, monkeypatch
 ):
-    from cohorts.views import formation_review
+    from cohorts.formation import board
 
-    monkeypatch.setattr(formation_review, "GROUPS_PER_PAGE", 2)
+    monkeypatch.setattr(board, "GROUPS_PER_PAGE", 2)
     r = build(world.cohort, people=10, groups=5, size_min=1, size_max=4)
 
     def cards(html):

@@ -60,7 +60,7 @@ def planted_matching_target(report, n, out, target_cls):
 
 
 def map_render_target(report, n, out, target_cls):
-    from cohorts.formation_map import render_map_svg
+    from cohorts.formation.mapsvg import render_map_svg
 
     rng = random.Random(5)
     points = [

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cohorts.formation_criteria import asked_attributes
+from cohorts.formation.attributes import asked_attributes
 from cohorts.models import FormationEntry, FormationRound, Participant
 from cohorts.services.activity import record
 from copkit.errors import ServiceError

@@ -8,8 +8,8 @@ import uuid
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cohorts.formation.attributes import ATTRIBUTES
 from cohorts.formation.engine.problem import FormationError, group_count, parse
-from cohorts.formation_criteria import ATTRIBUTES
 from cohorts.models import (
     FormationLock,
     FormationRound,
@@ -25,7 +25,7 @@ def build_problem(formation_round):
     Participant ids are `str(participant.public_id)`. Group size from size_min/size_max or
     `"groups": group_count`; locks become together/apart pairs; the method's input comes
     from the entries (choices, ranking, answers) and the profiles (criteria attributes per
-    `cohorts.formation_criteria`, map locations from the participant or their organization).
+    `cohorts.formation.attributes`, map locations from the participant or their organization).
     What has to be left out (a choice naming someone no longer in the round, a criterion
     nobody has answered, a lock with someone who left) becomes a warning, not an error. An
     empty round, sizes that cannot work, a topic round without topics, a criteria round
@@ -225,7 +225,7 @@ def _add_rankings(formation_round, entries, people):
 
 
 def attribute_value(key, entry):
-    """A person's value for a criteria attribute (see cohorts.formation_criteria), or None."""
+    """A person's value for a criteria attribute (see cohorts.formation.attributes), or None."""
     person = entry.participant
     org = person.organization
     if key == "expertise":

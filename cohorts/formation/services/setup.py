@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from cohorts.formation_criteria import ATTRIBUTES
+from cohorts.formation.attributes import ATTRIBUTES
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
 from cohorts.services.activity import record
 from copkit.errors import ServiceError

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from cohorts.formation import services
-from cohorts.formation_criteria import ATTRIBUTES, RULE_CHOICES
-from cohorts.forms.formation import (
+from cohorts.formation.attributes import ATTRIBUTES, RULE_CHOICES
+from cohorts.formation.forms.input import formation_input_form
+from cohorts.formation.forms.rounds import (
     METHOD_HELP,
     CapsForm,
     CriteriaForm,
@@ -22,7 +23,6 @@ from cohorts.forms.formation import (
     RoundForm,
     TopicForm,
 )
-from cohorts.forms.formation_input import formation_input_form
 from cohorts.models import FormationEntry, FormationRound, Membership
 from cohorts.services.cohorts import ServiceError
 

@@ -12,8 +12,8 @@ from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cohorts.formation.attributes import asked_attributes
 from cohorts.formation.services import input as service
-from cohorts.formation_criteria import asked_attributes
 from cohorts.models import FormationRound
 from cohorts.services.cohorts import ServiceError
 

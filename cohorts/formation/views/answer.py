@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from cohorts.formation.forms.input import formation_input_form
 from cohorts.formation.services import input as service
 from cohorts.formation.wording import deadline_words
-from cohorts.forms.formation_input import formation_input_form
 from cohorts.models import FormationEntry, FormationRound, ProposedMember
 
 Method = FormationRound.Method

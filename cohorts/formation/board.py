@@ -1,0 +1,420 @@
+"""The review board's presenter: what the board template shows for a proposal (the groups
+with their figures and sizes, the summary, the map, the locks and forms, the page of groups),
+built from the round, its newest proposal and the method's scores. The views only call
+`board_context`."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cohorts.formation import attributes, services
+from cohorts.formation.forms.board import NEW_GROUP, PERSON_FIELDS, LockForm
+from cohorts.formation.mapsvg import colour, km_to_miles, render_map_svg
+from cohorts.formation.services import ServiceError
+from cohorts.formation.services.runs import STALE_RUN
+from cohorts.models import (
+    FormationRound,
+    ProposedMember,
+)
+
+RUNNING = (FormationRound.RunState.QUEUED, FormationRound.RunState.RUNNING)
+
+
+# Each person gets a "Move to…" list of the other groups on the board, up to this many options
+# in all; past it (hundreds of people in dozens of groups) each person gets a link that opens
+# their list, so the page stays small.
+INLINE_MOVE_OPTIONS = 5000
+
+
+# A board of more groups than this shows them a page at a time, with a box to find a person;
+# the scores, the map and the move lists still cover every group.
+GROUPS_PER_PAGE = 30
+
+
+# -- forms ------------------------------------------------------------------------------
+
+
+def _unit(request):
+    return "mi" if (request.GET.get("unit") or request.POST.get("unit")) == "mi" else "km"
+
+
+def _review_url(access, formation_round, *, unit="km", proposal=None):
+    url = reverse(
+        "cohorts:formation-review",
+        kwargs={"cohort_slug": access.cohort.slug, "round_id": formation_round.public_id},
+    )
+    query = {}
+    if proposal is not None:
+        query["proposal"] = proposal
+    if unit == "mi":
+        query["unit"] = unit
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _proposals(formation_round):
+    """Every proposal of the round, newest first, without the stored problem."""
+    return list(formation_round.proposals.defer("problem"))
+
+
+def _pick_proposal(request, proposals):
+    """The proposal `?proposal=N` asks for (404 if there is none), or the newest."""
+    number = request.GET.get("proposal")
+    if not number:
+        return proposals[0] if proposals else None
+    for proposal in proposals:
+        if str(proposal.number) == number:
+            return proposal
+    raise Http404("No such proposal")
+
+
+def _is_running(formation_round):
+    """The engine is at work on the round (a run left behind for too long does not count:
+    staff may run it again, as the service allows)."""
+    if formation_round.run_state not in RUNNING:
+        return False
+    started = formation_round.run_started_at
+    return started is None or timezone.now() - started < STALE_RUN
+
+
+def _read_only_reason(formation_round, proposal, newest):
+    if formation_round.is_published:
+        return _("These groups are published: they can no longer change.")
+    if proposal is None:
+        return _("No groups have been formed yet.")
+    if newest is None or proposal.pk != newest.pk:
+        return _("This is an older proposal, kept as it was. Only the newest one can change.")
+    if _is_running(formation_round):
+        return _("copkit is forming new groups. These can change again once it is done.")
+    return ""
+
+
+def _editable_proposal(formation_round):
+    """The newest proposal, if staff may edit it now; ServiceError (with the reason) if not."""
+    newest = formation_round.proposals.defer("problem").first()
+    reason = _read_only_reason(formation_round, newest, newest)
+    if reason:
+        raise ServiceError(reason)
+    return newest
+
+
+def _criterion_label(name, formation_round):
+    key, _sep, rule = name.partition(" (")
+    attribute = attributes.ATTRIBUTES.get(key)
+    if attribute is None:
+        return name
+    label = str(attribute.label)
+    if key == "custom" and formation_round.custom_question:
+        label = formation_round.custom_question
+    return f"{label} ({rule}" if rule else label
+
+
+def _percent(part, whole):
+    return round(100 * part / whole) if whole else 0
+
+
+def _distance(km, unit):
+    if km is None:
+        return "—"
+    value = km_to_miles(km) if unit == "mi" else km
+    return f"{value:,.1f} {unit}"
+
+
+def _summary(formation_round, proposal, groups, unit):
+    """The proposal's figures as (label, value) rows, by method."""
+    scores = proposal.scores or {}
+    method = formation_round.method
+    Method = FormationRound.Method
+    rows = []
+    if method == Method.MATCHING and "choices_total" in scores:
+        total, kept = scores.get("choices_total", 0), scores.get("choices_kept", 0)
+        pairs, pairs_kept = scores.get("mutual_pairs_total", 0), scores.get("mutual_pairs_kept", 0)
+        rows += [
+            (
+                _("Choices kept"),
+                _("%(kept)s of %(total)s (%(pct)s%%)")
+                % {"kept": kept, "total": total, "pct": _percent(kept, total)},
+            ),
+            (
+                _("Mutual pairs kept together"),
+                _("%(kept)s of %(total)s (%(pct)s%%)")
+                % {"kept": pairs_kept, "total": pairs, "pct": _percent(pairs_kept, pairs)}
+                if pairs
+                else _("nobody chose each other"),
+            ),
+            (
+                _("People with none of their choices in their group"),
+                str(scores.get("people_with_no_choice_kept", 0)),
+            ),
+        ]
+    elif method == Method.CRITERIA:
+        for name, value in scores.items():
+            if name in {"worst_group_score", "mean_group_score", "unmet_rules"}:
+                continue
+            if isinstance(value, int | float):
+                rows.append(
+                    (
+                        _("Groups meeting “%(criterion)s”")
+                        % {"criterion": _criterion_label(name, formation_round)},
+                        f"{round(100 * value)}%",
+                    )
+                )
+        if "worst_group_score" in scores:
+            rows.append((_("Worst group's score"), f"{round(100 * scores['worst_group_score'])}%"))
+        if "mean_group_score" in scores:
+            rows.append((_("Average group's score"), f"{round(100 * scores['mean_group_score'])}%"))
+    elif method == Method.MAP and "mean_km" in scores:
+        rows += [
+            (_("Average distance to the group's centre"), _distance(scores.get("mean_km"), unit)),
+            (_("Largest distance to the group's centre"), _distance(scores.get("max_km"), unit)),
+        ]
+        if "max_within_group_km" in scores:
+            rows.append(
+                (
+                    _("Farthest apart within one group"),
+                    _distance(scores["max_within_group_km"], unit),
+                )
+            )
+    elif method == Method.TOPIC and "first_choice" in scores:
+        rows += [
+            (_("Got their first choice"), str(scores.get("first_choice", 0))),
+            (_("Got their second choice"), str(scores.get("second_choice", 0))),
+            (_("Got their third choice"), str(scores.get("third_choice", 0))),
+        ]
+        if scores.get("other_choice"):
+            rows.append((_("Got a lower choice"), str(scores["other_choice"])))
+        rows.append(
+            (
+                _("People with none of their choices"),
+                str(scores.get("people_with_no_choice", 0)),
+            )
+        )
+        if scores.get("people_without_ranking"):
+            rows.append((_("People who ranked nothing"), str(scores["people_without_ranking"])))
+    sizes = [g.size for g in groups]
+    rows.append((_("Groups"), str(len(groups))))
+    if sizes:
+        rows.append(
+            (
+                _("Group sizes"),
+                _("%(smallest)s to %(largest)s people")
+                % {"smallest": min(sizes), "largest": max(sizes)},
+            )
+        )
+    return rows
+
+
+def _size_problem(limits, size):
+    low, high = limits
+    if low and size < low:
+        return _("Below the smallest size (%(n)s)") % {"n": low}
+    if high and size > high:
+        return _("Above the largest size (%(n)s)") % {"n": high}
+    return ""
+
+
+def _group_figures(formation_round, group, unit):
+    """What the engine says about one group, as short lines."""
+    details = group.details or {}
+    method = formation_round.method
+    Method = FormationRound.Method
+    lines = []
+    if method == Method.CRITERIA and isinstance(details.get("criteria"), dict):
+        met = [_criterion_label(n, formation_round) for n, ok in details["criteria"].items() if ok]
+        missed = [
+            _criterion_label(n, formation_round) for n, ok in details["criteria"].items() if not ok
+        ]
+        parts = []
+        if met:
+            parts.append(_("Meets: %(list)s") % {"list": ", ".join(met)})
+        if missed:
+            parts.append(_("Misses: %(list)s") % {"list": ", ".join(missed)})
+        if parts:
+            lines.append(" · ".join(parts))
+        if isinstance(details.get("score"), int | float):
+            lines.append(_("Score: %(pct)s%%") % {"pct": round(100 * details["score"])})
+    elif method == Method.MATCHING and "choices_kept" in details:
+        kept, pairs = details.get("choices_kept", 0), details.get("mutual_pairs_kept", 0)
+        lines.append(
+            ngettext("%(n)s choice kept", "%(n)s choices kept", kept) % {"n": kept}
+            + " · "
+            + ngettext("%(n)s mutual pair", "%(n)s mutual pairs", pairs) % {"n": pairs}
+        )
+    elif method == Method.MAP and "mean_km" in details:
+        lines.append(
+            _("Average %(mean)s from the centre · %(spread)s across")
+            % {
+                "mean": _distance(details.get("mean_km"), unit),
+                "spread": _distance(details.get("spread_km", details.get("max_km")), unit),
+            }
+        )
+    if group.topic_id:
+        lines.append(_("Topic: %(name)s") % {"name": group.topic.name})
+    return lines
+
+
+def _map_svg(formation_round, groups):
+    points = []
+    for index, group in enumerate(groups):
+        for member in group.member_list:
+            where = services.location_of(member.participant)
+            if where is None:
+                continue
+            points.append(
+                {
+                    "id": str(member.participant.public_id),
+                    "label": member.participant.name,
+                    "lat": where[0],
+                    "lon": where[1],
+                    "group": index,
+                }
+            )
+    if not points:
+        return ""
+    try:
+        svg = render_map_svg(points, title=_("Where the members of each group are"))
+    except ValueError:  # a stored location off the globe: the table below still tells
+        return ""
+    return mark_safe(svg)  # noqa: S308 - the drawing escapes every label it writes
+
+
+def board_context(request, access, formation_round, proposal, *, newest, unit, **extra):
+    """Everything `_board.html` shows, in a fixed number of queries: groups with their
+    members (people and organizations), the round's entries and its locks."""
+    entries = list(
+        formation_round.entries.select_related("participant__organization").only(
+            "round_id", "participant_id", "choices", "ranking", *PERSON_FIELDS
+        )
+    )
+    locks = list(formation_round.locks.select_related("first", "second"))
+    groups = []
+    if proposal is not None:
+        groups = list(
+            proposal.groups.select_related("topic", "community__cohort").prefetch_related(
+                Prefetch(
+                    "members",
+                    queryset=ProposedMember.objects.select_related(
+                        "participant__organization"
+                    ).only("group_id", *PERSON_FIELDS),
+                    to_attr="member_list",
+                )
+            )
+        )
+    read_only = _read_only_reason(formation_round, proposal, newest)
+    by_entry = {e.participant_id: e for e in entries}
+    Method = FormationRound.Method
+    limits = services.size_limits(formation_round, sum(len(g.member_list) for g in groups))
+    matching = formation_round.method == Method.MATCHING
+    topic_round = formation_round.method == Method.TOPIC
+    for group in groups:
+        ids_here = {str(m.participant.public_id) for m in group.member_list}
+        group.size = len(group.member_list)
+        group.size_problem = _size_problem(limits, group.size)
+        group.figures = _group_figures(formation_round, group, unit)
+        topic_id = str(group.topic.public_id) if group.topic_id else None
+        for member in group.member_list:
+            entry = by_entry.get(member.participant_id)
+            member.no_choice = False
+            if entry is None:
+                continue
+            if matching and entry.choices:
+                member.no_choice = not any(str(c) in ids_here for c in entry.choices)
+            elif topic_round and entry.ranking and topic_id:
+                member.no_choice = topic_id not in {str(t) for t in entry.ranking}
+    group_of = {m.participant_id: g.pk for g in groups for m in g.member_list}
+    for lock in locks:
+        lock.unmet = bool(groups) and not services.lock_is_met(lock, group_of)
+    # The lock form offers the people taking part (entries come ordered by name).
+    people = [e.participant for e in entries]
+    is_map = formation_round.method == Method.MAP
+    unplaced = 0
+    if is_map:
+        for index, group in enumerate(groups):
+            group.map_number = index + 1
+            group.default_name = f"Group {index + 1}"  # how the drawing labels it
+            group.colour = colour(index)
+            group.mean_text = _distance((group.details or {}).get("mean_km"), unit)
+            group.spread_text = _distance((group.details or {}).get("spread_km"), unit)
+            unplaced += sum(
+                1 for m in group.member_list if services.location_of(m.participant) is None
+            )
+    older = proposal.number if proposal and newest and proposal.pk != newest.pk else None
+    context = {
+        "access": access,
+        "round": formation_round,
+        "proposal": proposal,
+        "newest": newest,
+        "groups": groups,
+        "locks": locks,
+        "unmet_locks": sum(1 for lock in locks if lock.unmet),
+        "editable": not read_only,
+        "read_only_reason": read_only,
+        "unit": unit,
+        "other_unit": "km" if unit == "mi" else "mi",
+        "summary": _summary(formation_round, proposal, groups, unit) if proposal else [],
+        "is_map": is_map,
+        "map_svg": _map_svg(formation_round, groups) if is_map else "",
+        "unplaced": unplaced,
+        "review_url": _review_url(access, formation_round, unit=unit, proposal=older),
+        "unit_urls": {
+            u: _review_url(access, formation_round, unit=u, proposal=older) for u in ("km", "mi")
+        },
+        "size_problems": sum(1 for g in groups if g.size_problem),
+        "locks_editable": not formation_round.is_published
+        and (proposal is None or newest is None or proposal.pk == newest.pk),
+        "lock_form": LockForm(people=people),
+        "rename_forms": {},
+        "board_error": "",
+        "announce": "",
+        "new_group": NEW_GROUP,
+        "inline_moves": sum(g.size for g in groups) * len(groups) <= INLINE_MOVE_OPTIONS,
+        "move_open": request.GET.get("move", ""),
+        "move_link": _review_url(access, formation_round, unit=unit)
+        + ("&" if unit == "mi" else "?")
+        + "move=",
+    }
+    context.update(_group_page(request, groups))
+    if context["find"] or context["group_page"] > 1:
+        # "Move…" on a large board reopens the same page or search with that person's list.
+        keep = {"find": context["find"]} if context["find"] else {"page": context["group_page"]}
+        context["move_link"] = context["move_link"].replace("move=", f"{urlencode(keep)}&move=")
+    context.update(extra)
+    for group in groups:
+        group.rename_form = context["rename_forms"].get(group.pk)
+    return context
+
+
+def _group_page(request, groups):
+    """The groups the board shows: all of them, or on a large board one page of them, or
+    those with someone whose name holds the text looked for. htmx edits send the page and
+    the search back (`hx-vals` on the board), so the board stays where it was."""
+    data = request.POST if request.method == "POST" else request.GET
+    find = data.get("find", "").strip()[:100]
+    if find:
+        needle = find.casefold()
+        shown = [
+            g for g in groups if any(needle in m.participant.name.casefold() for m in g.member_list)
+        ]
+        return {"shown_groups": shown, "find": find, "group_pages": None, "group_page": 1}
+    if len(groups) <= GROUPS_PER_PAGE:
+        return {"shown_groups": groups, "find": "", "group_pages": None, "group_page": 1}
+    pages = (len(groups) + GROUPS_PER_PAGE - 1) // GROUPS_PER_PAGE
+    try:
+        page = min(max(int(data.get("page", 1)), 1), pages)
+    except ValueError:
+        page = 1
+    start = (page - 1) * GROUPS_PER_PAGE
+    return {
+        "shown_groups": groups[start : start + GROUPS_PER_PAGE],
+        "find": "",
+        "group_pages": range(1, pages + 1),
+        "group_page": page,
+    }
+
+
+def _newest(formation_round):
+    return formation_round.proposals.defer("problem").first()

@@ -1,0 +1,1 @@
+"""The formation forms: rounds (set-up) and input (what participants say)."""
