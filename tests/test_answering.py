@@ -5,8 +5,6 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from planning.models import Answer, Question, Response, Survey
 from planning.surveys.services import answers
 from planning.surveys.services.answers import SurveyClosed, field_name, save_all, save_answer
 from tests import factories
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -492,10 +491,8 @@ def _my_surveys_queries(client, world, n):
         recipient = factories.SurveyRecipientFactory(survey=survey, participant=pat)
         if i % 2:
             save_answer(recipient, question, "something")
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(my_surveys_url(world))
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
+    queries, response = count_queries(client, my_surveys_url(world))
+    return queries, response.content.decode()
 
 
 def test_my_surveys_query_count_is_flat(client_for, world):

@@ -6,10 +6,8 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
 from django.http import QueryDict
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cohorts.models import Activity, Membership
@@ -26,6 +24,7 @@ from planning.plans.parts import (
 )
 from planning.plans.services import plans as services
 from tests import factories
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -777,13 +776,6 @@ def _grow(world, n):
         )
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response
-
-
 COUNTED = [
     (page, persona)
     for page in ("overview", "commitments", "roles")
@@ -801,9 +793,9 @@ def test_query_count_stays_flat(world, client_for, persona, page):
     else:
         url = part_url(world, page)
     _grow(world, 1)
-    small, _response = _count(client, url)
+    small, _response = count_queries(client, url)
     _grow(world, 50)
-    large, response = _count(client, url)
+    large, response = count_queries(client, url)
     assert small == large, f"{page} as {persona}: {small} queries for 1, {large} for 50"
     if page == "commitments" and persona == "leader":
         assert response.content.decode().count('name="commitments-') == 53
