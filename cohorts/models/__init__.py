@@ -12,8 +12,8 @@ from cohorts.formation.models import (
     ProposedMember,
 )
 
+from .activity import Activity, ActivityQuerySet
 from .core import (
-    Activity,
     Cohort,
     CohortQuerySet,
     CohortRole,
@@ -33,6 +33,7 @@ from .core import (
 
 __all__ = [
     "Activity",
+    "ActivityQuerySet",
     "Cohort",
     "CohortQuerySet",
     "CohortRole",

@@ -420,25 +420,3 @@ class Membership(TimeStampedModel):
     def is_leading(self):
         return self.role in self.LEADING_ROLES
 
-
-class Activity(models.Model):
-    """Who did what in a cohort, written by the service functions."""
-
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="activities")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    verb = models.CharField(max_length=60)
-    target = models.CharField(max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name_plural = "activities"
-        indexes = [
-            models.Index(fields=["cohort", "-created_at"], name="activity_cohort_recent_idx")
-        ]
-
-    def __str__(self):
-        return f"{self.actor} {self.verb} {self.target}"

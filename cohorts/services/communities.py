@@ -40,7 +40,7 @@ def add_member(community, *, actor, participant, role=Membership.Role.MEMBER):
     if not created:
         raise ServiceError(_("%(name)s is already a member.") % {"name": participant.name})
     record(
-        community.cohort, actor, "added member", participant, community=community.name, role=role
+        community.cohort, actor, "added member", participant, community=community, role=role
     )
     return membership
 
@@ -54,7 +54,7 @@ def change_membership(membership, *, actor, form):
         actor,
         "changed member role",
         membership.participant,
-        community=membership.community.name,
+        community=membership.community,
         role=membership.role,
     )
     return membership
@@ -69,5 +69,5 @@ def remove_member(membership, *, actor):
         actor,
         "removed member",
         membership.participant,
-        community=membership.community.name,
+        community=membership.community,
     )
