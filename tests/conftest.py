@@ -9,6 +9,7 @@ and an outsider, Oscar, who is staff of another cohort and holds no role in Rive
 """
 
 import os
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from unittest import mock
@@ -71,11 +72,13 @@ def _fixed_clock():
     """With COPKIT_TEST_NOW set (an ISO datetime), every test runs with the clock starting at
     that moment and ticking on: `make test-dates` runs the date-sensitive tests across a DST
     change, a leap day and a year's end, so a test that only passes today shows itself."""
-    if TEST_NOW is None:
+    with fixed_clock():
         yield
-        return
-    with time_machine.travel(TEST_NOW, tick=True):
-        yield
+
+
+def fixed_clock():
+    """The clock at COPKIT_TEST_NOW, ticking; the real clock when it is not set."""
+    return time_machine.travel(TEST_NOW, tick=True) if TEST_NOW else nullcontext()
 
 
 @pytest.fixture(autouse=True)
@@ -168,7 +171,7 @@ def module_world(django_db_setup, django_db_blocker):
 
     Only for modules whose tests treat the personas as read-only: an object changed in memory
     by one test would be seen changed by the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), fixed_clock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
 
