@@ -767,7 +767,10 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(world, live_server, 
     check_a11y(staff, "review page without groups, after a refusal")
     crumbs = staff.get_by_role("navigation", name="Breadcrumb")
     crumbs.get_by_role("link", name="Too many groups").click()
+    expect(staff).to_have_url(re.compile(r"/formation/[0-9a-f-]+/$"))
     staff.get_by_role("link", name="Who takes part").click()
+    # Wait for the People page before the audit: axe on a page still navigating finds no document.
+    expect(staff).to_have_url(re.compile(r"/people/$"))
     check_a11y(staff, "who takes part")
     staff.locator("thead").get_by_label("Tick everyone on this page").uncheck()
     submit(staff, staff.get_by_role("button", name="Save who takes part").last)
