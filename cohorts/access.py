@@ -9,9 +9,11 @@ cohort; it works out the user's roles there once; then it checks the ability:
 - an anonymous user is sent to log in.
 
 The view receives an `Access` as its second argument and fetches everything else through
-`access.cohort` (never by a bare id).
+`access.cohort` (never by a bare id). The view runs with the cohort's time zone active, so the
+dates it shows read in that zone.
 """
 
+import zoneinfo
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -19,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 STAFF = "staff"
 OBSERVER = "observer"
@@ -145,7 +148,12 @@ def cohort_view(ability="cohort.view"):
             if not access.can(ability):
                 raise PermissionDenied
             request.access = access
-            return view(request, access, *args, **kwargs)
+            # Dates on the cohort's pages read in the cohort's zone (see the `zoned` filter).
+            timezone.activate(zoneinfo.ZoneInfo(access.cohort.time_zone))
+            try:
+                return view(request, access, *args, **kwargs)
+            finally:
+                timezone.deactivate()
 
         wrapped.cohort_ability = ability
         return wrapped

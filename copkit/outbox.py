@@ -19,6 +19,8 @@ Text templates are rendered by Django's template engine, which escapes HTML: wra
 import logging
 import threading
 import weakref
+import zoneinfo
+from contextlib import nullcontext
 from datetime import timedelta
 
 from celery import shared_task
@@ -43,22 +45,33 @@ STALE_CLAIM_AFTER = timedelta(minutes=15)
 MAX_ERROR_LENGTH = 2000
 
 
-def render_email(template, context):
-    """Return (subject, text body, HTML body) of `templates/emails/{template}_*`."""
-    subject = render_to_string(f"emails/{template}_subject.txt", context)
-    # One line, whatever the template's whitespace: a newline in a header is refused.
-    subject = " ".join(subject.split())
-    body_text = render_to_string(f"emails/{template}_body.txt", context).strip() + "\n"
-    body_html = render_to_string(f"emails/{template}_body.html", context)
+def email_time_zone(context, time_zone=None):
+    """The zone an email's dates read in: `time_zone` when given, else the zone of the
+    context's `cohort` (any object with a `time_zone` name), else the deployment's."""
+    name = time_zone or getattr(context.get("cohort"), "time_zone", None)
+    return zoneinfo.ZoneInfo(name) if name else None
+
+
+def render_email(template, context, time_zone=None):
+    """Return (subject, text body, HTML body) of `templates/emails/{template}_*`, with its
+    dates in `email_time_zone(context, time_zone)`."""
+    zone = email_time_zone(context, time_zone)
+    with timezone.override(zone) if zone else nullcontext():
+        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        # One line, whatever the template's whitespace: a newline in a header is refused.
+        subject = " ".join(subject.split())
+        body_text = render_to_string(f"emails/{template}_body.txt", context).strip() + "\n"
+        body_html = render_to_string(f"emails/{template}_body.html", context)
     return subject, body_text, body_html
 
 
-def enqueue(*, key, kind, to_email, template, context, due_at=None):
+def enqueue(*, key, kind, to_email, template, context, due_at=None, time_zone=None):
     """Queue one email under a unique `key`. Returns the new row, or None when a row with
-    that key exists already (nothing is inserted then)."""
+    that key exists already (nothing is inserted then). Its dates read in `time_zone`
+    (a zone name), by default the zone of the context's `cohort`."""
     if OutboxMessage.objects.filter(key=key).exists():
         return None
-    subject, body_text, body_html = render_email(template, context)
+    subject, body_text, body_html = render_email(template, context, time_zone)
     now = timezone.now()
     try:
         # A savepoint: a concurrent insert of the same key loses here without spoiling the
@@ -84,7 +97,8 @@ def enqueue(*, key, kind, to_email, template, context, due_at=None):
 
 def enqueue_many(messages):
     """Queue many emails at once: `messages` is a list of dicts with the arguments of
-    `enqueue`. Rows whose key exists already are skipped. Returns how many were new.
+    `enqueue` (`time_zone` too). Rows whose key exists already are skipped. Returns how
+    many were new.
 
     For bulk sends (inviting a whole roster): a few queries however many messages."""
     if not messages:
@@ -97,7 +111,9 @@ def enqueue_many(messages):
         if message["key"] in taken:
             continue
         taken.add(message["key"])
-        subject, body_text, body_html = render_email(message["template"], message["context"])
+        subject, body_text, body_html = render_email(
+            message["template"], message["context"], message.get("time_zone")
+        )
         rows.append(
             OutboxMessage(
                 key=message["key"],

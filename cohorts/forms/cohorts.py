@@ -1,7 +1,11 @@
+import zoneinfo
+from functools import lru_cache
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, CohortRole, FormatPreference, Organization, Participant, Topic
+from cohorts.models.core import default_time_zone
 from cohorts.services import geo
 
 
@@ -12,10 +16,24 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+@lru_cache(maxsize=1)
+def time_zone_choices():
+    """Every zone zoneinfo knows, by name ("America/Chicago")."""
+    zones = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    return [(zone, zone.replace("_", " ")) for zone in zones]
+
+
 class CohortForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        required=False,
+        help_text=_("Deadlines, closing times and emails of this cohort are shown in it."),
+    )
+
     class Meta:
         model = Cohort
-        fields = ["name", "description", "starts_on", "ends_on"]
+        fields = ["name", "description", "starts_on", "ends_on", "time_zone"]
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
@@ -24,6 +42,13 @@ class CohortForm(forms.ModelForm):
         help_texts = {
             "description": _("Who the program serves and what it aims for, in a few lines."),
         }
+
+    def clean_time_zone(self):
+        """A zone name; left out, the cohort keeps its zone (a new one gets the default)."""
+        chosen = self.cleaned_data.get("time_zone")
+        if chosen:
+            return chosen
+        return self.instance.time_zone if self.instance.pk else default_time_zone()
 
     def clean(self):
         cleaned = super().clean()

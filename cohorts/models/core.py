@@ -2,9 +2,11 @@
 topics, communities of practice and their memberships."""
 
 import secrets
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -32,6 +34,19 @@ class FormatPreference(models.TextChoices):
     EITHER = "either", _("Either")
 
 
+def default_time_zone():
+    """The deployment's zone (settings.TIME_ZONE), read when a cohort is made, not frozen
+    into a migration."""
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone, like America/Chicago."), params={"value": value}
+        )
+
+
 class CohortQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Cohorts in which `user` holds any role: staff, observer or participant."""
@@ -50,6 +65,13 @@ class Cohort(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("program starts"))
     ends_on = models.DateField(_("program ends"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=60,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_("Deadlines, closing times and emails of this cohort are shown in it."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -419,4 +441,3 @@ class Membership(TimeStampedModel):
     @property
     def is_leading(self):
         return self.role in self.LEADING_ROLES
-

@@ -4,23 +4,37 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, CohortRole
+from cohorts.models.core import validate_time_zone
 from copkit import outbox
 from copkit.errors import ServiceError
 
 from .activity import record
 
 
+def _checked_time_zone(value):
+    try:
+        validate_time_zone(value)
+    except ValidationError as error:
+        raise ServiceError(error.messages[0], field="time_zone") from error
+    return value
+
+
 @transaction.atomic
-def create_cohort(*, actor, name, starts_on, ends_on, description=""):
-    """Create a cohort; its creator becomes its first staff member."""
-    cohort = Cohort.objects.create(
+def create_cohort(*, actor, name, starts_on, ends_on, description="", time_zone=None):
+    """Create a cohort; its creator becomes its first staff member. `time_zone` defaults to
+    the deployment's (settings.TIME_ZONE)."""
+    cohort = Cohort(
         name=name, description=description, starts_on=starts_on, ends_on=ends_on, created_by=actor
     )
+    if time_zone:
+        cohort.time_zone = _checked_time_zone(time_zone)
+    cohort.save()
     CohortRole.objects.create(cohort=cohort, user=actor, role=CohortRole.Role.STAFF)
     record(cohort, actor, "created cohort", cohort)
     return cohort
@@ -28,6 +42,8 @@ def create_cohort(*, actor, name, starts_on, ends_on, description=""):
 
 @transaction.atomic
 def update_cohort(cohort, *, actor, **fields):
+    if "time_zone" in fields:
+        _checked_time_zone(fields["time_zone"])
     for name, value in fields.items():
         setattr(cohort, name, value)
     cohort.save()

@@ -1,14 +1,18 @@
 """Where a US ZIP code is, offline: the `zipcodes` package carries the whole list.
 
 `clean_zip` turns what people type (or what Excel leaves of it) into five digits;
-`lookup_zip` gives the place of a five-digit ZIP code, or None when there is no such ZIP.
+`lookup_zip` gives the place of a five-digit ZIP code, or None when there is no such ZIP;
+`time_zone_for_zips` the time zone most of a list of ZIP codes are in.
 """
 
 import re
+import zoneinfo
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import zipcodes
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 
@@ -62,6 +66,40 @@ def lookup_zip(zip_code):
         state=found.get("state", "")[:2],
         latitude=latitude,
         longitude=longitude,
+    )
+
+
+@lru_cache(maxsize=8192)
+def time_zone_of_zip(zip_code):
+    """The IANA time zone of a ZIP code ("America/Chicago"), or None when it is unknown."""
+    try:
+        zip_code = clean_zip(zip_code)
+        matches = zipcodes.matching(zip_code)
+    except (TypeError, ValueError):
+        return None
+    zone = matches[0].get("timezone") if matches else None
+    return zone if zone in zoneinfo.available_timezones() else None
+
+
+def time_zone_for_zips(zips, default=None):
+    """The zone most of `zips` are in (a tie goes to the zone named first alphabetically);
+    `default` (or the deployment's zone) when none of them has a known zone. A community's
+    meeting zone starts from its members' ZIP codes, with the cohort's zone as `default`."""
+    counts = Counter(zone for zone in map(time_zone_of_zip, zips) if zone)
+    if not counts:
+        return default or settings.TIME_ZONE
+    return min(counts, key=lambda zone: (-counts[zone], zone))
+
+
+def community_time_zone(community):
+    """Where a community's meeting zone starts: the zone most of its members' ZIP codes (or
+    their organizations') are in, else its cohort's zone. One query."""
+    rows = community.memberships.values_list(
+        "participant__zip_code", "participant__organization__zip_code"
+    )
+    return time_zone_for_zips(
+        [own or organization for own, organization in rows if own or organization],
+        default=community.cohort.time_zone,
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record
+from cohorts.services.geo import community_time_zone
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.meetings import ical as calendar
@@ -46,7 +47,9 @@ DEFAULT_LENGTH = 90
 
 def settings_for(community):
     """The community's MeetingSettings, or an unsaved one with the defaults."""
-    return calendar.meeting_settings(community) or MeetingSettings(community=community)
+    return calendar.meeting_settings(community) or MeetingSettings(
+        community=community, time_zone=community_time_zone(community)
+    )
 
 
 @transaction.atomic
@@ -196,7 +199,7 @@ def create_from_schedule(community, *, actor, rule, mode, agenda):
     with transaction.atomic():
         # One schedule at a time per community: the settings row is the lock.
         settings_row, _created = MeetingSettings.objects.select_for_update().get_or_create(
-            community=community
+            community=community, defaults={"time_zone": community_time_zone(community)}
         )
         community.meeting_settings = settings_row
         proposal = propose(community, rule)
