@@ -576,6 +576,9 @@ def test_preview_with_problems_lists_them_and_offers_no_confirm(client_for, worl
         ("roster.csv", b"Name,Email\r\nAna,ana@example.org\r\n", "no column for"),
         ("notes.txt", b"\xef\xbb\xbf", "empty"),
     ],
+    # Named ids: the generated .xlsx bytes carry a timestamp, and xdist needs the same ids in
+    # every worker.
+    ids=["junk-csv", "damaged-xlsx", "no-name-column", "bom-only"],
 )
 def test_file_problems_are_form_errors(client_for, world, name, data, message):
     client = client_for("staff")
