@@ -8,12 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.formation.forms.input import (
-    AnswersForm,
-    ChoicesForm,
-    RankingForm,
-    formation_input_form,
-)
+from cohorts.formation.methods import input_form as formation_input_form
+from cohorts.formation.methods.criteria import AnswersForm
+from cohorts.formation.methods.matching import ChoicesForm
+from cohorts.formation.methods.topic import RankingForm
 from cohorts.formation.services import input as service
 from cohorts.formation.wording import deadline_words
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
@@ -450,3 +448,14 @@ def test_answer_page_query_count_is_flat(world, client, method):
         if method == Method.MATCHING:
             assert others[-1].participant.name in html
     assert counts[0] == counts[1], counts
+
+
+def test_every_method_choice_has_its_module_in_the_registry():
+    from cohorts.formation.methods import METHODS, method_of
+
+    assert set(METHODS) == set(FormationRound.Method.values)
+    for value in FormationRound.Method.values:
+        method = method_of(value)
+        assert method.value == value
+        # The model's list (used in queries) agrees with what each method asks.
+        assert method.asks_participants == (value in FormationRound.ASKS_PARTICIPANTS)

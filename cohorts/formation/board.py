@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from cohorts.formation import attributes, services
+from cohorts.formation import services
 from cohorts.formation.forms.board import NEW_GROUP, PERSON_FIELDS, LockForm
-from cohorts.formation.mapsvg import colour, km_to_miles, render_map_svg
+from cohorts.formation.mapsvg import colour, render_map_svg
+from cohorts.formation.methods import method_of
+from cohorts.formation.methods.base import distance
+from cohorts.formation.methods.map import location_of
 from cohorts.formation.services import ServiceError
 from cohorts.formation.services.runs import STALE_RUN
 from cohorts.models import (
@@ -102,99 +104,9 @@ def _editable_proposal(formation_round):
     return newest
 
 
-def _criterion_label(name, formation_round):
-    key, _sep, rule = name.partition(" (")
-    attribute = attributes.ATTRIBUTES.get(key)
-    if attribute is None:
-        return name
-    label = str(attribute.label)
-    if key == "custom" and formation_round.custom_question:
-        label = formation_round.custom_question
-    return f"{label} ({rule}" if rule else label
-
-
-def _percent(part, whole):
-    return round(100 * part / whole) if whole else 0
-
-
-def _distance(km, unit):
-    if km is None:
-        return "—"
-    value = km_to_miles(km) if unit == "mi" else km
-    return f"{value:,.1f} {unit}"
-
-
 def _summary(formation_round, proposal, groups, unit):
-    """The proposal's figures as (label, value) rows, by method."""
-    scores = proposal.scores or {}
-    method = formation_round.method
-    Method = FormationRound.Method
-    rows = []
-    if method == Method.MATCHING and "choices_total" in scores:
-        total, kept = scores.get("choices_total", 0), scores.get("choices_kept", 0)
-        pairs, pairs_kept = scores.get("mutual_pairs_total", 0), scores.get("mutual_pairs_kept", 0)
-        rows += [
-            (
-                _("Choices kept"),
-                _("%(kept)s of %(total)s (%(pct)s%%)")
-                % {"kept": kept, "total": total, "pct": _percent(kept, total)},
-            ),
-            (
-                _("Mutual pairs kept together"),
-                _("%(kept)s of %(total)s (%(pct)s%%)")
-                % {"kept": pairs_kept, "total": pairs, "pct": _percent(pairs_kept, pairs)}
-                if pairs
-                else _("nobody chose each other"),
-            ),
-            (
-                _("People with none of their choices in their group"),
-                str(scores.get("people_with_no_choice_kept", 0)),
-            ),
-        ]
-    elif method == Method.CRITERIA:
-        for name, value in scores.items():
-            if name in {"worst_group_score", "mean_group_score", "unmet_rules"}:
-                continue
-            if isinstance(value, int | float):
-                rows.append(
-                    (
-                        _("Groups meeting “%(criterion)s”")
-                        % {"criterion": _criterion_label(name, formation_round)},
-                        f"{round(100 * value)}%",
-                    )
-                )
-        if "worst_group_score" in scores:
-            rows.append((_("Worst group's score"), f"{round(100 * scores['worst_group_score'])}%"))
-        if "mean_group_score" in scores:
-            rows.append((_("Average group's score"), f"{round(100 * scores['mean_group_score'])}%"))
-    elif method == Method.MAP and "mean_km" in scores:
-        rows += [
-            (_("Average distance to the group's centre"), _distance(scores.get("mean_km"), unit)),
-            (_("Largest distance to the group's centre"), _distance(scores.get("max_km"), unit)),
-        ]
-        if "max_within_group_km" in scores:
-            rows.append(
-                (
-                    _("Farthest apart within one group"),
-                    _distance(scores["max_within_group_km"], unit),
-                )
-            )
-    elif method == Method.TOPIC and "first_choice" in scores:
-        rows += [
-            (_("Got their first choice"), str(scores.get("first_choice", 0))),
-            (_("Got their second choice"), str(scores.get("second_choice", 0))),
-            (_("Got their third choice"), str(scores.get("third_choice", 0))),
-        ]
-        if scores.get("other_choice"):
-            rows.append((_("Got a lower choice"), str(scores["other_choice"])))
-        rows.append(
-            (
-                _("People with none of their choices"),
-                str(scores.get("people_with_no_choice", 0)),
-            )
-        )
-        if scores.get("people_without_ranking"):
-            rows.append((_("People who ranked nothing"), str(scores["people_without_ranking"])))
+    """The proposal's figures as (label, value) rows: the method's, then the sizes."""
+    rows = method_of(formation_round).summary_rows(formation_round, proposal.scores or {}, unit)
     sizes = [g.size for g in groups]
     rows.append((_("Groups"), str(len(groups))))
     if sizes:
@@ -219,39 +131,7 @@ def _size_problem(limits, size):
 
 def _group_figures(formation_round, group, unit):
     """What the engine says about one group, as short lines."""
-    details = group.details or {}
-    method = formation_round.method
-    Method = FormationRound.Method
-    lines = []
-    if method == Method.CRITERIA and isinstance(details.get("criteria"), dict):
-        met = [_criterion_label(n, formation_round) for n, ok in details["criteria"].items() if ok]
-        missed = [
-            _criterion_label(n, formation_round) for n, ok in details["criteria"].items() if not ok
-        ]
-        parts = []
-        if met:
-            parts.append(_("Meets: %(list)s") % {"list": ", ".join(met)})
-        if missed:
-            parts.append(_("Misses: %(list)s") % {"list": ", ".join(missed)})
-        if parts:
-            lines.append(" · ".join(parts))
-        if isinstance(details.get("score"), int | float):
-            lines.append(_("Score: %(pct)s%%") % {"pct": round(100 * details["score"])})
-    elif method == Method.MATCHING and "choices_kept" in details:
-        kept, pairs = details.get("choices_kept", 0), details.get("mutual_pairs_kept", 0)
-        lines.append(
-            ngettext("%(n)s choice kept", "%(n)s choices kept", kept) % {"n": kept}
-            + " · "
-            + ngettext("%(n)s mutual pair", "%(n)s mutual pairs", pairs) % {"n": pairs}
-        )
-    elif method == Method.MAP and "mean_km" in details:
-        lines.append(
-            _("Average %(mean)s from the centre · %(spread)s across")
-            % {
-                "mean": _distance(details.get("mean_km"), unit),
-                "spread": _distance(details.get("spread_km", details.get("max_km")), unit),
-            }
-        )
+    lines = method_of(formation_round).group_figures(formation_round, group.details or {}, unit)
     if group.topic_id:
         lines.append(_("Topic: %(name)s") % {"name": group.topic.name})
     return lines
@@ -261,7 +141,7 @@ def _map_svg(formation_round, groups):
     points = []
     for index, group in enumerate(groups):
         for member in group.member_list:
-            where = services.location_of(member.participant)
+            where = location_of(member.participant)
             if where is None:
                 continue
             points.append(
@@ -306,10 +186,8 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         )
     read_only = _read_only_reason(formation_round, proposal, newest)
     by_entry = {e.participant_id: e for e in entries}
-    Method = FormationRound.Method
+    method = method_of(formation_round)
     limits = services.size_limits(formation_round, sum(len(g.member_list) for g in groups))
-    matching = formation_round.method == Method.MATCHING
-    topic_round = formation_round.method == Method.TOPIC
     for group in groups:
         ids_here = {str(m.participant.public_id) for m in group.member_list}
         group.size = len(group.member_list)
@@ -319,29 +197,23 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         for member in group.member_list:
             entry = by_entry.get(member.participant_id)
             member.no_choice = False
-            if entry is None:
-                continue
-            if matching and entry.choices:
-                member.no_choice = not any(str(c) in ids_here for c in entry.choices)
-            elif topic_round and entry.ranking and topic_id:
-                member.no_choice = topic_id not in {str(t) for t in entry.ranking}
+            if entry is not None:
+                member.no_choice = method.no_choice(entry, ids_here, topic_id)
     group_of = {m.participant_id: g.pk for g in groups for m in g.member_list}
     for lock in locks:
         lock.unmet = bool(groups) and not services.lock_is_met(lock, group_of)
     # The lock form offers the people taking part (entries come ordered by name).
     people = [e.participant for e in entries]
-    is_map = formation_round.method == Method.MAP
+    is_map = method.shows_map
     unplaced = 0
     if is_map:
         for index, group in enumerate(groups):
             group.map_number = index + 1
             group.default_name = f"Group {index + 1}"  # how the drawing labels it
             group.colour = colour(index)
-            group.mean_text = _distance((group.details or {}).get("mean_km"), unit)
-            group.spread_text = _distance((group.details or {}).get("spread_km"), unit)
-            unplaced += sum(
-                1 for m in group.member_list if services.location_of(m.participant) is None
-            )
+            group.mean_text = distance((group.details or {}).get("mean_km"), unit)
+            group.spread_text = distance((group.details or {}).get("spread_km"), unit)
+            unplaced += sum(1 for m in group.member_list if location_of(m.participant) is None)
     older = proposal.number if proposal and newest and proposal.pk != newest.pk else None
     context = {
         "access": access,

@@ -42,3 +42,12 @@ def closes_words(deadline, now=None):
     if deadline is None:
         return ""
     return _("closes on %(day)s at %(time)s") % _when(deadline, now or timezone.now())
+
+
+def names_text(items, shown=10):
+    """Names as one line: the first `shown` of them, then "and N more"."""
+    items = list(items)
+    text = ", ".join(items[:shown])
+    if len(items) > shown:
+        text += " " + _("and %(count)s more") % {"count": len(items) - shown}
+    return text

@@ -27,9 +27,7 @@ from .input import (
     topic_members,
 )
 from .problem import (
-    attribute_value,
     build_problem,
-    location_of,
     size_limits,
 )
 from .proposals import (
@@ -90,7 +88,6 @@ __all__ = [
     "add_topic",
     "answer_choices",
     "answer_url",
-    "attribute_value",
     "build_problem",
     "cap_shortfall",
     "check_can_collect",
@@ -107,7 +104,6 @@ __all__ = [
     "has_input",
     "import_csv",
     "in_scope",
-    "location_of",
     "lock_is_met",
     "method_locked",
     "missing_from_scope",

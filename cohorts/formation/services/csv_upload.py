@@ -8,13 +8,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cohorts.formation.wording import names_text as _names
 from cohorts.models import (
     FormationProposal,
     FormationRound,
 )
 from copkit.errors import ServiceError
 
-from .problem import _names, build_problem, size_limits
+from .problem import build_problem, size_limits
 from .proposals import rescore, save_solution
 
 # CSV columns (case-insensitive) naming the person, tried in this order, and their group.

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cohorts.formation.wording import names_text as _names
 from cohorts.models import (
     Community,
     FormationRound,
@@ -19,7 +20,7 @@ from cohorts.services.activity import record
 from copkit import outbox
 from copkit.errors import ServiceError
 
-from .problem import _names, size_limits
+from .problem import size_limits
 from .proposals import _user, current_proposal, describe_lock, unmet_locks
 
 

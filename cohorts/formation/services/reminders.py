@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cohorts.formation.attributes import asked_attributes
+from cohorts.formation.methods import method_of
 from cohorts.models import FormationEntry, FormationRound
 from cohorts.services.activity import record
 from copkit import outbox
@@ -75,18 +75,7 @@ def check_can_collect(formation_round, now=None):
         raise ServiceError(_("This method asks participants nothing: form the groups directly."))
     if formation_round.deadline is not None and formation_round.deadline <= now:
         raise ServiceError(_("The deadline has passed. Set a later one (or none) first."))
-    if formation_round.method == Method.TOPIC and not formation_round.topics.exists():
-        raise ServiceError(_("Add the subject areas people can choose from first."))
-    if formation_round.method == Method.CRITERIA:
-        if not formation_round.criteria:
-            raise ServiceError(_("Choose the criteria first."))
-        if not asked_attributes(formation_round):
-            raise ServiceError(
-                _(
-                    "The criteria you chose all come from people's profiles, so there is "
-                    "nothing to ask: form the groups directly."
-                )
-            )
+    method_of(formation_round).check_can_collect(formation_round)
 
 
 def send_links(formation_round, actor, now=None):

@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from cohorts.formation.attributes import ATTRIBUTES
+from cohorts.formation.methods import method_of
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
 from cohorts.services.activity import record
 from copkit.errors import ServiceError
@@ -138,7 +139,7 @@ def create_round(cohort, actor, **data):
         [FormationEntry(round=formation_round, participant_id=pk) for pk in participants],
         batch_size=500,
     )
-    topics = _prefill_topics(formation_round) if formation_round.method == Method.TOPIC else 0
+    topics = _prefill_topics(formation_round) if method_of(formation_round).uses_topics else 0
     record(
         cohort,
         actor,
@@ -215,7 +216,7 @@ def update_round(formation_round, actor, **data):
             raise TypeError(f"unknown round field: {name}")
         setattr(formation_round, name, value)
     formation_round.save()
-    if formation_round.method == Method.TOPIC and not formation_round.topics.exists():
+    if method_of(formation_round).uses_topics and not formation_round.topics.exists():
         _prefill_topics(formation_round)
     synced = sync_entries(formation_round) if formation_round.scope != old_scope else None
     record(

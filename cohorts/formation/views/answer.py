@@ -13,12 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cohorts.formation.forms.input import formation_input_form
-from cohorts.formation.services import input as service
+from cohorts.formation.methods import method_of
 from cohorts.formation.wording import deadline_words
 from cohorts.models import FormationEntry, FormationRound, ProposedMember
 
-Method = FormationRound.Method
 Status = FormationRound.Status
 
 
@@ -45,49 +43,6 @@ def _community(entry):
     return member.group.community if member is not None else None
 
 
-def _saved(entry, form):
-    """What the entry holds, in words: a list of strings (topics, people) or of
-    (question, answer) pairs for a criteria round."""
-    method = entry.round.method
-    if form is None or entry.submitted_at is None:
-        return []
-    if method == Method.TOPIC:
-        names = {str(t.public_id): t.name for t in form.topics}
-        return [names[pid] for pid in entry.ranking or [] if pid in names]
-    if method == Method.MATCHING:
-        labels = dict(form.people)
-        return [labels[pid] for pid in entry.choices or [] if pid in labels]
-    if method == Method.CRITERIA:
-        pairs = []
-        answers = entry.answers or {}
-        for key, field in form.fields.items():
-            if key not in answers:
-                continue
-            value = answers[key]
-            values = value if isinstance(value, list) else [value]
-            options = dict(getattr(field, "choices", []) or [])
-            shown = [str(options.get(str(v), v)) for v in values]
-            pairs.append((field.label, ", ".join(shown) if shown else _("None of these")))
-        return pairs
-    return []
-
-
-def _topic_cards(entry, form):
-    members = service.topic_members(entry.round)
-    cards = []
-    for topic in form.topics:
-        names = members.get(str(topic.public_id), [])
-        cards.append(
-            {
-                "topic": topic,
-                "first_count": len(names),
-                "names": names,
-                "full": topic.cap is not None and len(names) >= topic.cap,
-            }
-        )
-    return cards
-
-
 def _state(entry):
     """ "published", "open", "not_open" (still being set up) or "closed"."""
     formation_round = entry.round
@@ -109,7 +64,8 @@ def answer(request, token):
     formation_round = entry.round
     state = _state(entry)
     data = request.POST if request.method == "POST" and state == "open" else None
-    form = formation_input_form(entry, data)
+    method = method_of(formation_round)
+    form = method.input_form(entry, data)
     if data is not None and form is not None and form.is_valid() and form.save() is not None:
         if formation_round.deadline:
             messages.success(
@@ -138,7 +94,7 @@ def answer(request, token):
         "deadline_passed": (
             formation_round.deadline is not None and formation_round.deadline <= timezone.now()
         ),
-        "saved": _saved(entry, form),
+        "saved": method.saved(entry, form) if form is not None and entry.submitted_at else [],
         "someone_else": (
             request.user.is_authenticated
             and participant.user_id is not None
@@ -146,11 +102,6 @@ def answer(request, token):
         ),
         "community": _community(entry) if state == "published" else None,
     }
-    if formation_round.method == Method.TOPIC and form is not None:
-        context["topic_cards"] = _topic_cards(entry, form)
-    if formation_round.method == Method.MATCHING and form is not None:
-        known = {value for value, _label in form.people}
-        marked = form["choices"].value() or [] if state == "open" else []
-        context["marked"] = len({value for value in marked if value in known})
-        context["people_count"] = len(form.people)
+    if form is not None:
+        context.update(method.answer_context(entry, form, state))
     return render(request, "cohorts/formation/answer.html", context)

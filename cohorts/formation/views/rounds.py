@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from cohorts.access import cohort_view
 from cohorts.formation import services
 from cohorts.formation.attributes import ATTRIBUTES, RULE_CHOICES
-from cohorts.formation.forms.input import formation_input_form
 from cohorts.formation.forms.rounds import (
     METHOD_HELP,
     CapsForm,
@@ -23,6 +22,7 @@ from cohorts.formation.forms.rounds import (
     RoundForm,
     TopicForm,
 )
+from cohorts.formation.methods import input_form, method_of
 from cohorts.models import FormationEntry, FormationRound, Membership
 from cohorts.services.cohorts import ServiceError
 
@@ -105,10 +105,9 @@ def round_create(request, access):
             "Round created with %(n)d people taking part.",
             people,
         ) % {"n": people}
-        if formation_round.method == Method.TOPIC:
-            message += " " + _("Check the subject areas and their caps next.")
-        elif formation_round.method == Method.CRITERIA:
-            message += " " + _("Choose the criteria next.")
+        next_step = method_of(formation_round).next_step
+        if next_step:
+            message += " " + str(next_step)
         messages.success(request, message)
         return redirect(formation_round)
     return render(
@@ -224,7 +223,7 @@ def round_detail(request, access, round_id):
             send_problem = str(error)
     topics = []
     cap_shortfall = None
-    if formation_round.method == Method.TOPIC:
+    if method_of(formation_round).uses_topics:
         topics = list(formation_round.topics.all())
         cap_shortfall = services.cap_shortfall(formation_round, summary["people"])
     return render(
@@ -390,7 +389,7 @@ def round_topics(request, access, round_id):
     topics = list(formation_round.topics.all())
     add_form = TopicForm()
     caps_form = CapsForm(topics=topics)
-    if request.method == "POST" and formation_round.method != Method.TOPIC:
+    if request.method == "POST" and not method_of(formation_round).uses_topics:
         messages.error(request, _("Only a topic-choice round has subject areas."))
         return redirect(formation_round)
     if request.method == "POST":
@@ -457,7 +456,7 @@ def round_topic_delete(request, access, round_id, topic_id):
 def round_criteria(request, access, round_id):
     formation_round = _badge(get_round(access, round_id))
     form = CriteriaForm(request.POST or None, formation_round=formation_round)
-    if request.method == "POST" and formation_round.method == Method.CRITERIA and form.is_valid():
+    if request.method == "POST" and method_of(formation_round).uses_criteria and form.is_valid():
         data = form.cleaned_data
         try:
             services.save_criteria(
@@ -490,7 +489,7 @@ def entry_edit(request, access, round_id, entry_id):
         public_id=entry_id,
     )
     entry.round = formation_round
-    form = formation_input_form(
+    form = input_form(
         entry, data=request.POST if request.method == "POST" else None, actor=request.user
     )
     if form is not None and request.method == "POST":
