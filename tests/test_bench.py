@@ -185,7 +185,7 @@ def test_scratch_url_keeps_server_credentials_and_options():
     ("vendor", "name", "scratch"),
     [
         ("sqlite", "/scratch/copkit-bench-x1y2/bench.sqlite3", True),
-        ("sqlite", "/work/main/var/copkit.sqlite3", False),
+        ("sqlite", "/srv/copkit/var/copkit.sqlite3", False),
         ("sqlite", "/scratch/copkit-bench.sqlite3", False),
         ("sqlite", ":memory:", False),
         ("postgresql", "copkit_bench_123", True),
