@@ -2,7 +2,8 @@
 contract holds it so). `solve(problem_dict) -> solution_dict`; both formats are described in
 docs/formation-format.md.
 
-- problem.py reads and checks the input (`parse`, `FormationError`);
+- problem.py reads and checks the input (`parse`, `FormationError`), people.py each
+  person's part of it;
 - solver.py forms the groups (`solve`, `solve_problem`, `objective_for`);
 - search.py, the annealing; matching.py, criteria.py, geo.py, topic.py, each method's
   objective and figures; evaluate.py scores any grouping the way the solver does.
