@@ -192,3 +192,12 @@ def pytest_report_header():
     if TEST_NOW is not None:
         return f"clock: every test starts at COPKIT_TEST_NOW={TEST_NOW.isoformat()}"
     return None
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """Long bytes (a generated .xlsx, random junk) get a fixed test id instead of their
+    escaped content: pytest-xdist refuses to run when the workers' collected ids differ, and
+    a file generated with a timestamp differs from one worker to the next."""
+    if isinstance(val, bytes | bytearray) and len(val) > 32:
+        return f"{argname}-bytes"  # pytest numbers repeated ids, the same in every worker
+    return None
