@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.formation.methods import input_form as formation_input_form
+from cohorts.formation.methods import method_of
 from cohorts.formation.methods.criteria import AnswersForm
 from cohorts.formation.methods.matching import ChoicesForm
 from cohorts.formation.methods.topic import RankingForm
 from cohorts.formation.services import input as service
 from cohorts.formation.wording import deadline_words
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError, show_error
 from tests import factories
 from tests.queries import count_queries
 
@@ -384,7 +385,7 @@ def test_forms_start_from_the_saved_input_and_save_for_staff(world):
     assert form["choices"].value() == [pid(others[0])]
     form = ChoicesForm(pat, {"choices": [pid(others[1])]})
     assert form.is_valid()
-    assert form.save(actor=world.staff) is not None
+    assert method_of(pat.round).save_input(form, actor=world.staff) is not None
     assert FormationEntry.objects.get(pk=pat.pk).entered_by == world.staff
     assert isinstance(
         formation_input_form(factories.FormationEntryFactory(round__method=Method.TOPIC)),
@@ -396,14 +397,16 @@ def test_forms_start_from_the_saved_input_and_save_for_staff(world):
     )
 
 
-def test_form_save_turns_a_refusal_into_a_form_error(world):
+def test_a_refused_save_is_a_service_error_shown_on_the_form(world, rf):
     formation_round, pat, others = make_round(world)
     form = ChoicesForm(pat, {"choices": [pid(others[0])]})
     assert form.is_valid()
     # The round closes between reading the page and saving: the save reads it afresh.
     FormationRound.objects.filter(pk=formation_round.pk).update(status=Status.REVIEW)
-    assert form.save() is None
-    assert "Choices are closed" in str(form.non_field_errors())
+    with pytest.raises(ServiceError, match="Choices are closed") as refused:
+        method_of(pat.round).save_input(form)
+    show_error(rf.post("/"), refused.value, form)
+    assert "Choices are closed" in str(form.errors)
 
 
 # -- home ------------------------------------------------------------------------------------
@@ -451,7 +454,7 @@ def test_answer_page_query_count_is_flat(world, client, method):
 
 
 def test_every_method_choice_has_its_module_in_the_registry():
-    from cohorts.formation.methods import METHODS, method_of
+    from cohorts.formation.methods import METHODS
 
     assert set(METHODS) == set(FormationRound.Method.values)
     for value in FormationRound.Method.values:

@@ -5,13 +5,12 @@ the subject areas they want most (topic choice), or the round's questions (crite
 
 Each form starts from what the entry holds, checks the input with the same rules as the
 service (`cohorts.formation.services.input`), so a message lands beside the field at fault,
-and `.save(actor=None)` stores it (None: the person through their link; a user: staff).
+and leaves the values it cleaned in `cleaned_data`. Forms never write: the view hands the
+form to its method's `save_input` (None: the person through their link; a user: staff), and
+shows a refusal with `copkit.errors.show_error`.
 """
 
 from django import forms
-
-from cohorts.formation.services import input as service
-from cohorts.services.cohorts import ServiceError
 
 
 class AnyChoiceMultipleField(forms.MultipleChoiceField):
@@ -23,27 +22,12 @@ class AnyChoiceMultipleField(forms.MultipleChoiceField):
 
 
 class EntryForm(forms.Form):
-    """What the three forms share: the entry, who is saving, and saving through the
-    service with its refusal shown on the form."""
+    """What the three forms share: the entry and who is filling it in."""
 
     def __init__(self, entry, data=None, *, actor=None, **kwargs):
         self.entry = entry
         self.actor = actor
         super().__init__(data=data, **kwargs)
-
-    def _save(self, actor):
-        raise NotImplementedError
-
-    def save(self, actor=None):
-        """Store the input; returns the entry, or None with the refusal added to the form."""
-        actor = actor if actor is not None else self.actor
-        try:
-            return self._save(actor)
-        except service.InputError as error:
-            self.add_error(error.field if error.field in self.fields else None, str(error))
-        except ServiceError as error:
-            self.add_error(None, str(error))
-        return None
 
     def _error_to(self, error, default):
         name = error.field if error.field in self.fields else default

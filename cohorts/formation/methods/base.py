@@ -35,6 +35,11 @@ class FormationMethod:
             return None
         return self.form_class(entry, data, actor=actor)
 
+    def save_input(self, form, *, actor=None):
+        """Store what a valid `form` cleaned for its entry (through the input service);
+        returns the entry. Refusals raise ServiceError."""
+        raise NotImplementedError
+
     def check_can_collect(self, formation_round):
         """Raise ServiceError when the round is not ready to ask people for input."""
 

@@ -71,11 +71,6 @@ class AnswersForm(EntryForm):
                 self._error_to(error, None)
         return cleaned
 
-    def _save(self, actor):
-        return service.save_answers(
-            self.entry, self.cleaned_data["answers"], actor=actor, choices=self.answer_choices
-        )
-
 
 def attribute_value(key, entry):
     """A person's value for a criteria attribute (see cohorts.formation.attributes), or None."""
@@ -128,6 +123,11 @@ class Criteria(FormationMethod):
     form_class = AnswersForm
     uses_criteria = True
     next_step = gettext_lazy("Choose the criteria next.")
+
+    def save_input(self, form, *, actor=None):
+        return service.save_answers(
+            form.entry, form.cleaned_data["answers"], actor=actor, choices=form.answer_choices
+        )
 
     def check_can_collect(self, formation_round):
         if not formation_round.criteria:

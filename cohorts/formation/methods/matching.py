@@ -49,9 +49,6 @@ class ChoicesForm(EntryForm):
         except service.InputError as error:
             raise forms.ValidationError(str(error)) from error
 
-    def _save(self, actor):
-        return service.save_choices(self.entry, self.cleaned_data["choices"], actor=actor)
-
 
 def _valid_uuid(value):
     try:
@@ -65,6 +62,9 @@ def _valid_uuid(value):
 class Matching(FormationMethod):
     value = FormationRound.Method.MATCHING
     form_class = ChoicesForm
+
+    def save_input(self, form, *, actor=None):
+        return service.save_choices(form.entry, form.cleaned_data["choices"], actor=actor)
 
     def saved(self, entry, form):
         labels = dict(form.people)

@@ -76,9 +76,6 @@ class RankingForm(EntryForm):
         cleaned["ranking"] = ranking
         return cleaned
 
-    def _save(self, actor):
-        return service.save_ranking(self.entry, self.cleaned_data["ranking"], actor=actor)
-
 
 def _topic_cards(entry, form):
     """Each subject area with who chose it first so far, and whether it is full."""
@@ -103,6 +100,9 @@ class Topic(FormationMethod):
     form_class = RankingForm
     uses_topics = True
     next_step = gettext_lazy("Check the subject areas and their caps next.")
+
+    def save_input(self, form, *, actor=None):
+        return service.save_ranking(form.entry, form.cleaned_data["ranking"], actor=actor)
 
     def check_can_collect(self, formation_round):
         if not formation_round.topics.exists():

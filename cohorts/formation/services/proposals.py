@@ -163,7 +163,8 @@ def save_solution(formation_round, problem, solution, *, actor, source, warnings
 @transaction.atomic
 def move_member(proposal, participant, group, *, actor):
     """Move a person to another group of the proposal and rescore it. Refuses (ServiceError)
-    a move that breaks a lock or leaves a group above the size limit; a group may go below
+    a move within the same group, a move that breaks a lock or leaves a group above the size
+    limit, and any move once the round is published; a group may go below
     the minimum while staff work, and the review page says so."""
     formation_round = proposal.round
     _check_editable(proposal)
@@ -173,7 +174,9 @@ def move_member(proposal, participant, group, *, actor):
     if member is None:
         raise ServiceError(_("%(name)s is not in these groups.") % {"name": participant.name})
     if member.group_id == group.pk:
-        return proposal
+        raise ServiceError(
+            _("%(name)s is in %(group)s already.") % {"name": participant.name, "group": group.name}
+        )
     placed = dict(proposal.members.values_list("participant_id", "group_id"))
     for lock in _locks_of(formation_round, participant):
         other = lock.second if lock.first_id == participant.pk else lock.first

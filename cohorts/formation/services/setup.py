@@ -106,6 +106,18 @@ def _check_not_published(formation_round):
 # -- creating and editing --------------------------------------------------------------------
 
 
+def check_settings_editable(formation_round):
+    """ServiceError once the round is published: its settings can no longer change."""
+    if formation_round.is_published:
+        raise ServiceError(_("This round is published: its settings can no longer change."))
+
+
+def check_has_topics(formation_round):
+    """ServiceError unless the round's method has subject areas (topic choice)."""
+    if not method_of(formation_round).uses_topics:
+        raise ServiceError(_("Only a topic-choice round has subject areas."))
+
+
 def _prefill_topics(formation_round):
     """One FormationTopic per cohort Topic, in name order. Returns how many were made."""
     topics = list(formation_round.cohort.topics.order_by("name", "pk"))
@@ -286,6 +298,7 @@ def set_people(formation_round, actor, *, shown, ticked):
 @transaction.atomic
 def add_topic(formation_round, actor, *, name, description="", cap=None):
     _check_not_published(formation_round)
+    check_has_topics(formation_round)
     last = formation_round.topics.order_by("-position").values_list("position", flat=True).first()
     topic = FormationTopic.objects.create(
         round=formation_round,
@@ -302,6 +315,7 @@ def add_topic(formation_round, actor, *, name, description="", cap=None):
 def save_caps(formation_round, actor, caps):
     """`caps`: {FormationTopic: cap or None}. Saves the ones that changed."""
     _check_not_published(formation_round)
+    check_has_topics(formation_round)
     changed = []
     for topic, cap in caps.items():
         if topic.cap != cap:

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from cohorts.formation.methods import method_of
 from cohorts.formation.wording import deadline_words
 from cohorts.models import FormationEntry, FormationRound, ProposedMember
+from copkit.errors import ServiceError, show_error
 
 Status = FormationRound.Status
 
@@ -43,6 +44,16 @@ def _community(entry):
     return member.group.community if member is not None else None
 
 
+def _save(request, method, form, actor=None):
+    """Store the form's input; False with the refusal shown on the form."""
+    try:
+        method.save_input(form, actor=actor)
+    except ServiceError as error:
+        show_error(request, error, form)
+        return False
+    return True
+
+
 def _state(entry):
     """ "published", "open", "not_open" (still being set up) or "closed"."""
     formation_round = entry.round
@@ -66,7 +77,7 @@ def answer(request, token):
     data = request.POST if request.method == "POST" and state == "open" else None
     method = method_of(formation_round)
     form = method.input_form(entry, data)
-    if data is not None and form is not None and form.is_valid() and form.save() is not None:
+    if data is not None and form is not None and form.is_valid() and _save(request, method, form):
         if formation_round.deadline:
             messages.success(
                 request,

@@ -30,7 +30,7 @@ from cohorts.formation.board import (
     board_context,
 )
 from cohorts.formation.forms.board import NEW_GROUP, LockForm, MoveForm, RenameForm, UploadForm
-from cohorts.formation.services import CsvErrors, ServiceError
+from cohorts.formation.services import CsvErrors
 from cohorts.formation.views.rounds import get_round
 from cohorts.models import (
     FormationLock,
@@ -38,6 +38,7 @@ from cohorts.models import (
     ProposedGroup,
 )
 from copkit import csvfile
+from copkit.errors import ServiceError, show_error
 
 
 def _back(request, access, formation_round):
@@ -89,7 +90,7 @@ def run(request, access, round_id):
     try:
         proposal = services.run_round(formation_round, actor=request.user)
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return _back(request, access, formation_round)
     if proposal is None:
         messages.info(
@@ -156,11 +157,6 @@ def move(request, access, round_id):
                 group = proposal.groups.filter(public_id=target).first()
                 if group is None:
                     raise ServiceError(_("That group is not in these groups. Reload the page."))
-            if group.pk == member.group_id:
-                raise ServiceError(
-                    _("%(name)s is in %(group)s already.")
-                    % {"name": member.participant.name, "group": group.name}
-                )
             services.move_member(proposal, member.participant, group, actor=request.user)
     except ServiceError as error:
         return _render_board(request, access, formation_round, board_error=str(error))
@@ -181,7 +177,7 @@ def group_add(request, access, round_id):
     except ServiceError as error:
         if request.htmx:
             return _render_board(request, access, formation_round, board_error=str(error))
-        messages.error(request, str(error))
+        show_error(request, error)
         return _back(request, access, formation_round)
     return _done(request, access, formation_round, _("Added %(group)s.") % {"group": group.name})
 
@@ -198,9 +194,7 @@ def group_rename(request, access, round_id, group_id):
     form = RenameForm(request.POST)
     if form.is_valid():
         try:
-            proposal = _editable_proposal(formation_round)
-            if group.proposal_id != proposal.pk:
-                raise ServiceError(_("This group is in an older proposal, kept as it was."))
+            _editable_proposal(formation_round)  # not while the engine is at work
             old_name = group.name
             services.rename_group(group, form.cleaned_data["name"], actor=request.user)
         except ServiceError as error:
@@ -232,11 +226,9 @@ def lock_add(request, access, round_id):
         first, second = form.pair()
         kind = form.cleaned_data["kind"]
         try:
-            if formation_round.is_published:
-                raise ServiceError(_("These groups are published: they can no longer change."))
             lock = services.add_lock(formation_round, first, second, kind, actor=request.user)
         except ServiceError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             together = kind == FormationLock.Kind.TOGETHER
             text = (
@@ -272,13 +264,11 @@ def lock_delete(request, access, round_id, lock_id):
         formation_round.locks.select_related("first", "second"), public_id=lock_id
     )
     try:
-        if formation_round.is_published:
-            raise ServiceError(_("These groups are published: they can no longer change."))
         services.remove_lock(lock, actor=request.user)
     except ServiceError as error:
         if request.htmx:
             return _render_board(request, access, formation_round, board_error=str(error))
-        messages.error(request, str(error))
+        show_error(request, error)
         return _back(request, access, formation_round)
     message = _("Removed the lock on %(first)s and %(second)s.") % {
         "first": lock.first.name,
@@ -314,13 +304,11 @@ def upload(request, access, round_id):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                if formation_round.is_published:
-                    raise ServiceError(_("These groups are published: they can no longer change."))
                 proposal = services.import_csv(
                     formation_round, form.cleaned_data["file"], actor=request.user
                 )
             except CsvErrors as error:
-                form.add_error(None, str(error))
+                show_error(request, error, form)
                 csv_rows = error.rows
             except ServiceError as error:
                 form.add_error("file", str(error))
@@ -354,7 +342,7 @@ def publish(request, access, round_id):
     try:
         services.publish(formation_round, actor=request.user)
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return _back(request, access, formation_round)
     messages.success(
         request,

@@ -23,8 +23,10 @@ from cohorts.formation.forms.rounds import (
     TopicForm,
 )
 from cohorts.formation.methods import input_form, method_of
+from cohorts.formation.services import input as input_service
+from cohorts.formation.services import setup as setup_service
 from cohorts.models import FormationEntry, FormationRound, Membership
-from cohorts.services.cohorts import ServiceError
+from copkit.errors import ServiceError, show_error
 
 PAGE_SIZE = 50
 Method = FormationRound.Method
@@ -120,8 +122,10 @@ def round_create(request, access):
 @cohort_view("cohort.manage")
 def round_edit(request, access, round_id):
     formation_round = get_round(access, round_id)
-    if formation_round.is_published:
-        messages.info(request, _("This round is published: its settings can no longer change."))
+    try:
+        setup_service.check_settings_editable(formation_round)
+    except ServiceError as error:
+        show_error(request, error)
         return redirect(formation_round)
     # The form works on its own copy: the page keeps showing the saved name while the
     # form shows what was typed.
@@ -134,7 +138,7 @@ def round_edit(request, access, round_id):
         try:
             synced = services.update_round(formation_round, request.user, **form.round_data())
         except ServiceError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             message = _("Round settings saved.")
             if synced is not None:
@@ -170,7 +174,7 @@ def round_delete(request, access, round_id):
     try:
         services.delete_round(formation_round, request.user)
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
         return redirect(formation_round)
     messages.success(request, _("Round “%(name)s” deleted.") % {"name": formation_round.name})
     return redirect("cohorts:formation-list", access.cohort.slug)
@@ -287,7 +291,7 @@ def round_send(request, access, round_id):
         else:
             messages.error(request, _("Choose whether to send the links or to remind people."))
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     return redirect(formation_round)
 
 
@@ -302,7 +306,7 @@ def round_people(request, access, round_id):
         try:
             added = services.add_missing(formation_round, request.user)
         except ServiceError as error:
-            messages.error(request, str(error))
+            show_error(request, error)
         else:
             messages.success(
                 request,
@@ -324,7 +328,7 @@ def round_people(request, access, round_id):
                 ticked=form.cleaned_data["takes_part"],
             )
         except ServiceError as error:
-            messages.error(request, str(error))
+            show_error(request, error)
         else:
             if counts["added"] or counts["removed"]:
                 message = _("Saved: %(added)d added, %(removed)d removed.") % counts
@@ -389,9 +393,12 @@ def round_topics(request, access, round_id):
     topics = list(formation_round.topics.all())
     add_form = TopicForm()
     caps_form = CapsForm(topics=topics)
-    if request.method == "POST" and not method_of(formation_round).uses_topics:
-        messages.error(request, _("Only a topic-choice round has subject areas."))
-        return redirect(formation_round)
+    if request.method == "POST":
+        try:
+            setup_service.check_has_topics(formation_round)
+        except ServiceError as error:
+            show_error(request, error)
+            return redirect(formation_round)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "add":
@@ -402,7 +409,7 @@ def round_topics(request, access, round_id):
                         formation_round, request.user, **add_form.cleaned_data
                     )
                 except ServiceError as error:
-                    add_form.add_error(None, str(error))
+                    show_error(request, error, add_form)
                 else:
                     messages.success(request, _("“%(name)s” added.") % {"name": topic.name})
                     return redirect(_round_url("formation-topics", formation_round))
@@ -412,7 +419,7 @@ def round_topics(request, access, round_id):
                 try:
                     services.save_caps(formation_round, request.user, caps_form.caps())
                 except ServiceError as error:
-                    caps_form.add_error(None, str(error))
+                    show_error(request, error, caps_form)
                 else:
                     messages.success(request, _("Caps saved."))
                     return redirect(_round_url("formation-topics", formation_round))
@@ -443,7 +450,7 @@ def round_topic_delete(request, access, round_id, topic_id):
     try:
         services.delete_topic(topic, request.user)
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     else:
         messages.success(request, _("“%(name)s” removed.") % {"name": topic.name})
     return redirect("cohorts:formation-topics", access.cohort.slug, formation_round.public_id)
@@ -467,7 +474,7 @@ def round_criteria(request, access, round_id):
                 custom_options=data["custom_options"] if data.get("use_custom") else "",
             )
         except ServiceError as error:
-            form.add_error(None, str(error))
+            show_error(request, error, form)
         else:
             messages.success(request, _("Criteria saved."))
             return redirect(formation_round)
@@ -479,6 +486,16 @@ def round_criteria(request, access, round_id):
 
 
 # -- input on paper --------------------------------------------------------------------------
+
+
+def _save_input(request, form, *, actor):
+    """Store what the form cleaned; False with the refusal shown on the form."""
+    try:
+        method_of(form.entry.round).save_input(form, actor=actor)
+    except ServiceError as error:
+        show_error(request, error, form)
+        return False
+    return True
 
 
 @cohort_view("cohort.manage")
@@ -493,10 +510,12 @@ def entry_edit(request, access, round_id, entry_id):
         entry, data=request.POST if request.method == "POST" else None, actor=request.user
     )
     if form is not None and request.method == "POST":
-        if formation_round.is_published:
-            messages.error(request, _("This round is published: its input can't change."))
+        try:
+            input_service.check_can_save(entry, request.user)
+        except ServiceError as error:
+            show_error(request, error)
             return redirect(formation_round)
-        if form.is_valid() and form.save(actor=request.user) is not None:
+        if form.is_valid() and _save_input(request, form, actor=request.user):
             messages.success(
                 request,
                 _("Saved what %(name)s put on paper.") % {"name": entry.participant.name},
