@@ -1,11 +1,10 @@
 """cohorts' URL patterns, served under `c/` in the `cohorts` namespace together with the hub's
 (`copkit.hub.urls`): the cohort dashboard (`c/<cohort>/`) and a community's page
-(`c/<cohort>/communities/<community>/`) are hub pages."""
+(`c/<cohort>/communities/<community>/`) are hub pages. Formation's own patterns are in
+`cohorts.formation.urls`, under `c/<cohort>/formation/`."""
 
 from django.urls import include, path
 
-from .formation.views import review as formation_review
-from .formation.views import rounds as formation
 from .views import (
     cohorts,
     communities,
@@ -21,42 +20,6 @@ community_urls = [
     path("archive/", communities.community_archive, name="community-archive"),
     path("members/add/", communities.membership_add, name="membership-add"),
     path("members/<uuid:membership_id>/", communities.membership_edit, name="membership-edit"),
-]
-
-round_urls = [
-    # Setting up a round and collecting what participants say (formation/views/rounds.py).
-    path("", formation.round_detail, name="formation-detail"),
-    path("edit/", formation.round_edit, name="formation-edit"),
-    path("delete/", formation.round_delete, name="formation-delete"),
-    path("people/", formation.round_people, name="formation-people"),
-    path("topics/", formation.round_topics, name="formation-topics"),
-    path(
-        "topics/<uuid:topic_id>/delete/",
-        formation.round_topic_delete,
-        name="formation-topic-delete",
-    ),
-    path("criteria/", formation.round_criteria, name="formation-criteria"),
-    path("send/", formation.round_send, name="formation-send"),
-    path("entries/<uuid:entry_id>/", formation.entry_edit, name="formation-entry"),
-    # Forming, reviewing and publishing the groups (formation/views/review.py).
-    path("run/", formation_review.run, name="formation-run"),
-    path("progress/", formation_review.progress, name="formation-progress"),
-    path("review/", formation_review.review, name="formation-review"),
-    path("move/", formation_review.move, name="formation-move"),
-    path("groups/new/", formation_review.group_add, name="formation-group-add"),
-    path(
-        "groups/<uuid:group_id>/",
-        formation_review.group_rename,
-        name="formation-group-rename",
-    ),
-    path("locks/", formation_review.lock_add, name="formation-lock-add"),
-    path(
-        "locks/<uuid:lock_id>/delete/",
-        formation_review.lock_delete,
-        name="formation-lock-delete",
-    ),
-    path("upload/", formation_review.upload, name="formation-upload"),
-    path("publish/", formation_review.publish, name="formation-publish"),
 ]
 
 cohort_urls = [
@@ -91,9 +54,7 @@ cohort_urls = [
         invitations.invitation_resend,
         name="invitation-resend",
     ),
-    path("formation/", formation.round_list, name="formation-list"),
-    path("formation/new/", formation.round_create, name="formation-create"),
-    path("formation/<uuid:round_id>/", include(round_urls)),
+    path("formation/", include("cohorts.formation.urls")),
     path("communities/", communities.community_list, name="community-list"),
     path("communities/new/", communities.community_create, name="community-create"),
     path("communities/<slug:community_slug>/", include(community_urls)),
