@@ -4,6 +4,9 @@ A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read a
 spreadsheet programs; a participant who names themself `=HYPERLINK(...)` must not put a live
 formula into a TTA provider's spreadsheet. Such text gets a leading apostrophe, which the
 spreadsheet shows as plain text (the OWASP advice for CSV injection). Numbers stay numbers.
+
+Reading a file back (an upload of what was downloaded), `unescape_cell` takes that apostrophe
+off again, so a name or a group that starts with one of those characters round-trips.
 """
 
 import csv
@@ -20,6 +23,15 @@ def safe_cell(value):
     text = str(value)
     if text.startswith(FORMULA_STARTS):
         return "'" + text
+    return text
+
+
+def unescape_cell(text):
+    """A cell as read from a file `writer` wrote: `'=...` (or `'+`, `'-`, `'@`, a tab or a
+    carriage return after the apostrophe) is the text without the apostrophe; any other
+    cell is left as it is."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
     return text
 
 

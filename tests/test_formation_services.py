@@ -831,3 +831,24 @@ def test_no_new_proposal_once_published(world):
             rnd, upload(csv_of(people, ["A"] * 3 + ["B"] * 3)), actor=world.users["staff"]
         )
     assert rnd.proposals.count() == 1
+
+
+def test_groups_csv_round_trip_keeps_formula_looking_names(world):
+    """The download escapes `=`, `+`, `-`, `@` with an apostrophe; uploading it unchanged
+    gives the same groups, with the same names."""
+    from cohorts.formation.views.review import _groups_csv
+
+    rnd, people = make_round(world, n=6)
+    staff = world.users["staff"]
+    proposal = proposal_of(rnd, people, [(0, 3), (3, 6)], staff)
+    first, second = proposal.groups.order_by("position", "label")
+    formation.rename_group(first, "=SUM(A1)", actor=staff)
+    formation.rename_group(second, "-North", actor=staff)
+    downloaded = _groups_csv(rnd).content
+    assert b"'=SUM(A1)" in downloaded and b"'-North" in downloaded
+
+    uploaded = formation.import_csv(rnd, upload(downloaded), actor=staff)
+    assert {g.name: sorted(members_of(g)) for g in uploaded.groups.all()} == {
+        "=SUM(A1)": sorted(members_of(first)),
+        "-North": sorted(members_of(second)),
+    }

@@ -13,6 +13,7 @@ from cohorts.models import (
     FormationProposal,
     FormationRound,
 )
+from copkit.csvfile import unescape_cell
 from copkit.errors import ServiceError
 
 from .problem import build_problem, size_limits
@@ -216,7 +217,12 @@ def _read_csv(uploaded_file):
         raise CsvErrors(
             _("This does not read as a CSV file. Save your spreadsheet as CSV and try again.")
         ) from None
-    rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
+    # What copkit's CSV writer made inert ('=...) reads as the text it was.
+    rows = [
+        (number, [unescape_cell(cell) for cell in row])
+        for number, row in rows
+        if any(cell.strip() for cell in row)
+    ]
     if not rows:
         raise CsvErrors(_("The file is empty."))
     return rows[0][1], rows[1:]
