@@ -28,7 +28,9 @@ handled by exactly one of them. The outbox's unique keys are a second guard, not
 reminder of a survey, `column="reminder_count"` and `mark=lambda r, now: r.reminder_count + 1`.
 
 A "do it now" button that must not race the sweep (remind everyone now) calls
-`sweep.take(row, now)`: the same claim and handler, for one row.
+`sweep.take(row, now)`: the same claim and handler, for one row. Keyword arguments of
+`take` go on to the handler, for what only a person's click knows (who asked):
+`sweep.take(row, now, sender="Ana")` calls `handle(row, now, sender="Ana")`.
 
 Sweeps register with `register(sweep)` from their app (in its `AppConfig.ready()` or a module
 it imports); one periodic task, `copkit.tasks.run_later_work`, runs them all. The core
@@ -83,15 +85,16 @@ class Sweep:
         )
         return claimed == 1
 
-    def take(self, row, now=None):
-        """Claim `row` and hand it to the handler in one transaction. Returns how many
-        messages were queued, or None when the row was not claimed."""
+    def take(self, row, now=None, **extra):
+        """Claim `row` and hand it to the handler (with `extra` as keyword arguments) in one
+        transaction. Returns how many messages were queued, or None when the row was not
+        claimed."""
         now = now or timezone.now()
         with transaction.atomic():
             if not self.claim(row, now):
                 logger.info("%s: %s skipped, another process got there first", self.name, row.pk)
                 return None
-            return self.handle(row, now)
+            return self.handle(row, now, **extra)
 
     def run(self, now=None):
         """Claim and handle every row due at `now`. Returns a `Swept`."""

@@ -257,25 +257,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "copkit.tasks.send_due_messages",
         "schedule": timedelta(seconds=env_int("COPKIT_OUTBOX_SWEEP_SECONDS", 30)),
     },
-    # Every kind of later work registered with copkit.later (reminders, prompts, digests).
+    # Every kind of later work registered with copkit.later: survey, formation and meeting
+    # reminders, and what comes next (check-in prompts, digests). The old per-sweep tasks
+    # (planning.tasks.send_survey_reminders, ...) stay as aliases for messages already queued.
     "run-later-work": {
         "task": "copkit.tasks.run_later_work",
         "schedule": timedelta(seconds=env_int("COPKIT_LATER_SWEEP_SECONDS", 60)),
-    },
-    # planning: remind people who have not answered a survey (planning/services/surveys.py).
-    "send-survey-reminders": {
-        "task": "planning.tasks.send_survey_reminders",
-        "schedule": timedelta(minutes=15),
-    },
-    # cohorts: remind people who have not answered a formation round (services/formation_rounds.py).
-    "send-formation-reminders": {
-        "task": "cohorts.tasks.send_formation_reminders",
-        "schedule": timedelta(minutes=15),
-    },
-    # planning: remind members before a meeting (planning/services/meeting_reminders.py).
-    "send-meeting-reminders": {
-        "task": "planning.tasks.send_meeting_reminders",
-        "schedule": timedelta(minutes=5),
     },
 }
 OUTBOX_BATCH_SIZE = env_int("COPKIT_OUTBOX_BATCH_SIZE", 100)

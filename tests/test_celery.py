@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from copkit import later
 from copkit.celery import app
 from copkit.models import OutboxMessage
 
@@ -22,6 +23,24 @@ def test_every_beat_entry_names_a_registered_task():
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, f"beat entry {name!r} names an unknown task"
     assert "copkit.tasks.send_due_messages" in app.tasks
+
+
+def test_one_beat_entry_sweeps_all_later_work_and_the_old_task_names_stay():
+    """The three reminder sweeps run in copkit.tasks.run_later_work; their old tasks are no
+    longer in the beat, but a message an old beat queued still finds its task."""
+    beat_tasks = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert sorted(beat_tasks) == ["copkit.tasks.run_later_work", "copkit.tasks.send_due_messages"]
+    assert {sweep.name for sweep in later.registered()} >= {
+        "survey reminders",
+        "meeting reminders",
+        "formation reminders",
+    }
+    for old in (
+        "planning.tasks.send_survey_reminders",
+        "planning.tasks.send_meeting_reminders",
+        "cohorts.tasks.send_formation_reminders",
+    ):
+        assert old in app.tasks
 
 
 def test_the_registered_task_sends_due_messages(db):

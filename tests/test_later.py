@@ -118,6 +118,22 @@ def test_a_row_read_by_two_processes_is_claimed_by_one(db):
     assert OutboxMessage.objects.count() == 1
 
 
+def test_take_passes_what_only_a_click_knows_on_to_the_handler(db):
+    """ "Remind now" takes a row with who asked; the sweep's own run passes nothing."""
+    first, second = meetings(2)
+    seen = []
+
+    def handle(meeting, now, *, sender="the team"):
+        seen.append((meeting.pk, sender))
+        return 0
+
+    sweep = later.Sweep(name="test senders", due=soon, column="reminded_at", handle=handle)
+    assert sweep.take(first, sender="Ana") == 0
+    sweep.run()
+
+    assert seen == [(first.pk, "Ana"), (second.pk, "the team")]
+
+
 def test_a_row_changed_since_it_was_read_is_left_for_the_next_sweep(db):
     (meeting,) = meetings(1)
     read = Meeting.objects.get(pk=meeting.pk)

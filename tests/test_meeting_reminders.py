@@ -271,10 +271,11 @@ def test_the_email_after_the_autumn_change_says_est(world, wake):
 # -- the periodic task --
 
 
-def test_the_beat_runs_the_task_every_five_minutes(world, wake):
+def test_the_beat_sweeps_at_least_every_five_minutes(world, wake):
+    """Meeting reminders run in the beat's one later-work task; two runs remind once."""
     app.loader.import_default_modules()
-    entry = settings.CELERY_BEAT_SCHEDULE["send-meeting-reminders"]
-    assert entry["schedule"] == timedelta(minutes=5)
+    entry = settings.CELERY_BEAT_SCHEDULE["run-later-work"]
+    assert entry["schedule"] <= timedelta(minutes=5)
     task = app.tasks[entry["task"]]
     factories.MeetingFactory(
         community=world.community,

@@ -394,6 +394,17 @@ def test_the_celery_task_queues_due_reminders(world, survey, sent):
     assert len(reminder_keys()) == 2
 
 
+def test_the_one_later_work_task_sweeps_survey_reminders_once(world, survey, sent):
+    """The beat's only reminder entry is copkit.tasks.run_later_work; two runs (two beats)
+    remind each person once."""
+    app.loader.import_default_modules()
+    task = app.tasks["copkit.tasks.run_later_work"]
+    first, second = task.apply(), task.apply()
+    assert first.result["survey reminders"].startswith("survey reminders: 2 handled, 2 queued")
+    assert second.result["survey reminders"].startswith("survey reminders: 0 handled")
+    assert len(reminder_keys()) == 2
+
+
 # -- reminders: "Remind now" -----------------------------------------------------------------
 
 

@@ -1,5 +1,8 @@
-"""The meetings stage's background work. The task keeps its name from before the stages had
-packages, so a message already queued or a beat entry still finds it."""
+"""The meetings stage's background work. Meeting reminders are a `copkit.later` sweep
+(`reminders.meeting_reminders`), run with every other kind of later work by the one beat
+task `copkit.tasks.run_later_work`.
+
+The old task name stays as an alias, so a message queued by an old beat still finds a task."""
 
 from celery import shared_task
 
@@ -8,6 +11,5 @@ from planning.meetings.services import reminders
 
 @shared_task(name="planning.tasks.send_meeting_reminders", ignore_result=True)
 def send_meeting_reminders():
-    """Queue the meeting reminders that are due (the outbox sends them). Run by the beat;
-    each meeting is claimed by one sweep, however many run at once."""
+    """Run the meeting reminder sweep once (an alias of its part of run_later_work)."""
     return reminders.queue_due_reminders()

@@ -1,5 +1,8 @@
-"""The surveys stage's background work. The task keeps its name from before the stages had
-packages, so a message already queued or a beat entry still finds it."""
+"""The surveys stage's background work. Survey reminders are a `copkit.later` sweep
+(`surveys.survey_reminders`), run with every other kind of later work by the one beat task
+`copkit.tasks.run_later_work`.
+
+The old task name stays as an alias, so a message queued by an old beat still finds a task."""
 
 from celery import shared_task
 
@@ -8,6 +11,5 @@ from planning.surveys.services import surveys
 
 @shared_task(name="planning.tasks.send_survey_reminders", ignore_result=True)
 def send_survey_reminders():
-    """Queue the survey reminders that are due (the outbox sends them). Run by the beat;
-    any number of these may run at once: each reminder is claimed by one of them."""
+    """Run the survey reminder sweep once (an alias of its part of run_later_work)."""
     return surveys.queue_due_reminders()

@@ -1,7 +1,10 @@
 """Personal links and reminders: sending each person their link once, reminding those who
-have not answered, and the beat's sweep of reminders due before a deadline (each claimed by
-one sweep). The sweep's task is defined here (`cohorts.tasks.send_formation_reminders`)."""
+have not answered, and `formation_reminders`, the `copkit.later` sweep of reminders due
+before a deadline (each claimed by one sweep), run by `copkit.tasks.run_later_work`.
+"Remind" by hand claims through the same sweep (`formation_reminders.take`). The old task
+`cohorts.tasks.send_formation_reminders` stays defined here as an alias of the sweep."""
 
+from collections import Counter
 from datetime import timedelta
 
 from celery import shared_task
@@ -11,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.formation.methods import method_of
-from cohorts.models import FormationEntry, FormationRound
+from cohorts.models import FormationRound
 from cohorts.services.activity import record
-from copkit import outbox
+from copkit import later, outbox
 from copkit.errors import ServiceError
 
 from .setup import _check_not_published
@@ -135,17 +138,69 @@ def _waiting(formation_round):
     return formation_round.entries.filter(sent_at__isnull=False, submitted_at__isnull=True)
 
 
+def queue_reminder(entry, now, *, sender=None, by_hand=False):
+    """The handler of `formation_reminders`: queue the reminder of the entry just claimed.
+    The sweep reminds once (one key per entry); "Remind" by hand may remind again a day
+    later, so its key carries the time, and it comes from the person who clicked."""
+    key = f"formation-reminder:{entry.pk}"
+    outbox.enqueue(
+        **_email(
+            entry,
+            entry.round,
+            template="formation_reminder",
+            key=f"{key}:{int(now.timestamp())}" if by_hand else key,
+            sender=sender or _("Your TTA team"),
+        )
+    )
+    return 1
+
+
+def due_entries(now):
+    """Entries due the sweep's one reminder at `now`: not answered in a collecting round
+    whose deadline is less than a day away (and not yet past), never reminded, and sent
+    their link more than 12 hours ago. Each carries its round (and the round its cohort)."""
+    rounds = FormationRound.objects.filter(
+        status=Status.COLLECTING,
+        deadline__gt=now,
+        deadline__lte=now + REMIND_BEFORE_DEADLINE,
+    ).select_related("cohort")
+    due = []
+    for formation_round in rounds:
+        due.extend(
+            _waiting(formation_round)
+            .filter(reminded_at__isnull=True, sent_at__lte=now - SWEEP_QUIET_AFTER_SENT)
+            .select_related("participant")
+            .order_by("pk")
+        )
+    return due
+
+
+def _record_sweep(handled, now):
+    """One activity entry per round the sweep reminded people of."""
+    counts = Counter(entry.round for entry, _queued in handled)
+    for formation_round, count in counts.items():
+        record(
+            formation_round.cohort, None, "sent formation reminders", formation_round, count=count
+        )
+
+
+# Claimed on `reminded_at` (set to now), and only while the entry is still unanswered.
+formation_reminders = later.register(
+    later.Sweep(
+        name="formation reminders",
+        due=due_entries,
+        column="reminded_at",
+        also=lambda entry, now: {"updated_at": now},
+        still=lambda entry: {"submitted_at__isnull": True},
+        handle=queue_reminder,
+        after=_record_sweep,
+    )
+)
+
+
 def _claim_reminder(entry, now):
     """Set `reminded_at` only if it is still what was read; True when this process won."""
-    return (
-        FormationEntry.objects.filter(pk=entry.pk, reminded_at=entry.reminded_at).update(
-            reminded_at=now, updated_at=now
-        )
-        if entry.reminded_at is not None
-        else FormationEntry.objects.filter(pk=entry.pk, reminded_at__isnull=True).update(
-            reminded_at=now, updated_at=now
-        )
-    ) == 1
+    return formation_reminders.claim(entry, now)
 
 
 def remind(formation_round, actor, now=None):
@@ -158,23 +213,12 @@ def remind(formation_round, actor, now=None):
     counts = {"reminded": 0, "recent": 0}
     sender = _sender_name(actor)
     for entry in _waiting(formation_round).select_related("participant").order_by("pk"):
-        if entry.reminded_at is not None and entry.reminded_at > now - REMIND_NOW_QUIET:
+        recent = entry.reminded_at is not None and entry.reminded_at > now - REMIND_NOW_QUIET
+        # Not claimed: reminded a moment ago by another click or the sweep.
+        if recent or formation_reminders.take(entry, now, sender=sender, by_hand=True) is None:
             counts["recent"] += 1
-            continue
-        with transaction.atomic():
-            if not _claim_reminder(entry, now):
-                counts["recent"] += 1
-                continue
-            outbox.enqueue(
-                **_email(
-                    entry,
-                    formation_round,
-                    template="formation_reminder",
-                    key=f"formation-reminder:{entry.pk}:{int(now.timestamp())}",
-                    sender=sender,
-                )
-            )
-        counts["reminded"] += 1
+        else:
+            counts["reminded"] += 1
     if counts["reminded"]:
         with transaction.atomic():
             record(
@@ -188,55 +232,14 @@ def remind(formation_round, actor, now=None):
 
 
 def queue_due_reminders(now=None):
-    """Queue one reminder to each person who has not answered a collecting round whose
-    deadline is less than a day away (and not yet past), unless they were reminded already
-    or got their link in the last 12 hours. Safe to run in any number of processes at
-    once. Returns how many reminders were queued."""
-    now = now or timezone.now()
-    rounds = FormationRound.objects.filter(
-        status=Status.COLLECTING,
-        deadline__gt=now,
-        deadline__lte=now + REMIND_BEFORE_DEADLINE,
-    ).select_related("cohort")
-    total = 0
-    sender = _("Your TTA team")
-    for formation_round in rounds:
-        due = (
-            _waiting(formation_round)
-            .filter(reminded_at__isnull=True, sent_at__lte=now - SWEEP_QUIET_AFTER_SENT)
-            .select_related("participant")
-            .order_by("pk")
-        )
-        queued = 0
-        for entry in due:
-            with transaction.atomic():
-                if not _claim_reminder(entry, now):
-                    continue
-                outbox.enqueue(
-                    **_email(
-                        entry,
-                        formation_round,
-                        template="formation_reminder",
-                        key=f"formation-reminder:{entry.pk}",
-                        sender=sender,
-                    )
-                )
-            queued += 1
-        if queued:
-            with transaction.atomic():
-                record(
-                    formation_round.cohort,
-                    None,
-                    "sent formation reminders",
-                    formation_round,
-                    count=queued,
-                )
-        total += queued
-    return total
+    """Run the sweep once: queue one reminder to each person due one (see `due_entries`).
+    Safe to run in any number of processes at once. Returns how many were queued."""
+    return formation_reminders.run(now).queued
 
 
 @shared_task(name="cohorts.tasks.send_formation_reminders", ignore_result=True)
 def send_formation_reminders():
-    """Queue reminders to people who have not answered a round whose deadline is near (the
-    outbox sends them). Run by the beat; each reminder is claimed by one sweep."""
+    """Run the formation reminder sweep once. The beat no longer queues this task (its
+    sweep runs in `copkit.tasks.run_later_work`); the name stays for messages queued by an
+    old beat."""
     return queue_due_reminders()

@@ -1,30 +1,27 @@
 """Reminder emails before meetings, queued through the outbox by a periodic sweep.
 
 A meeting is due for its reminder once it starts within its community's `reminder_hours`
-(24 when the community has no meeting settings; 0 sends none). The sweep claims the meeting
-with a conditional UPDATE of `reminded_at` and queues one email per member who has reminders
-on, under the key `meeting-reminder:<meeting>:<sequence>:<participant>`. Any number of
-sweeps may run at once: only the one whose UPDATE changed the row queues the emails.
+(24 when the community has no meeting settings; 0 sends none). `meeting_reminders` is a
+`copkit.later` sweep (run by `copkit.tasks.run_later_work`): it claims the meeting with a
+conditional UPDATE of `reminded_at` and queues one email per member who has reminders on,
+under the key `meeting-reminder:<meeting>:<sequence>:<participant>`. Any number of sweeps
+may run at once: only the one whose UPDATE changed the row queues the emails.
 
 When a meeting is moved, the meetings service bumps its `sequence` and clears `reminded_at`,
 so the moved meeting is reminded again (under a new key) when its new time comes near.
 """
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.services.activity import record
-from copkit import outbox
+from copkit import later, outbox
 from planning.meetings import ical as calendar
 from planning.models import Meeting, MeetingSettings
-
-logger = logging.getLogger(__name__)
 
 
 def _longest_lead():
@@ -55,40 +52,49 @@ def due_meetings(now=None):
     return due
 
 
+def queue_emails(meeting, now):
+    """The sweep's handler: one email to each member of the claimed meeting's community who
+    has reminders on, and one activity entry. Returns how many emails were queued."""
+    members = (
+        meeting.community.memberships.filter(meeting_reminders=True)
+        .exclude(participant__email="")
+        .select_related("participant")
+        .order_by("pk")
+    )
+    queued = outbox.enqueue_many(
+        [_email(meeting, membership.participant) for membership in members]
+    )
+    record(meeting.community.cohort, None, "sent meeting reminders", meeting, count=queued)
+    return queued
+
+
+# Claimed on `reminded_at`, and only while the meeting is still the one read: not cancelled,
+# not moved since (a moved meeting has a new start and sequence; the next sweep reads it again).
+meeting_reminders = later.register(
+    later.Sweep(
+        name="meeting reminders",
+        due=due_meetings,
+        column="reminded_at",
+        still=lambda meeting: {
+            "cancelled_at__isnull": True,
+            "starts_at": meeting.starts_at,
+            "sequence": meeting.sequence,
+        },
+        handle=queue_emails,
+    )
+)
+
+
 def queue_due_reminders(now=None):
-    """Queue the reminders due now. Safe to run in any number of processes at once.
-    Returns how many emails were queued."""
-    now = now or timezone.now()
-    total = 0
-    for meeting in due_meetings(now):
-        total += _claim_and_queue(meeting, now)
-    return total
+    """Run the sweep once: queue the reminders due now. Safe to run in any number of
+    processes at once. Returns how many emails were queued."""
+    return meeting_reminders.run(now).queued
 
 
 def _claim_and_queue(meeting, now):
     """Claim `meeting`'s reminder and queue its emails; 0 when another process claimed it
     first or the meeting changed since it was read (the next sweep looks again)."""
-    with transaction.atomic():
-        claimed = Meeting.objects.filter(
-            pk=meeting.pk,
-            reminded_at__isnull=True,
-            cancelled_at__isnull=True,
-            starts_at=meeting.starts_at,
-            sequence=meeting.sequence,
-        ).update(reminded_at=now)
-        if claimed != 1:
-            logger.info("meeting reminder %s skipped, another process got there first", meeting.pk)
-            return 0
-        members = (
-            meeting.community.memberships.filter(meeting_reminders=True)
-            .exclude(participant__email="")
-            .select_related("participant")
-            .order_by("pk")
-        )
-        messages = [_email(meeting, membership.participant) for membership in members]
-        queued = outbox.enqueue_many(messages)
-        record(meeting.community.cohort, None, "sent meeting reminders", meeting, count=queued)
-    return queued
+    return meeting_reminders.take(meeting, now) or 0
 
 
 def _email(meeting, participant):

@@ -9,12 +9,14 @@ outbox in the same transaction, each under a unique key:
 
 Reminders are due for a recipient of an open survey (not past its closing time) who has
 not submitted, has had fewer than `survey.reminder_limit` reminders, and was last contacted
-(sent the link, or reminded) at least `survey.reminder_interval_days` ago. The periodic task
-`planning.tasks.send_survey_reminders` calls `queue_due_reminders()`; each reminder is
-claimed with a conditional UPDATE on the old `reminder_count`, so two sweeps at once (or a
-sweep and a "Remind now" click) never remind the same person twice.
+(sent the link, or reminded) at least `survey.reminder_interval_days` ago. They are the
+`copkit.later` sweep `survey_reminders`, run by the beat's `copkit.tasks.run_later_work`;
+each reminder is claimed with a conditional UPDATE on the old `reminder_count`, so two
+sweeps at once (or a sweep and a "Remind now" click, which calls `survey_reminders.take`)
+never remind the same person twice.
 """
 
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,7 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record, save_form
-from copkit import outbox
+from copkit import later, outbox
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.models import Question, Response, Survey, SurveyRecipient
@@ -393,54 +395,78 @@ def _last_contact(recipients):
     return recipients.annotate(last_contact=Coalesce("last_reminded_at", "sent_at"))
 
 
-def _claim_and_queue(recipient, survey, now, sender):
-    """Claim the next reminder of `recipient` and queue its email; False when another
-    process claimed it first (its reminder_count is no longer the one read)."""
-    n = recipient.reminder_count + 1
-    with transaction.atomic():
-        claimed = SurveyRecipient.objects.filter(
-            pk=recipient.pk, reminder_count=recipient.reminder_count
-        ).update(reminder_count=n, last_reminded_at=now, updated_at=now)
-        if claimed != 1:
-            return False
-        outbox.enqueue(
-            **_email(
-                recipient,
-                survey,
-                template="survey_reminder",
-                key=f"survey-reminder:{recipient.pk}:{n}",
-                sender=sender,
-                reminder=n,
-            )
-        )
-    return True
-
-
-def queue_due_reminders(now=None):
-    """Queue the reminders due now across all open surveys. Safe to run in any number of
-    processes at once. Returns how many reminders were queued."""
-    now = now or timezone.now()
+def due_recipients(now):
+    """The recipients due a reminder at `now`, across all open surveys, each with its
+    `survey` (and the survey's question_count) attached."""
     surveys = (
         Survey.objects.filter(status=Status.OPEN, reminder_limit__gt=0)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
         .select_related("cohort", "community")
         .annotate(question_count=Count("questions"))
     )
-    total = 0
+    due = []
     for survey in surveys:
         cutoff = now - timedelta(days=survey.reminder_interval_days)
-        due = (
+        for recipient in (
             _last_contact(_not_answered(survey.recipients.all()))
             .filter(reminder_count__lt=survey.reminder_limit, last_contact__lte=cutoff)
             .select_related("participant")
             .order_by("pk")
+        ):
+            recipient.survey = survey
+            due.append(recipient)
+    return due
+
+
+def queue_reminder(recipient, now, *, sender=None):
+    """The sweep's handler: queue the reminder just claimed (reminder_count is the old count
+    on the row read) from `sender` (the TTA team unless someone clicked "Remind now")."""
+    n = recipient.reminder_count + 1
+    outbox.enqueue(
+        **_email(
+            recipient,
+            recipient.survey,
+            template="survey_reminder",
+            key=f"survey-reminder:{recipient.pk}:{n}",
+            sender=sender or _("Your TTA team"),
+            reminder=n,
         )
-        sender = _("Your TTA team")
-        queued = sum(_claim_and_queue(recipient, survey, now, sender) for recipient in due)
-        if queued:
-            record(survey.cohort, None, "sent survey reminders", survey, count=queued)
-        total += queued
-    return total
+    )
+    return 1
+
+
+def _record_sweep(handled, now):
+    """One activity entry per survey the sweep reminded people of."""
+    for survey, count in Counter(recipient.survey for recipient, _queued in handled).items():
+        record(survey.cohort, None, "sent survey reminders", survey, count=count)
+
+
+# The n-th reminder is claimed on the counter: reminder_count goes from n - 1 to n, so two
+# sweeps (or a sweep and "Remind now") that read the same count remind once.
+survey_reminders = later.register(
+    later.Sweep(
+        name="survey reminders",
+        due=due_recipients,
+        column="reminder_count",
+        mark=lambda recipient, now: recipient.reminder_count + 1,
+        also=lambda recipient, now: {"last_reminded_at": now, "updated_at": now},
+        handle=queue_reminder,
+        after=_record_sweep,
+    )
+)
+
+
+def _claim_and_queue(recipient, survey, now, sender):
+    """Claim the next reminder of `recipient` and queue its email; False when another
+    process claimed it first (its reminder_count is no longer the one read)."""
+    recipient.survey = survey
+    return survey_reminders.take(recipient, now, sender=sender) is not None
+
+
+def queue_due_reminders(now=None):
+    """Run the sweep once: queue the reminders due now across all open surveys. Safe to run
+    in any number of processes at once. Returns how many reminders were queued."""
+    return survey_reminders.run(now).queued
 
 
 def remind_now(survey, *, actor, now=None):
