@@ -621,3 +621,42 @@ def test_question_form_clean_options_returns_a_list():
 def test_copy_service_records_activity(world, survey):
     copy = services.copy_survey(survey, actor=world.staff)
     assert Activity.objects.filter(verb="copied survey", target=copy.title).exists()
+
+
+# -- the services take domain values ---------------------------------------------------------
+
+
+def test_the_survey_services_take_values_not_forms(world):
+    """What a task or a command would do: no form, only the values."""
+    from planning.surveys.services import questions
+
+    survey = services.create_survey(
+        cohort=world.cohort,
+        actor=world.staff,
+        starting_point=banks.BLANK,
+        title="",
+        intro="Why we ask",
+        community=None,
+        closes_at=None,
+        reminder_limit=1,
+        reminder_interval_days=4,
+    )
+    assert (survey.title, survey.kind, survey.intro) == ("Survey", Survey.Kind.OTHER, "Why we ask")
+    assert survey.status == Survey.Status.DRAFT
+
+    services.update_survey(survey, actor=world.staff, title="Spring needs", reminder_limit=1)
+    survey.refresh_from_db()
+    assert survey.title == "Spring needs"
+    assert Activity.objects.get(verb="updated survey").data["fields"] == ["title"]
+
+    question = questions.save_question(
+        survey, actor=world.staff, kind=Kind.SINGLE, text="Which?", choices=["A", "B"]
+    )
+    assert (question.position, question.choices) == (0, ["A", "B"])
+    questions.save_question(survey, actor=world.staff, question=question, text="Which one?")
+    question.refresh_from_db()
+    assert question.text == "Which one?"
+    assert Activity.objects.get(verb="edited question").data["fields"] == ["text"]
+
+    with pytest.raises(TypeError):
+        services.update_survey(survey, actor=world.staff, status=Survey.Status.OPEN)

@@ -1,5 +1,6 @@
-"""Writes of the survey builder: surveys and their questions, sending personal links, and
-reminding the people who have not answered.
+"""Writes of the survey builder: surveys (their questions are in `questions`), sending
+personal links, and reminding the people who have not answered. Each takes domain values
+(a view passes its form's cleaned values), never a form.
 
 Every write is atomic and recorded in the cohort's activity log. Emails go through the
 outbox in the same transaction, each under a unique key:
@@ -21,13 +22,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cohorts.services.activity import record, save_form
+from cohorts.services.activity import record
 from copkit import later, outbox
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
@@ -106,15 +107,45 @@ def is_past_closing(survey, now=None):
 # -- surveys ---------------------------------------------------------------------------------
 
 
+# What a survey's settings page sets (the status, the cohort and the author are set apart).
+SETTINGS = [
+    "title",
+    "kind",
+    "intro",
+    "community",
+    "closes_at",
+    "reminder_limit",
+    "reminder_interval_days",
+]
+
+
+def set_fields(row, values, names):
+    """Set `values` (field name -> domain value) on `row`, refusing a name not in `names`.
+    Returns the sorted names whose value changed."""
+    unknown = set(values) - set(names)
+    if unknown:
+        raise TypeError(f"{type(row).__name__} has no settable field {sorted(unknown)}")
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    return sorted(changed)
+
+
 @transaction.atomic
-def create_survey(form, *, cohort, actor):
-    """Save a new survey from a valid SurveyCreateForm, with the questions of the starting
-    point it names (none for a blank survey)."""
-    starting_point = form.cleaned_data["starting_point"]
-    survey = form.save(commit=False)
-    survey.cohort = cohort
-    survey.created_by = actor if actor is not None and actor.is_authenticated else None
-    survey.status = Status.DRAFT
+def create_survey(*, cohort, actor, starting_point, **settings_):
+    """A new draft survey in `cohort` with the questions of `starting_point` (a key of
+    `banks.STARTING_POINTS`; none for a blank survey). `settings_` are values of SETTINGS;
+    the kind, and a title or intro left empty, come from the starting point."""
+    point = banks.STARTING_POINTS[starting_point]
+    survey = Survey(
+        cohort=cohort,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        status=Status.DRAFT,
+        kind=point["kind"],
+    )
+    set_fields(survey, settings_, SETTINGS)
+    survey.title = survey.title or str(point["title"])
+    survey.intro = survey.intro or str(point["intro"])
     survey.save()
     specs = banks.questions_for(starting_point, cohort)
     Question.objects.bulk_create(
@@ -131,9 +162,14 @@ def create_survey(form, *, cohort, actor):
     return survey
 
 
-def update_survey(form, *, actor):
-    """Save a valid SurveyForm of an existing survey."""
-    return save_form(form, cohort=form.instance.cohort, actor=actor, verb="updated survey")
+@transaction.atomic
+def update_survey(survey, *, actor, **settings_):
+    """Change the settings of `survey` (values of SETTINGS, by name)."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    changed = set_fields(survey, settings_, SETTINGS)
+    survey.save()
+    record(survey.cohort, actor, "updated survey", survey, fields=changed)
+    return survey
 
 
 @transaction.atomic
@@ -211,81 +247,6 @@ def delete_survey(survey, *, actor):
     record(survey.cohort, actor, "deleted survey", survey, responses=responses)
     survey.delete()
     return responses
-
-
-# -- questions -------------------------------------------------------------------------------
-
-
-def _lock(survey):
-    """Lock the survey's row: changes to its question order run one at a time."""
-    return Survey.objects.select_for_update().get(pk=survey.pk)
-
-
-@transaction.atomic
-def save_question(form, *, survey, actor):
-    """Save a valid QuestionForm; a new question goes to the end of the survey."""
-    _lock(survey)
-    question = form.save(commit=False)
-    adding = question.pk is None
-    if adding:
-        question.survey = survey
-        last = survey.questions.aggregate(last=Max("position"))["last"]
-        question.position = 0 if last is None else last + 1
-    question.save()
-    record(
-        survey.cohort,
-        actor,
-        "added question" if adding else "edited question",
-        question,
-        survey=str(survey.public_id),
-        fields=sorted(form.changed_data),
-    )
-    return question
-
-
-@transaction.atomic
-def delete_question(question, *, actor):
-    survey = _lock(question.survey)
-    answers = question.answers.count()
-    record(
-        survey.cohort,
-        actor,
-        "deleted question",
-        question,
-        survey=str(survey.public_id),
-        answers=answers,
-    )
-    question.delete()
-    _renumber(list(survey.questions.order_by("position", "pk")))
-    return answers
-
-
-def move_question(question, direction, *, actor):
-    """Move `question` one place "up" or "down". Returns False when it is already first
-    (or last) and nothing moved."""
-    if direction not in {"up", "down"}:
-        raise SurveyError(_("Say which way to move the question: up or down."))
-    with transaction.atomic():
-        survey = _lock(question.survey)
-        questions = list(survey.questions.order_by("position", "pk"))
-        index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
-        other = index - 1 if direction == "up" else index + 1
-        if not 0 <= other < len(questions):
-            return False
-        questions[index], questions[other] = questions[other], questions[index]
-        _renumber(questions)
-        record(survey.cohort, actor, "moved question", question, direction=direction)
-    return True
-
-
-def _renumber(questions):
-    """Positions 0, 1, 2... in the order given; only the rows whose position changes."""
-    changed = []
-    for position, question in enumerate(questions):
-        if question.position != position:
-            question.position = position
-            changed.append(question)
-    Question.objects.bulk_update(changed, ["position"])
 
 
 # -- sending ---------------------------------------------------------------------------------

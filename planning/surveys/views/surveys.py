@@ -15,6 +15,7 @@ from copkit.errors import show_error
 from planning.models import Question, Survey, SurveyRecipient
 from planning.surveys import banks
 from planning.surveys.forms import QuestionForm, SendForm, SurveyCreateForm, SurveyForm
+from planning.surveys.services import questions
 from planning.surveys.services import surveys as services
 
 PAGE_SIZE = 50
@@ -55,7 +56,9 @@ def survey_create(request, access):
         initial["starting_point"] = request.GET["start"]
     form = SurveyCreateForm(request.POST or None, cohort=access.cohort, initial=initial)
     if request.method == "POST" and form.is_valid():
-        survey = services.create_survey(form, cohort=access.cohort, actor=request.user)
+        survey = services.create_survey(
+            cohort=access.cohort, actor=request.user, **form.cleaned_data
+        )
         messages.success(
             request,
             _("Survey created as a draft. Review the questions, then send it.")
@@ -108,7 +111,7 @@ def survey_edit(request, access, survey_id):
     survey = _survey(access, survey_id)
     form = SurveyForm(request.POST or None, instance=survey, cohort=access.cohort)
     if request.method == "POST" and form.is_valid():
-        services.update_survey(form, actor=request.user)
+        services.update_survey(survey, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Survey settings saved."))
         return _to_detail(survey)
     return render(request, "planning/surveys/survey_form.html", {"form": form, "survey": survey})
@@ -168,6 +171,14 @@ def survey_delete(request, access, survey_id):
 # -- questions ---------------------------------------------------------------------------------
 
 
+def _question_values(form):
+    """A valid QuestionForm's values as the service takes them: its options are the
+    question's `choices`."""
+    values = dict(form.cleaned_data)
+    values["choices"] = values.pop("options")
+    return values
+
+
 @cohort_view("cohort.manage")
 def question_add(request, access, survey_id):
     survey = _survey(access, survey_id)
@@ -176,7 +187,7 @@ def question_add(request, access, survey_id):
         initial["kind"] = request.GET["kind"]
     form = QuestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        question = services.save_question(form, survey=survey, actor=request.user)
+        question = questions.save_question(survey, actor=request.user, **_question_values(form))
         messages.success(request, _("Question added."))
         if request.POST.get("then") == "add":
             return redirect(
@@ -196,7 +207,9 @@ def question_edit(request, access, survey_id, question_id):
     question = _question(survey, question_id)
     form = QuestionForm(request.POST or None, instance=question, answer_count=question.answer_count)
     if request.method == "POST" and form.is_valid():
-        services.save_question(form, survey=survey, actor=request.user)
+        questions.save_question(
+            survey, actor=request.user, question=question, **_question_values(form)
+        )
         messages.success(request, _("Question saved."))
         return _to_detail(survey, f"question-{question.public_id}")
     return render(
@@ -211,7 +224,7 @@ def question_edit(request, access, survey_id, question_id):
 def question_delete(request, access, survey_id, question_id):
     survey = _survey(access, survey_id)
     question = _question(survey, question_id)
-    answers = services.delete_question(question, actor=request.user)
+    answers = questions.delete_question(question, actor=request.user)
     message = _("Question deleted.")
     if answers:
         message += " " + ngettext(
@@ -227,7 +240,7 @@ def question_move(request, access, survey_id, question_id):
     survey = _survey(access, survey_id)
     question = _question(survey, question_id)
     try:
-        moved = services.move_question(
+        moved = questions.move_question(
             question, request.POST.get("direction", ""), actor=request.user
         )
     except services.SurveyError as error:
