@@ -46,9 +46,14 @@ def add_member(community, *, actor, participant, role=Membership.Role.MEMBER):
 
 
 @transaction.atomic
-def change_membership(membership, *, actor, form):
+def change_membership(membership, *, actor, role, title):
+    """Give a member of a community another role (a Membership.Role) and title."""
     _check_not_archived(membership.community)
-    membership = form.save()
+    membership = Membership.objects.select_related("community__cohort", "participant").get(
+        pk=membership.pk
+    )
+    membership.role, membership.title = role, title
+    membership.save()
     record(
         membership.community.cohort,
         actor,

@@ -146,7 +146,7 @@ def membership_edit(request, access, membership_id):
         else:
             form = MembershipForm(request.POST, instance=membership)
             if form.is_valid():
-                services.change_membership(membership, actor=request.user, form=form)
+                services.change_membership(membership, actor=request.user, **form.cleaned_data)
                 messages.success(
                     request, _("%(name)s saved.") % {"name": membership.participant.name}
                 )
