@@ -6,9 +6,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import Activity
+from planning.archived import CommunityArchived
 from planning.models import Answer, Connection, InventoryEntry, Question, Response
+from planning.needs.services import inventory
 from planning.needs.services.inventory import fill_from_response
 from tests import factories
 from tests.queries import count_queries
@@ -202,6 +205,28 @@ def test_members_delete_their_own_entries_leaders_any(world, client_for, board):
     assert response.status_code == 302
     assert not InventoryEntry.objects.filter(pk=board.offer.pk).exists()
     assert "Removed from the inventory of Ana Alvarez" in follow_messages(leader, response)[0]
+
+
+def test_the_services_refuse_entries_in_an_archived_community(world, board):
+    """The rule lives in the services, so a task or a command meets it too, not only a page."""
+    person = world.participant_participant
+    world.community.archived_at = timezone.now()
+    world.community.save(update_fields=["archived_at"])
+    add = {"actor": None, "participant": person, "kind": EXPERTISE, "topic": world.topic}
+    source = InventoryEntry.Source.STAFF
+
+    with pytest.raises(CommunityArchived):
+        inventory.add_entry(community=world.community, source=source, **add)
+    with pytest.raises(CommunityArchived):
+        inventory.delete_entry(board.need, community=world.community, actor=None)
+    assert list(person.inventory.values_list("pk", flat=True)) == [board.need.pk]
+
+    # Restored, the same calls go through.
+    world.community.archived_at = None
+    world.community.save(update_fields=["archived_at"])
+    added = inventory.add_entry(community=world.community, source=source, **add)
+    inventory.delete_entry(board.need, community=world.community, actor=None)
+    assert list(person.inventory.values_list("pk", flat=True)) == [added.pk]
 
 
 def test_entries_of_people_outside_the_community_are_404(world, client_for):

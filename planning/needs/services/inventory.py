@@ -39,8 +39,10 @@ def may_connect(access, need, helper):
 
 
 @transaction.atomic
-def add_entry(*, actor, participant, kind, topic=None, description="", source):
-    """Add a need or an area of expertise to `participant`'s inventory."""
+def add_entry(*, community, actor, participant, kind, topic=None, description="", source):
+    """Add a need or an area of expertise to `participant`'s inventory, from the page of
+    `community` (None when no community is involved). Refused in an archived community."""
+    refuse_if_archived(community)
     if topic is not None and topic.cohort_id != participant.cohort_id:
         raise ServiceError(_("Choose a practice area of this cohort."))
     try:
@@ -72,8 +74,10 @@ def duplicate_message(kind, topic):
 
 
 @transaction.atomic
-def delete_entry(entry, *, actor):
-    """Remove an entry; the connections made for it as a need go with it."""
+def delete_entry(entry, *, community, actor):
+    """Remove an entry, from the page of `community` (None when no community is involved);
+    the connections made for it as a need go with it. Refused in an archived community."""
+    refuse_if_archived(community)
     participant = entry.participant
     record(
         participant.cohort,

@@ -175,6 +175,7 @@ def entry_add(request, access):
         raise PermissionDenied
     try:
         entry = services.add_entry(
+            community=access.community,
             actor=request.user,
             participant=participant,
             kind=form.cleaned_data["kind"],
@@ -204,7 +205,7 @@ def entry_delete(request, access, entry_id):
     entry = _by_public_id(_community_entries(access), entry_id)
     if not services.may_edit_entry(access, entry):
         raise PermissionDenied
-    services.delete_entry(entry, actor=request.user)
+    services.delete_entry(entry, community=access.community, actor=request.user)
     messages.success(
         request,
         _("Removed from the inventory of %(name)s: %(entry)s.")
