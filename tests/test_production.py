@@ -58,7 +58,7 @@ def collected(tmp_path_factory):
 
 
 def test_collectstatic_in_production_mode_builds_the_manifest(collected):
-    env, var_dir, result = collected
+    _env, var_dir, result = collected
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = json.loads((var_dir / "staticfiles" / "staticfiles.json").read_text())
     hashed = manifest["paths"]["vendor/bootstrap/bootstrap.bundle.min.js"]
