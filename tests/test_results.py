@@ -3,6 +3,7 @@ see, the CSV, and the query counts."""
 
 import csv
 import io
+import re
 import uuid
 
 import pytest
@@ -180,14 +181,62 @@ def test_results_page_for_staff(client_for, data):
 
 
 def test_observers_see_counts_but_never_written_answers(client_for, data):
+    grow(data, 6)  # 17 responses: 10 single choices, 8 written answers
     response = client_for("observer").get(results_url(data))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "2 (50%)" in html
-    assert "2 written answers." in html
-    assert "Grants" not in html and "HYPERLINK" not in html
+    assert "17 submitted responses" in html
+    assert "Funds</span>" in html and "7 (44%)" in html
+    assert "8 written answers." in html
+    assert "Grants" not in html and "HYPERLINK" not in html and "Note 1" not in html
     assert "Download CSV" not in html
     assert client_for("observer").get(export_url(data)).status_code == 403
+
+
+def test_observers_see_fewer_than_five_instead_of_one_persons_answers(client_for, data):
+    """Filtered to the food pantry of Board Builders, the results are Pat's and Lee's
+    answers: an observer sees no count, bar, average or percentage of them."""
+    url = results_url(data, community=data.community.slug, kind="Food pantry")
+    html = client_for("observer").get(url).content.decode()
+    assert "Fewer than 5 submitted responses match the filters" in html
+    assert "2 submitted responses" not in html
+    assert "result-bar" not in html and "Average" not in html and "%)" not in html
+    assert "answered of" not in html and "written answer" not in html
+    # The filters stay, so the observer can widen them again.
+    assert f'<option value="{data.community.slug}" selected>' in html
+    # Staff see the two responses.
+    html = client_for("staff").get(url).content.decode()
+    assert "2 submitted responses match the filters" in html
+    assert "Average: <strong>4.0</strong>" in html
+
+
+def test_observers_see_fewer_than_five_for_a_question_few_answered(client_for, data):
+    """Five responses, but the ranking was answered by two of them: its points are hidden,
+    the response count is shown."""
+    html = client_for("observer").get(results_url(data)).content.decode()
+    assert "5 submitted responses" in html
+    ranking = html.split("Rank these", 1)[1].split("</section>", 1)[0]
+    assert "Fewer than 5 answered this question" in ranking
+    assert "points" not in ranking and "first place" not in ranking
+    assert "8 points" in client_for("staff").get(results_url(data)).content.decode()
+
+
+def test_observers_cannot_subtract_a_filtered_page_from_a_wider_one(client_for, data):
+    """Everyone minus one community must not leave fewer than five people: the difference of
+    the two pages would be their answers."""
+    for _ in range(3):
+        person = factories.ParticipantFactory(cohort=data.cohort, organization=data.organization)
+        factories.MembershipFactory(community=data.community, participant=person)
+        respond(data.survey, person, {data.q["single"]: "Staff"})
+    # 8 responses, 5 of them from Board Builders: the other 3 would show by subtraction.
+    client = client_for("observer")
+    assert "8 submitted responses" in client.get(results_url(data)).content.decode()
+    html = client.get(results_url(data, community=data.community.slug)).content.decode()
+    assert "Fewer than 5 submitted responses match the filters" in html
+    assert not re.search(r"(?<!than )5 submitted responses", html)
+    assert "result-bar" not in html
+    html = client_for("staff").get(results_url(data, community=data.community.slug))
+    assert "5 submitted responses match the filters" in html.content.decode()
 
 
 def test_results_page_filters_from_the_query_string(client_for, data):

@@ -7,7 +7,7 @@ number of queries for five responses as for five hundred.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from copkit import csvfile
+from copkit.privacy import hide_difference, hide_small
 from planning.models import Answer
 from planning.surveys.questions import is_blank, tally
 
@@ -91,6 +92,18 @@ class Filters:
     def any(self):
         return bool(self.community or self.kind or self.links_only or self.session)
 
+    def wider(self):
+        """These filters with one of the chosen ones dropped, one Filters per chosen filter:
+        the pages an observer could subtract this one from."""
+        chosen = []
+        if self.community is not None:
+            chosen.append(replace(self, community=None))
+        if self.kind:
+            chosen.append(replace(self, kind=""))
+        if self.links_only or self.session is not None:
+            chosen.append(replace(self, links_only=False, session=None))
+        return chosen
+
 
 def submitted_responses(survey, filters=None):
     """The survey's submitted responses that pass `filters`."""
@@ -112,6 +125,7 @@ class Results:
     survey: object
     responses: int
     tallies: list = field(default_factory=list)
+    hidden: bool = False  # too few responses for this viewer: no figure at all
 
 
 def survey_results(survey, filters=None):
@@ -128,6 +142,31 @@ def survey_results(survey, filters=None):
         responses=total,
         tallies=[tally(question, values[question.pk]) for question in questions],
     )
+
+
+def guard(results, filters=None, *, sees_people):
+    """`results` as a viewer who may not see people (an observer) may read them: nothing when
+    the responses that pass the filters are fewer than `copkit.privacy.MIN_GROUP`, or when a
+    page with one filter fewer has 1 to 4 responses more (subtracting the pages would give
+    those people's answers); no rows, average or points for a question fewer answered; and
+    never the written answers, only how many there are. Staff (`sees_people`) get `results`
+    as they are. One count query per chosen filter, whatever the figures."""
+    filters = filters or Filters()
+    if sees_people:
+        for t in results.tallies:
+            t.hidden, t.written = False, len(t.texts)
+        return results
+    wider = [submitted_responses(results.survey, f).count() for f in filters.wider()]
+    results.hidden = hide_small(results.responses) or hide_difference(results.responses, wider)
+    for t in results.tallies:
+        t.hidden = results.hidden or hide_small(t.answered)
+        t.written = 0 if t.hidden else len(t.texts)
+        t.texts = []
+        if t.hidden:
+            t.answered, t.rows, t.average = 0, [], None
+    if results.hidden:
+        results.responses = 0
+    return results
 
 
 def answer_text(question, value):
@@ -204,6 +243,7 @@ __all__ = [
     "ResultsFilterForm",
     "answer_text",
     "export_filename",
+    "guard",
     "submitted_responses",
     "survey_results",
     "write_csv",

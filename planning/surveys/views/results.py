@@ -1,13 +1,15 @@
 """Survey results: counts, percentages and bars per question, free text, filters, CSV.
 
 Staff and observers see the aggregate page; written answers are listed for staff only (an
-observer sees how many there are). The CSV holds each person's answers: staff only."""
+observer sees how many there are), and an observer sees no figure of fewer than five people
+(`results.guard`). The CSV holds each person's answers: staff only."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from cohorts.access import cohort_view
 from cohorts.services.activity import record
+from copkit.privacy import MIN_GROUP
 from planning.surveys import results as aggregate
 
 
@@ -20,7 +22,9 @@ def _survey_and_filters(request, access, survey_id):
 @cohort_view("cohort.report")
 def survey_results(request, access, survey_id):
     survey, form, filters = _survey_and_filters(request, access, survey_id)
-    results = aggregate.survey_results(survey, filters)
+    results = aggregate.guard(
+        aggregate.survey_results(survey, filters), filters, sees_people=access.is_staff
+    )
     return render(
         request,
         "planning/surveys/results/results.html",
@@ -31,6 +35,7 @@ def survey_results(request, access, survey_id):
             "results": results,
             "recipients": survey.recipients.count(),
             "can_read_texts": access.is_staff,
+            "min_group": MIN_GROUP,
             "query": request.GET.urlencode(),
         },
     )
