@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.formation import services
+from cohorts.formation.services import reminders
+from cohorts.formation.services import setup as setup_service
 from cohorts.models import Activity, FormationEntry, FormationRound, FormationTopic
 from cohorts.services.cohorts import ServiceError
 from copkit.models import OutboxMessage
@@ -227,7 +228,7 @@ def test_method_cannot_change_once_input_was_given(world, client_for):
     formation_round.refresh_from_db()
     assert formation_round.method == Method.MATCHING
     with pytest.raises(ServiceError):
-        services.update_round(formation_round, world.staff, method=Method.MAP)
+        setup_service.update_round(formation_round, world.staff, method=Method.MAP)
 
 
 def test_method_cannot_change_once_a_proposal_exists(world, client_for):
@@ -740,13 +741,13 @@ def test_sweep_reminds_those_due_once(world, collecting):
     collecting.entries.filter(participant=world.participant_participant).update(
         submitted_at=timezone.now()
     )
-    assert services.queue_due_reminders() == 1
+    assert reminders.queue_due_reminders() == 1
     lee = collecting.entries.get(participant=world.leader_participant)
     message = OutboxMessage.objects.get(key=f"formation-reminder:{lee.pk}")
     assert message.to_email == world.leader_participant.email
     assert lee.get_answer_url() in message.body_text
     # Claimed once: a second sweep (or a second beat) sends nothing.
-    assert services.queue_due_reminders() == 0
+    assert reminders.queue_due_reminders() == 0
     assert OutboxMessage.objects.filter(key__startswith="formation-reminder:").count() == 1
 
 
@@ -760,7 +761,7 @@ def test_sweep_leaves_rounds_not_due(world, collecting):
     sent(setup)
     no_deadline = make_round(world, status=Status.COLLECTING)
     sent(no_deadline)
-    assert services.queue_due_reminders() == 2  # only the collecting round's two
+    assert reminders.queue_due_reminders() == 2  # only the collecting round's two
     assert set(
         FormationEntry.objects.filter(reminded_at__isnull=False).values_list("round", flat=True)
     ) == {collecting.pk}
@@ -770,19 +771,19 @@ def test_sweep_skips_unsent_answered_and_reminded(world, collecting):
     collecting.entries.filter(participant=world.leader_participant).update(
         sent_at=timezone.now(), submitted_at=timezone.now()
     )
-    assert services.queue_due_reminders() == 0  # Pat never got a link; Lee answered
+    assert reminders.queue_due_reminders() == 0  # Pat never got a link; Lee answered
     collecting.entries.filter(participant=world.participant_participant).update(
         sent_at=timezone.now(), reminded_at=timezone.now() - timedelta(days=1)
     )
-    assert services.queue_due_reminders() == 0  # Pat was reminded already
+    assert reminders.queue_due_reminders() == 0  # Pat was reminded already
     assert not OutboxMessage.objects.exists()
 
 
 def test_sweep_leaves_alone_people_who_just_got_their_link(world, collecting):
     collecting.entries.update(sent_at=timezone.now() - timedelta(hours=2))
-    assert services.queue_due_reminders() == 0
+    assert reminders.queue_due_reminders() == 0
     later = timezone.now() + timedelta(hours=10, minutes=30)
-    assert services.queue_due_reminders(now=later) == 2
+    assert reminders.queue_due_reminders(now=later) == 2
 
 
 def test_sweep_claim_is_conditional(world, collecting):

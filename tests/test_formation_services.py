@@ -6,10 +6,24 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cohorts.formation import services as formation
 from cohorts.formation.engine import solve
 from cohorts.formation.engine.evaluate import evaluate
-from cohorts.formation.services import CsvErrors, ServiceError, runs
+from cohorts.formation.services import runs
+from cohorts.formation.services.csv_upload import CsvErrors, import_csv
+from cohorts.formation.services.problem import build_problem
+from cohorts.formation.services.proposals import (
+    add_group,
+    add_lock,
+    current_proposal,
+    describe_lock,
+    move_member,
+    remove_lock,
+    rename_group,
+    save_solution,
+    unmet_locks,
+)
+from cohorts.formation.services.publishing import publish
+from cohorts.formation.services.runs import run_in_background, run_round
 from cohorts.models import (
     Activity,
     Community,
@@ -18,6 +32,7 @@ from cohorts.models import (
     FormationRound,
     Membership,
 )
+from copkit.errors import ServiceError
 from copkit.models import OutboxMessage
 from tests import factories
 
@@ -62,7 +77,7 @@ def proposal_of(rnd, people, split, actor, problem=None):
         "group_size": {"min": rnd.size_min, "max": rnd.size_max},
         "participants": [{"id": pid(p)} for p in people],
     }
-    return formation.save_solution(
+    return save_solution(
         rnd, problem, solution, actor=actor, source=FormationProposal.Source.ENGINE
     )
 
@@ -76,11 +91,11 @@ def members_of(group):
 
 def test_save_solution_stores_groups_members_and_sets_review(world):
     rnd, people = make_round(world, n=8)
-    assert formation.current_proposal(rnd) is None
+    assert current_proposal(rnd) is None
     first = proposal_of(rnd, people, [(0, 4), (4, 8)], world.users["staff"])
     second = proposal_of(rnd, people, [(0, 3), (3, 8)], world.users["staff"])
     assert (first.number, second.number) == (1, 2)
-    assert formation.current_proposal(rnd) == second
+    assert current_proposal(rnd) == second
     groups = list(second.groups.all())
     assert [g.name for g in groups] == ["Group 1", "Group 2"]
     assert [g.label for g in groups] == ["g1", "g2"]
@@ -107,7 +122,7 @@ def test_save_solution_names_topic_groups_after_their_topic(world):
         ],
         "scores": {"first_choice": 9},
     }
-    proposal = formation.save_solution(
+    proposal = save_solution(
         rnd, {}, solution, actor=world.users["staff"], source=FormationProposal.Source.ENGINE
     )
     groups = list(proposal.groups.all())
@@ -124,7 +139,7 @@ def test_move_member_moves_and_rescores(world):
     rnd, people = make_round(world, n=8)
     proposal = proposal_of(rnd, people, [(0, 4), (4, 8)], world.users["staff"])
     _g1, g2 = proposal.groups.all()
-    formation.move_member(proposal, people[0], g2, actor=world.users["staff"])
+    move_member(proposal, people[0], g2, actor=world.users["staff"])
     assert members_of(g2) == [f"Person {i:02d}" for i in (0, 4, 5, 6, 7)]
     proposal.refresh_from_db()
     assert proposal.edited_at is not None
@@ -137,13 +152,13 @@ def test_move_member_refuses_over_the_largest_size(world):
     proposal = proposal_of(rnd, people, [(0, 4), (4, 8)], world.users["staff"])
     g1, g2 = proposal.groups.all()
     with pytest.raises(ServiceError, match="Group 2 already has 4 people"):
-        formation.move_member(proposal, people[0], g2, actor=world.users["staff"])
+        move_member(proposal, people[0], g2, actor=world.users["staff"])
     assert members_of(g1)[0] == "Person 00"
     # Once there is room, the same move goes through.
-    formation.add_group(proposal, actor=world.users["staff"])
+    add_group(proposal, actor=world.users["staff"])
     g3 = proposal.groups.get(label="g3")
-    formation.move_member(proposal, people[4], g3, actor=world.users["staff"])
-    formation.move_member(proposal, people[0], g2, actor=world.users["staff"])
+    move_member(proposal, people[4], g3, actor=world.users["staff"])
+    move_member(proposal, people[0], g2, actor=world.users["staff"])
     assert "Person 00" in members_of(g2)
 
 
@@ -152,11 +167,11 @@ def test_move_member_refuses_to_break_a_together_lock(world):
     proposal = proposal_of(rnd, people, [(0, 4), (4, 8)], world.users["staff"])
     _g1, g2 = proposal.groups.all()
     staff = world.users["staff"]
-    lock = formation.add_lock(rnd, people[0], people[1], FormationLock.Kind.TOGETHER, actor=staff)
+    lock = add_lock(rnd, people[0], people[1], FormationLock.Kind.TOGETHER, actor=staff)
     with pytest.raises(ServiceError, match="Person 00 and Person 01 are locked together"):
-        formation.move_member(proposal, people[0], g2, actor=staff)
-    formation.remove_lock(lock, actor=staff)
-    formation.move_member(proposal, people[0], g2, actor=staff)
+        move_member(proposal, people[0], g2, actor=staff)
+    remove_lock(lock, actor=staff)
+    move_member(proposal, people[0], g2, actor=staff)
 
 
 def test_move_member_refuses_to_break_an_apart_lock(world):
@@ -164,10 +179,10 @@ def test_move_member_refuses_to_break_an_apart_lock(world):
     proposal = proposal_of(rnd, people, [(0, 4), (4, 8)], world.users["staff"])
     _g1, g2 = proposal.groups.all()
     staff = world.users["staff"]
-    formation.add_lock(rnd, people[5], people[0], FormationLock.Kind.APART, actor=staff)
+    add_lock(rnd, people[5], people[0], FormationLock.Kind.APART, actor=staff)
     with pytest.raises(ServiceError, match="locked apart, and Person 05 is in Group 2"):
-        formation.move_member(proposal, people[0], g2, actor=staff)
-    formation.move_member(proposal, people[1], g2, actor=staff)
+        move_member(proposal, people[0], g2, actor=staff)
+    move_member(proposal, people[1], g2, actor=staff)
 
 
 def test_move_member_refuses_an_older_proposal(world):
@@ -175,7 +190,7 @@ def test_move_member_refuses_an_older_proposal(world):
     old = proposal_of(rnd, people, [(0, 4), (4, 8)], world.users["staff"])
     proposal_of(rnd, people, [(0, 4), (4, 8)], world.users["staff"])
     with pytest.raises(ServiceError, match="older proposal"):
-        formation.move_member(old, people[0], old.groups.last(), actor=world.users["staff"])
+        move_member(old, people[0], old.groups.last(), actor=world.users["staff"])
 
 
 # -- groups: add, rename -----------------------------------------------------------------------
@@ -185,11 +200,11 @@ def test_add_group_and_rename(world):
     rnd, people = make_round(world, n=8)
     proposal = proposal_of(rnd, people, [(0, 4), (4, 8)], world.users["staff"])
     staff = world.users["staff"]
-    group = formation.add_group(proposal, actor=staff)
+    group = add_group(proposal, actor=staff)
     assert (group.label, group.name, group.position) == ("g3", "Group 3", 2)
-    named = formation.add_group(proposal, actor=staff, name="Rural partners")
+    named = add_group(proposal, actor=staff, name="Rural partners")
     assert named.name == "Rural partners"
-    formation.rename_group(group, "  Food access  ", actor=staff)
+    rename_group(group, "  Food access  ", actor=staff)
     group.refresh_from_db()
     assert group.name == "Food access"
 
@@ -207,10 +222,10 @@ def test_rename_group_refusals(world, name, message):
     proposal = proposal_of(rnd, people, [(0, 4), (4, 8)], world.users["staff"])
     group = proposal.groups.first()
     with pytest.raises(ServiceError, match=message):
-        formation.rename_group(group, name, actor=world.users["staff"])
+        rename_group(group, name, actor=world.users["staff"])
     group.refresh_from_db()
     assert group.name == "Group 1"
-    formation.rename_group(group, "Group 1b", actor=world.users["staff"])
+    rename_group(group, "Group 1b", actor=world.users["staff"])
 
 
 # -- locks -------------------------------------------------------------------------------------
@@ -222,16 +237,16 @@ def test_add_lock_refusals(world):
     outsider = factories.ParticipantFactory(cohort=world.cohort, name="Olga Outside")
     together = FormationLock.Kind.TOGETHER
     with pytest.raises(ServiceError, match="Person 00 was picked twice"):
-        formation.add_lock(rnd, people[0], people[0], together, actor=staff)
+        add_lock(rnd, people[0], people[0], together, actor=staff)
     with pytest.raises(ServiceError, match="Olga Outside is not taking part"):
-        formation.add_lock(rnd, people[0], outsider, together, actor=staff)
+        add_lock(rnd, people[0], outsider, together, actor=staff)
     with pytest.raises(ServiceError, match="together or apart"):
-        formation.add_lock(rnd, people[0], people[1], "sideways", actor=staff)
-    lock = formation.add_lock(rnd, people[0], people[1], together, actor=staff)
+        add_lock(rnd, people[0], people[1], "sideways", actor=staff)
+    lock = add_lock(rnd, people[0], people[1], together, actor=staff)
     assert lock.kind == together
     with pytest.raises(ServiceError, match="already locked together"):
-        formation.add_lock(rnd, people[1], people[0], FormationLock.Kind.APART, actor=staff)
-    formation.remove_lock(lock, actor=staff)
+        add_lock(rnd, people[1], people[0], FormationLock.Kind.APART, actor=staff)
+    remove_lock(lock, actor=staff)
     assert not rnd.locks.exists()
     assert Activity.objects.filter(verb="removed lock").exists()
 
@@ -239,21 +254,19 @@ def test_add_lock_refusals(world):
 def test_unmet_locks_lists_locks_the_groups_break(world):
     rnd, people = make_round(world, n=8)
     staff = world.users["staff"]
-    apart = formation.add_lock(rnd, people[0], people[1], FormationLock.Kind.APART, actor=staff)
-    assert formation.unmet_locks(rnd) == []  # no groups yet: nothing to keep
+    apart = add_lock(rnd, people[0], people[1], FormationLock.Kind.APART, actor=staff)
+    assert unmet_locks(rnd) == []  # no groups yet: nothing to keep
     proposal_of(rnd, people, [(0, 4), (4, 8)], staff)
-    together = formation.add_lock(
-        rnd, people[2], people[6], FormationLock.Kind.TOGETHER, actor=staff
-    )
-    kept = formation.add_lock(rnd, people[3], people[7], FormationLock.Kind.APART, actor=staff)
-    unmet = formation.unmet_locks(rnd)
+    together = add_lock(rnd, people[2], people[6], FormationLock.Kind.TOGETHER, actor=staff)
+    kept = add_lock(rnd, people[3], people[7], FormationLock.Kind.APART, actor=staff)
+    unmet = unmet_locks(rnd)
     assert {lock.pk for lock in unmet} == {apart.pk, together.pk}
     assert kept not in unmet
-    assert formation.describe_lock(apart) == "Person 00 apart from Person 01"
+    assert describe_lock(apart) == "Person 00 apart from Person 01"
     # Forming the groups again keeps every lock.
     rnd.refresh_from_db()
-    formation.run_round(rnd, actor=staff)
-    assert formation.unmet_locks(rnd) == []
+    run_round(rnd, actor=staff)
+    assert unmet_locks(rnd) == []
 
 
 # -- build_problem -----------------------------------------------------------------------------
@@ -265,7 +278,7 @@ def test_build_problem_matching_drops_outside_and_self_choices_with_a_warning(wo
     entry = rnd.entries.get(participant=people[0])
     entry.choices = [pid(people[1]), pid(gone), pid(people[0]), pid(people[1]), "not-an-id"]
     entry.save()
-    problem, warnings = formation.build_problem(rnd)
+    problem, warnings = build_problem(rnd)
     first = next(p for p in problem["participants"] if p["id"] == pid(people[0]))
     assert first["choices"] == [pid(people[1])]
     assert problem["method"] == "matching"
@@ -273,7 +286,7 @@ def test_build_problem_matching_drops_outside_and_self_choices_with_a_warning(wo
     assert problem["seed"] == rnd.seed
     assert any("Person 00 chose Gina Gone, who is not in this round" in w for w in warnings)
     # The round still forms groups, and the proposal keeps the warning.
-    proposal = formation.run_round(rnd, actor=world.users["staff"])
+    proposal = run_round(rnd, actor=world.users["staff"])
     assert proposal.source == FormationProposal.Source.ENGINE
     assert any("Gina Gone" in w for w in proposal.warnings)
     assert sum(g.members.count() for g in proposal.groups.all()) == 6
@@ -287,18 +300,18 @@ def test_build_problem_topic_rankings_and_caps(world):
     entry = rnd.entries.get(participant=people[0])
     entry.ranking = [pid(money), "a-removed-topic", pid(boards), pid(money)]
     entry.save()
-    problem, _warnings = formation.build_problem(rnd)
+    problem, _warnings = build_problem(rnd)
     assert problem["topics"] == [{"id": pid(boards), "cap": 6}, {"id": pid(money)}]
     first = next(p for p in problem["participants"] if p["id"] == pid(people[0]))
     assert first["ranking"] == [pid(money), pid(boards)]
-    proposal = formation.run_round(rnd, actor=world.users["staff"])
+    proposal = run_round(rnd, actor=world.users["staff"])
     assert all(g.topic in (boards, money) for g in proposal.groups.all())
 
 
 def test_build_problem_topic_round_without_topics(world):
     rnd, _people = make_round(world, n=6, method=FormationRound.Method.TOPIC)
     with pytest.raises(ServiceError, match="Add at least one subject area"):
-        formation.build_problem(rnd)
+        build_problem(rnd)
 
 
 def test_build_problem_criteria_attributes(world):
@@ -323,7 +336,7 @@ def test_build_problem_criteria_attributes(world):
     first.organization.kind = "Food bank"
     first.organization.save()
     rnd.entries.filter(participant=first).update(answers={"commitment": "3"})
-    problem, warnings = formation.build_problem(rnd)
+    problem, warnings = build_problem(rnd)
     attrs = next(p for p in problem["participants"] if p["id"] == pid(first))["attributes"]
     assert attrs == {
         "expertise": ["grant writing", "boards"],
@@ -340,7 +353,7 @@ def test_build_problem_criteria_attributes(world):
         "commitment",
     ]
     assert warnings == ["Nobody has an answer for “Organizational mission” yet, so it is left out."]
-    proposal = formation.run_round(rnd, actor=world.users["staff"])
+    proposal = run_round(rnd, actor=world.users["staff"])
     assert "worst_group_score" in proposal.scores
     assert "criteria" in proposal.groups.first().details
 
@@ -348,7 +361,7 @@ def test_build_problem_criteria_attributes(world):
 def test_build_problem_criteria_needs_a_criterion(world):
     rnd, _people = make_round(world, n=6, method=FormationRound.Method.CRITERIA)
     with pytest.raises(ServiceError, match="Pick at least one criterion"):
-        formation.build_problem(rnd)
+        build_problem(rnd)
 
 
 def test_build_problem_map_uses_the_organization_and_names_who_has_no_place(world):
@@ -358,18 +371,18 @@ def test_build_problem_map_uses_the_organization_and_names_who_has_no_place(worl
         person.organization.save()
     people[0].latitude, people[0].longitude = 40.0, -75.0
     people[0].save()
-    problem, _warnings = formation.build_problem(rnd)
+    problem, _warnings = build_problem(rnd)
     places = {p["id"]: p["location"] for p in problem["participants"]}
     assert places[pid(people[0])] == {"lat": 40.0, "lon": -75.0}
     assert places[pid(people[1])] == {"lat": 39, "lon": -78}
-    proposal = formation.run_round(rnd, actor=world.users["staff"])
+    proposal = run_round(rnd, actor=world.users["staff"])
     assert "spread_km" in proposal.groups.first().details
 
     org = people[2].organization
     org.latitude = org.longitude = None
     org.save()
     with pytest.raises(ServiceError, match=r"Person 02 has none\. Add a ZIP code"):
-        formation.build_problem(rnd)
+        build_problem(rnd)
 
 
 def test_build_problem_locks_become_pairs(world):
@@ -378,7 +391,7 @@ def test_build_problem_locks_become_pairs(world):
     factories.FormationLockFactory(
         round=rnd, first=people[2], second=people[3], kind=FormationLock.Kind.APART
     )
-    problem, _warnings = formation.build_problem(rnd)
+    problem, _warnings = build_problem(rnd)
     assert problem["together"] == [[pid(people[0]), pid(people[1])]]
     assert problem["apart"] == [[pid(people[2]), pid(people[3])]]
     assert problem["method"] == "preassign"
@@ -387,9 +400,9 @@ def test_build_problem_locks_become_pairs(world):
 def test_build_problem_empty_round(world):
     rnd = factories.FormationRoundFactory(cohort=world.cohort)
     with pytest.raises(ServiceError, match="Nobody takes part in this round yet"):
-        formation.build_problem(rnd)
+        build_problem(rnd)
     with pytest.raises(ServiceError, match="Nobody takes part"):
-        formation.run_round(rnd, actor=world.users["staff"])
+        run_round(rnd, actor=world.users["staff"])
 
 
 @pytest.mark.parametrize(
@@ -404,16 +417,16 @@ def test_build_problem_empty_round(world):
 def test_build_problem_sizes_that_cannot_work(world, sizes, message):
     rnd, _people = make_round(world, n=7, **sizes)
     with pytest.raises(ServiceError, match=message):
-        formation.build_problem(rnd)
+        build_problem(rnd)
 
 
 def test_run_round_says_which_locks_cannot_hold_by_name(world):
     rnd, people = make_round(world, n=8, size_min=2, size_max=3)
     staff = world.users["staff"]
     for other in people[1:4]:
-        formation.add_lock(rnd, people[0], other, FormationLock.Kind.TOGETHER, actor=staff)
+        add_lock(rnd, people[0], other, FormationLock.Kind.TOGETHER, actor=staff)
     with pytest.raises(ServiceError) as refused:
-        formation.run_round(rnd, actor=staff)
+        run_round(rnd, actor=staff)
     message = str(refused.value)
     assert "4 people are locked together (Person 00, Person 01" in message
     assert pid(people[0]) not in message
@@ -432,7 +445,7 @@ def queue(rnd, staff, monkeypatch, capture):
         mock.patch.object(tasks.run_formation_round, "delay_on_commit") as delay,
         capture(execute=True),
     ):
-        assert formation.run_round(rnd, actor=staff) is None
+        assert run_round(rnd, actor=staff) is None
     return delay.call_args.args
 
 
@@ -448,7 +461,7 @@ def test_run_round_over_the_threshold_is_queued(
         mock.patch.object(tasks.run_formation_round, "delay_on_commit") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert formation.run_round(rnd, actor=staff) is None
+        assert run_round(rnd, actor=staff) is None
     rnd.refresh_from_db()
     delay.assert_called_once_with(rnd.pk, staff.pk, str(rnd.run_token))
     assert rnd.run_state == FormationRound.RunState.QUEUED
@@ -457,14 +470,14 @@ def test_run_round_over_the_threshold_is_queued(
     assert not rnd.proposals.exists()
     # A second click while it is queued is refused.
     with pytest.raises(ServiceError, match="forming these groups already"):
-        formation.run_round(rnd, actor=staff)
+        run_round(rnd, actor=staff)
 
     # The worker's side stores the proposal.
     assert tasks.run_formation_round(*delay.call_args.args)
     rnd.refresh_from_db()
     assert (rnd.run_state, rnd.run_progress, rnd.run_error) == ("idle", 100, {})
     assert rnd.run_token is None
-    proposal = formation.current_proposal(rnd)
+    proposal = current_proposal(rnd)
     assert proposal.created_by == staff
     assert rnd.status == FormationRound.Status.REVIEW
 
@@ -495,13 +508,13 @@ def test_run_in_background_failures_are_kept_not_left_running(
 ):
     def run_queued():
         args = queue(rnd, world.users["staff"], monkeypatch, django_capture_on_commit_callbacks)
-        return formation.run_in_background(args[0], run_token=args[2])
+        return run_in_background(args[0], run_token=args[2])
 
     rnd, people = make_round(world, n=7, size_min=3, size_max=5)
     args = queue(rnd, world.users["staff"], monkeypatch, django_capture_on_commit_callbacks)
     # The sizes change while the run waits for a worker.
     FormationRound.objects.filter(pk=rnd.pk).update(size_min=4)
-    assert formation.run_in_background(args[0], run_token=args[2]) is None
+    assert run_in_background(args[0], run_token=args[2]) is None
     rnd.refresh_from_db()
     assert rnd.run_state == FormationRound.RunState.FAILED
     assert "7 people cannot make groups of 4 to 5" in rnd.run_error["error"]
@@ -557,7 +570,7 @@ def test_import_csv_makes_a_proposal_with_the_file_s_group_names(world):
     entry.save()
     text = csv_of(people, ["North"] * 4 + ["South"] * 3, header="Email,Group")
     text = text.replace(people[2].email, people[2].email.upper())
-    proposal = formation.import_csv(rnd, upload(text), actor=world.users["staff"])
+    proposal = import_csv(rnd, upload(text), actor=world.users["staff"])
     assert proposal.source == FormationProposal.Source.CSV
     north, south = proposal.groups.all()
     assert (north.name, south.name) == ("North", "South")
@@ -571,7 +584,7 @@ def test_import_csv_by_name_with_a_bom_and_semicolons(world):
     rnd, people = make_round(world, n=6)
     text = csv_of(people, ["A", "A", "A", "B", "B", "B"], header="Person;Group", by="name")
     text = text.replace(",", ";")
-    proposal = formation.import_csv(rnd, upload("\ufeff" + text), actor=world.users["staff"])
+    proposal = import_csv(rnd, upload("\ufeff" + text), actor=world.users["staff"])
     assert [g.name for g in proposal.groups.all()] == ["A", "B"]
 
 
@@ -595,7 +608,7 @@ def test_import_csv_unknown_people_and_people_twice(world):
         f"{people[1].email},",
     ]
     with pytest.raises(CsvErrors) as refused:
-        formation.import_csv(rnd, upload("\n".join(lines)), actor=world.users["staff"])
+        import_csv(rnd, upload("\n".join(lines)), actor=world.users["staff"])
     rows = rows_of(refused)
     assert rows[8] == "Nobody in this round has the email nobody@example.org."
     assert "Olga Outside" in rows[9] and "not taking part" in rows[9]
@@ -613,7 +626,7 @@ def test_import_csv_ambiguous_and_unknown_names(world):
         f"{p.name},B\n" for p in people[2:]
     )
     with pytest.raises(CsvErrors) as refused:
-        formation.import_csv(rnd, upload(text), actor=world.users["staff"])
+        import_csv(rnd, upload(text), actor=world.users["staff"])
     rows = rows_of(refused)
     assert rows[2] == "2 people in this round are called Person 00; use their email instead."
     assert rows[3] == "Nobody in this round is called Someone Else."
@@ -623,18 +636,18 @@ def test_import_csv_someone_missing(world):
     rnd, people = make_round(world, n=6)
     text = csv_of(people[:5], ["A"] * 3 + ["B"] * 2)
     with pytest.raises(CsvErrors) as refused:
-        formation.import_csv(rnd, upload(text), actor=world.users["staff"])
+        import_csv(rnd, upload(text), actor=world.users["staff"])
     assert str(refused.value) == (
         "1 person of this round is not in the file: Person 05. Add a row for them."
     )
-    formation.import_csv(rnd, upload(csv_of(people, ["A"] * 3 + ["B"] * 3)), actor=None)
+    import_csv(rnd, upload(csv_of(people, ["A"] * 3 + ["B"] * 3)), actor=None)
 
 
 def test_import_csv_group_sizes(world):
     rnd, people = make_round(world, n=8)
     text = csv_of(people, ["A"] * 6 + ["B"] * 2)
     with pytest.raises(CsvErrors) as refused:
-        formation.import_csv(rnd, upload(text), actor=world.users["staff"])
+        import_csv(rnd, upload(text), actor=world.users["staff"])
     assert rows_of(refused) == {
         2: "The group “A” has 6 people; groups in this round need 3 to 5.",
         8: "The group “B” has 2 people; groups in this round need 3 to 5.",
@@ -655,7 +668,7 @@ def test_import_csv_group_sizes(world):
 def test_import_csv_refuses_what_is_not_a_usable_csv(world, content, message):
     rnd, _people = make_round(world, n=6)
     with pytest.raises(CsvErrors, match=message):
-        formation.import_csv(rnd, upload(content), actor=world.users["staff"])
+        import_csv(rnd, upload(content), actor=world.users["staff"])
 
 
 # -- publish -----------------------------------------------------------------------------------
@@ -678,12 +691,10 @@ def test_publish_creates_communities_memberships_and_emails(world):
         "scores": {},
     }
     staff = world.users["staff"]
-    proposal = formation.save_solution(
-        rnd, {}, solution, actor=staff, source=FormationProposal.Source.ENGINE
-    )
-    formation.add_group(proposal, actor=staff)  # left empty: not published
-    formation.rename_group(proposal.groups.get(label="g2"), "Rural partners", actor=staff)
-    communities = formation.publish(rnd, actor=staff)
+    proposal = save_solution(rnd, {}, solution, actor=staff, source=FormationProposal.Source.ENGINE)
+    add_group(proposal, actor=staff)  # left empty: not published
+    rename_group(proposal.groups.get(label="g2"), "Rural partners", actor=staff)
+    communities = publish(rnd, actor=staff)
 
     assert [c.name for c in communities] == ["Boards", "Rural partners"]
     assert communities[0].topic == world.community.topic
@@ -709,42 +720,42 @@ def test_publish_creates_communities_memberships_and_emails(world):
     assert Activity.objects.filter(verb="published groups").exists()
 
     with pytest.raises(ServiceError, match="published already"):
-        formation.publish(rnd, actor=staff)
+        publish(rnd, actor=staff)
     assert Community.objects.filter(cohort=world.cohort).count() == 3
     with pytest.raises(ServiceError, match="published already"):
-        formation.move_member(proposal, people[0], proposal.groups.last(), actor=staff)
+        move_member(proposal, people[0], proposal.groups.last(), actor=staff)
 
 
 def test_publish_refusals(world):
     rnd, people = make_round(world, n=8)
     staff = world.users["staff"]
     with pytest.raises(ServiceError, match="form the groups first"):
-        formation.publish(rnd, actor=staff)
+        publish(rnd, actor=staff)
     proposal = proposal_of(rnd, people, [(0, 4), (4, 8)], staff)
     # A group whose name an active community has taken since.
     factories.CommunityFactory(cohort=world.cohort, name="Group 2")
     with pytest.raises(ServiceError, match="already a community called “Group 2”"):
-        formation.publish(rnd, actor=staff)
-    formation.rename_group(proposal.groups.get(label="g2"), "Second", actor=staff)
+        publish(rnd, actor=staff)
+    rename_group(proposal.groups.get(label="g2"), "Second", actor=staff)
     # A group below the smallest size.
-    formation.add_group(proposal, actor=staff)
+    add_group(proposal, actor=staff)
     g3 = proposal.groups.get(label="g3")
-    formation.move_member(proposal, people[0], g3, actor=staff)
+    move_member(proposal, people[0], g3, actor=staff)
     with pytest.raises(ServiceError, match="need 3 to 5 people, but Group 3 has 1"):
-        formation.publish(rnd, actor=staff)
+        publish(rnd, actor=staff)
     assert not Community.objects.filter(name="Second").exists()
-    formation.move_member(proposal, people[0], proposal.groups.get(label="g1"), actor=staff)
+    move_member(proposal, people[0], proposal.groups.get(label="g1"), actor=staff)
     # Locks added after the groups were formed, which the groups break.
-    apart = formation.add_lock(rnd, people[0], people[1], FormationLock.Kind.APART, actor=staff)
+    apart = add_lock(rnd, people[0], people[1], FormationLock.Kind.APART, actor=staff)
     with pytest.raises(ServiceError, match=r"break a lock \(Person 00 apart from Person 01\)"):
-        formation.publish(rnd, actor=staff)
-    formation.add_lock(rnd, people[2], people[5], FormationLock.Kind.TOGETHER, actor=staff)
+        publish(rnd, actor=staff)
+    add_lock(rnd, people[2], people[5], FormationLock.Kind.TOGETHER, actor=staff)
     with pytest.raises(ServiceError, match=r"break 2 locks .*Person 02 together with Person 05"):
-        formation.publish(rnd, actor=staff)
-    formation.remove_lock(apart, actor=staff)
-    formation.move_member(proposal, people[5], proposal.groups.get(label="g1"), actor=staff)
+        publish(rnd, actor=staff)
+    remove_lock(apart, actor=staff)
+    move_member(proposal, people[5], proposal.groups.get(label="g1"), actor=staff)
     assert not Community.objects.filter(name="Second").exists()
-    assert len(formation.publish(rnd, actor=staff)) == 2
+    assert len(publish(rnd, actor=staff)) == 2
 
 
 # -- evaluate agrees with the engine -----------------------------------------------------------
@@ -823,13 +834,11 @@ def test_the_progress_callback_does_not_change_the_result():
 def test_no_new_proposal_once_published(world):
     rnd, people = make_round(world, n=6)
     proposal_of(rnd, people, [(0, 3), (3, 6)], world.users["staff"])
-    formation.publish(rnd, actor=world.users["staff"])
+    publish(rnd, actor=world.users["staff"])
     with pytest.raises(ServiceError, match="published already"):
-        formation.run_round(rnd, actor=world.users["staff"])
+        run_round(rnd, actor=world.users["staff"])
     with pytest.raises(ServiceError, match="published already"):
-        formation.import_csv(
-            rnd, upload(csv_of(people, ["A"] * 3 + ["B"] * 3)), actor=world.users["staff"]
-        )
+        import_csv(rnd, upload(csv_of(people, ["A"] * 3 + ["B"] * 3)), actor=world.users["staff"])
     assert rnd.proposals.count() == 1
 
 
@@ -842,12 +851,12 @@ def test_groups_csv_round_trip_keeps_formula_looking_names(world):
     staff = world.users["staff"]
     proposal = proposal_of(rnd, people, [(0, 3), (3, 6)], staff)
     first, second = proposal.groups.order_by("position", "label")
-    formation.rename_group(first, "=SUM(A1)", actor=staff)
-    formation.rename_group(second, "-North", actor=staff)
+    rename_group(first, "=SUM(A1)", actor=staff)
+    rename_group(second, "-North", actor=staff)
     downloaded = _groups_csv(rnd).content
     assert b"'=SUM(A1)" in downloaded and b"'-North" in downloaded
 
-    uploaded = formation.import_csv(rnd, upload(downloaded), actor=staff)
+    uploaded = import_csv(rnd, upload(downloaded), actor=staff)
     assert {g.name: sorted(members_of(g)) for g in uploaded.groups.all()} == {
         "=SUM(A1)": sorted(members_of(first)),
         "-North": sorted(members_of(second)),

@@ -11,18 +11,19 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from cohorts.formation import services
 from cohorts.formation.forms.board import NEW_GROUP, PERSON_FIELDS, LockForm
 from cohorts.formation.mapsvg import colour, render_map_svg
 from cohorts.formation.methods import method_of
 from cohorts.formation.methods.base import distance
 from cohorts.formation.methods.map import location_of
-from cohorts.formation.services import ServiceError
+from cohorts.formation.services.problem import size_limits
+from cohorts.formation.services.proposals import lock_is_met
 from cohorts.formation.services.runs import STALE_RUN
 from cohorts.models import (
     FormationRound,
     ProposedMember,
 )
+from copkit.errors import ServiceError
 
 RUNNING = (FormationRound.RunState.QUEUED, FormationRound.RunState.RUNNING)
 
@@ -187,7 +188,7 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
     read_only = _read_only_reason(formation_round, proposal, newest)
     by_entry = {e.participant_id: e for e in entries}
     method = method_of(formation_round)
-    limits = services.size_limits(formation_round, sum(len(g.member_list) for g in groups))
+    limits = size_limits(formation_round, sum(len(g.member_list) for g in groups))
     for group in groups:
         ids_here = {str(m.participant.public_id) for m in group.member_list}
         group.size = len(group.member_list)
@@ -201,7 +202,7 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
                 member.no_choice = method.no_choice(entry, ids_here, topic_id)
     group_of = {m.participant_id: g.pk for g in groups for m in g.member_list}
     for lock in locks:
-        lock.unmet = bool(groups) and not services.lock_is_met(lock, group_of)
+        lock.unmet = bool(groups) and not lock_is_met(lock, group_of)
     # The lock form offers the people taking part (entries come ordered by name).
     people = [e.participant for e in entries]
     is_map = method.shows_map

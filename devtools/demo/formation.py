@@ -16,8 +16,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from cohorts.formation import services as formation
 from cohorts.formation.engine import solve
+from cohorts.formation.services.problem import build_problem
+from cohorts.formation.services.proposals import save_solution
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
 
 
@@ -82,8 +83,8 @@ def add_formation_data(cohort, *, staff, seed=2026):
         ],
         batch_size=2000,
     )
-    problem, warnings = formation.build_problem(matching)
-    formation.save_solution(
+    problem, warnings = build_problem(matching)
+    save_solution(
         matching,
         problem,
         solve(problem),

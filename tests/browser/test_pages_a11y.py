@@ -184,7 +184,7 @@ def formation_url_for(name, world):
 def add_formation_rounds(world):
     """A round of each kind the pages need: speed matching with choices and formed groups,
     topic choice and criteria open for input, and a map round with formed groups."""
-    from cohorts.formation import services as formation
+    from cohorts.formation.services import proposals, runs, setup
     from cohorts.models import FormationRound
 
     cohort, staff = world.cohort, world.staff
@@ -199,7 +199,7 @@ def add_formation_rounds(world):
         (Method.CRITERIA, "Criteria groups"),
         (Method.MAP, "Neighbours"),
     ):
-        rounds[method] = formation.create_round(
+        rounds[method] = setup.create_round(
             cohort,
             staff,
             name=name,
@@ -212,7 +212,7 @@ def add_formation_rounds(world):
             deadline=None,
             instructions="Mark the people you would like to keep talking with.",
         )
-    formation.save_criteria(
+    setup.save_criteria(
         rounds[Method.CRITERIA],
         staff,
         criteria=[
@@ -237,8 +237,8 @@ def add_formation_rounds(world):
     topic.entries.update(ranking=[str(first.public_id)])
     for method in (Method.MATCHING, Method.MAP):
         rounds[method].refresh_from_db()
-        formation.run_round(rounds[method], actor=staff)
-    formation.add_lock(
+        runs.run_round(rounds[method], actor=staff)
+    proposals.add_lock(
         matching, entries[0].participant, entries[1].participant, "apart", actor=staff
     )
     return {str(method): r for method, r in rounds.items()}

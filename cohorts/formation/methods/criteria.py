@@ -12,8 +12,8 @@ from cohorts.formation.models import FormationRound
 from cohorts.formation.services import input as service
 from copkit.errors import ServiceError
 
-from . import register
 from .base import FormationMethod, criterion_label
+from .registry import register
 
 
 class AnswersForm(EntryForm):

@@ -8,8 +8,8 @@ from cohorts.formation.models import FormationRound
 from cohorts.formation.wording import names_text
 from copkit.errors import ServiceError
 
-from . import register
 from .base import FormationMethod, distance
+from .registry import register
 
 
 def location_of(participant):

@@ -11,8 +11,8 @@ from cohorts.formation.forms.input import AnyChoiceMultipleField, EntryForm
 from cohorts.formation.models import FormationRound
 from cohorts.formation.services import input as service
 
-from . import register
 from .base import FormationMethod, percent
+from .registry import register
 
 
 class ChoicesForm(EntryForm):

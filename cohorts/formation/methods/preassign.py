@@ -3,8 +3,8 @@ and the engine only proposes groups of the right size to start from."""
 
 from cohorts.formation.models import FormationRound
 
-from . import register
 from .base import FormationMethod
+from .registry import register
 
 
 @register

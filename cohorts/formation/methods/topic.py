@@ -11,8 +11,8 @@ from cohorts.formation.models import FormationRound
 from cohorts.formation.services import input as service
 from copkit.errors import ServiceError
 
-from . import register
 from .base import FormationMethod
+from .registry import register
 
 MAX_RANKED = 5
 PLACE_WORDS = (

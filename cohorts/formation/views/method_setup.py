@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
-from cohorts.formation import services
 from cohorts.formation.forms.rounds import CapsForm, CriteriaForm, TopicForm
 from cohorts.formation.methods import input_form, method_of
 from cohorts.formation.services import input as input_service
@@ -38,7 +37,7 @@ def round_topics(request, access, round_id):
             add_form = TopicForm(request.POST)
             if add_form.is_valid():
                 try:
-                    topic = services.add_topic(
+                    topic = setup_service.add_topic(
                         formation_round, request.user, **add_form.cleaned_data
                     )
                 except ServiceError as error:
@@ -50,7 +49,7 @@ def round_topics(request, access, round_id):
             caps_form = CapsForm(request.POST, topics=topics)
             if caps_form.is_valid():
                 try:
-                    services.save_caps(formation_round, request.user, caps_form.caps())
+                    setup_service.save_caps(formation_round, request.user, caps_form.caps())
                 except ServiceError as error:
                     show_error(request, error, caps_form)
                 else:
@@ -60,7 +59,7 @@ def round_topics(request, access, round_id):
             messages.error(request, _("Choose whether to add a subject area or save the caps."))
             return redirect(_round_url("formation-topics", formation_round))
     people = formation_round.entries.count()
-    shortfall = services.cap_shortfall(formation_round, people)
+    shortfall = setup_service.cap_shortfall(formation_round, people)
     return render(
         request,
         "cohorts/formation/topics.html",
@@ -81,7 +80,7 @@ def round_topic_delete(request, access, round_id, topic_id):
     formation_round = get_round(access, round_id)
     topic = get_object_or_404(formation_round.topics, public_id=topic_id)
     try:
-        services.delete_topic(topic, request.user)
+        setup_service.delete_topic(topic, request.user)
     except ServiceError as error:
         show_error(request, error)
     else:
@@ -99,7 +98,7 @@ def round_criteria(request, access, round_id):
     if request.method == "POST" and method_of(formation_round).uses_criteria and form.is_valid():
         data = form.cleaned_data
         try:
-            services.save_criteria(
+            setup_service.save_criteria(
                 formation_round,
                 request.user,
                 criteria=data["criteria"],

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
-from cohorts.formation import services
 from cohorts.formation.board import (
     RUNNING,
     _editable_proposal,
@@ -30,7 +29,8 @@ from cohorts.formation.board import (
     board_context,
 )
 from cohorts.formation.forms.board import NEW_GROUP, LockForm, MoveForm, RenameForm, UploadForm
-from cohorts.formation.services import CsvErrors
+from cohorts.formation.services import csv_upload, proposals, publishing, runs
+from cohorts.formation.services.csv_upload import CsvErrors
 from cohorts.formation.views.rounds import get_round
 from cohorts.models import (
     FormationLock,
@@ -58,15 +58,15 @@ def _render_board(request, access, formation_round, *, status=200, **extra):
 
 
 def _render_review(request, access, formation_round, *, status=200, **extra):
-    proposals = _proposals(formation_round)
-    proposal = _pick_proposal(request, proposals) if request.method == "GET" else None
-    if proposal is None and proposals:
-        proposal = proposals[0]
-    newest = proposals[0] if proposals else None
+    every_proposal = _proposals(formation_round)
+    proposal = _pick_proposal(request, every_proposal) if request.method == "GET" else None
+    if proposal is None and every_proposal:
+        proposal = every_proposal[0]
+    newest = every_proposal[0] if every_proposal else None
     context = board_context(
         request, access, formation_round, proposal, newest=newest, unit=_unit(request), **extra
     )
-    context["proposals"] = proposals
+    context["proposals"] = every_proposal
     context["running"] = _is_running(formation_round)
     context["run_error"] = formation_round.run_error or {}
     return render(request, "cohorts/formation/review.html", context, status=status)
@@ -88,7 +88,7 @@ def _done(request, access, formation_round, message, *, announce=""):
 def run(request, access, round_id):
     formation_round = get_round(access, round_id)
     try:
-        proposal = services.run_round(formation_round, actor=request.user)
+        proposal = runs.run_round(formation_round, actor=request.user)
     except ServiceError as error:
         show_error(request, error)
         return _back(request, access, formation_round)
@@ -152,12 +152,12 @@ def move(request, access, round_id):
         target = form.cleaned_data["group"]
         with transaction.atomic():
             if target == NEW_GROUP:
-                group = services.add_group(proposal, actor=request.user)
+                group = proposals.add_group(proposal, actor=request.user)
             else:
                 group = proposal.groups.filter(public_id=target).first()
                 if group is None:
                     raise ServiceError(_("That group is not in these groups. Reload the page."))
-            services.move_member(proposal, member.participant, group, actor=request.user)
+            proposals.move_member(proposal, member.participant, group, actor=request.user)
     except ServiceError as error:
         return _render_board(request, access, formation_round, board_error=str(error))
     message = _("%(name)s moved to %(group)s.") % {
@@ -173,7 +173,7 @@ def group_add(request, access, round_id):
     formation_round = get_round(access, round_id)
     try:
         proposal = _editable_proposal(formation_round)
-        group = services.add_group(proposal, actor=request.user)
+        group = proposals.add_group(proposal, actor=request.user)
     except ServiceError as error:
         if request.htmx:
             return _render_board(request, access, formation_round, board_error=str(error))
@@ -196,7 +196,7 @@ def group_rename(request, access, round_id, group_id):
         try:
             _editable_proposal(formation_round)  # not while the engine is at work
             old_name = group.name
-            services.rename_group(group, form.cleaned_data["name"], actor=request.user)
+            proposals.rename_group(group, form.cleaned_data["name"], actor=request.user)
         except ServiceError as error:
             form.add_error("name", str(error))
         else:
@@ -226,7 +226,7 @@ def lock_add(request, access, round_id):
         first, second = form.pair()
         kind = form.cleaned_data["kind"]
         try:
-            lock = services.add_lock(formation_round, first, second, kind, actor=request.user)
+            lock = proposals.add_lock(formation_round, first, second, kind, actor=request.user)
         except ServiceError as error:
             show_error(request, error, form)
         else:
@@ -236,7 +236,7 @@ def lock_add(request, access, round_id):
                 if together
                 else _("%(first)s and %(second)s are locked apart.")
             )
-            if lock in services.unmet_locks(formation_round):
+            if lock in proposals.unmet_locks(formation_round):
                 text += " " + (
                     _(
                         "They are in different groups now: move one of them, or form the "
@@ -264,7 +264,7 @@ def lock_delete(request, access, round_id, lock_id):
         formation_round.locks.select_related("first", "second"), public_id=lock_id
     )
     try:
-        services.remove_lock(lock, actor=request.user)
+        proposals.remove_lock(lock, actor=request.user)
     except ServiceError as error:
         if request.htmx:
             return _render_board(request, access, formation_round, board_error=str(error))
@@ -304,7 +304,7 @@ def upload(request, access, round_id):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                proposal = services.import_csv(
+                proposal = csv_upload.import_csv(
                     formation_round, form.cleaned_data["file"], actor=request.user
                 )
             except CsvErrors as error:
@@ -340,7 +340,7 @@ def publish(request, access, round_id):
         )
         return redirect(_review_url(access, formation_round, unit=_unit(request)) + "#publish")
     try:
-        services.publish(formation_round, actor=request.user)
+        publishing.publish(formation_round, actor=request.user)
     except ServiceError as error:
         show_error(request, error)
         return _back(request, access, formation_round)

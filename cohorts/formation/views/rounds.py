@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
-from cohorts.formation import services
 from cohorts.formation.attributes import ATTRIBUTES, RULE_CHOICES
 from cohorts.formation.forms.rounds import (
     METHOD_HELP,
@@ -21,6 +20,7 @@ from cohorts.formation.forms.rounds import (
     RoundForm,
 )
 from cohorts.formation.methods import method_of
+from cohorts.formation.services import reminders
 from cohorts.formation.services import setup as setup_service
 from cohorts.models import FormationEntry, FormationRound, Membership
 from copkit.errors import ServiceError, show_error
@@ -80,7 +80,7 @@ def _round_url(name, formation_round):
 
 @cohort_view("cohort.manage")
 def round_list(request, access):
-    rounds = services.with_counts(access.cohort.formation_rounds.all()).order_by(
+    rounds = setup_service.with_counts(access.cohort.formation_rounds.all()).order_by(
         "-created_at", "-pk"
     )
     return render(
@@ -97,7 +97,9 @@ def round_create(request, access):
         initial["method"] = request.GET["method"]
     form = RoundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        formation_round = services.create_round(access.cohort, request.user, **form.round_data())
+        formation_round = setup_service.create_round(
+            access.cohort, request.user, **form.round_data()
+        )
         people = formation_round.entries.count()
         message = ngettext(
             "Round created with %(n)d person taking part.",
@@ -129,11 +131,11 @@ def round_edit(request, access, round_id):
     form = RoundForm(
         request.POST or None,
         instance=get_round(access, round_id),
-        method_locked=services.method_locked(formation_round),
+        method_locked=setup_service.method_locked(formation_round),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            synced = services.update_round(formation_round, request.user, **form.round_data())
+            synced = setup_service.update_round(formation_round, request.user, **form.round_data())
         except ServiceError as error:
             show_error(request, error, form)
         else:
@@ -169,7 +171,7 @@ def round_edit(request, access, round_id):
 def round_delete(request, access, round_id):
     formation_round = get_round(access, round_id)
     try:
-        services.delete_round(formation_round, request.user)
+        setup_service.delete_round(formation_round, request.user)
     except ServiceError as error:
         show_error(request, error)
         return redirect(formation_round)
@@ -215,18 +217,18 @@ def round_detail(request, access, round_id):
         entries = entries.filter(participant__name__icontains=query)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
-        entry.link = services.answer_url(entry)
+        entry.link = reminders.answer_url(entry)
     send_problem = ""
     if formation_round.asks_participants:
         try:
-            services.check_can_collect(formation_round)
+            reminders.check_can_collect(formation_round)
         except ServiceError as error:
             send_problem = str(error)
     topics = []
     cap_shortfall = None
     if method_of(formation_round).uses_topics:
         topics = list(formation_round.topics.all())
-        cap_shortfall = services.cap_shortfall(formation_round, summary["people"])
+        cap_shortfall = setup_service.cap_shortfall(formation_round, summary["people"])
     return render(
         request,
         "cohorts/formation/round_detail.html",
@@ -256,7 +258,7 @@ def round_send(request, access, round_id):
     action = request.POST.get("action")
     try:
         if action == "send":
-            sent = services.send_links(formation_round, request.user)
+            sent = reminders.send_links(formation_round, request.user)
             if sent:
                 messages.success(
                     request,
@@ -270,7 +272,7 @@ def round_send(request, access, round_id):
             else:
                 messages.info(request, _("Everyone in the round has their link already."))
         elif action == "remind":
-            counts = services.remind(formation_round, request.user)
+            counts = reminders.remind(formation_round, request.user)
             message = ngettext(
                 "%(n)d person reminded.", "%(n)d people reminded.", counts["reminded"]
             ) % {"n": counts["reminded"]}
@@ -301,7 +303,7 @@ def round_people(request, access, round_id):
     cohort = access.cohort
     if request.method == "POST" and request.POST.get("action") == "add_missing":
         try:
-            added = services.add_missing(formation_round, request.user)
+            added = setup_service.add_missing(formation_round, request.user)
         except ServiceError as error:
             show_error(request, error)
         else:
@@ -318,7 +320,7 @@ def round_people(request, access, round_id):
                     messages.error(request, error)
             return _back(request, _round_url("formation-people", formation_round))
         try:
-            counts = services.set_people(
+            counts = setup_service.set_people(
                 formation_round,
                 request.user,
                 shown=form.cleaned_data["shown"],
@@ -375,7 +377,7 @@ def round_people(request, access, round_id):
             "all_ticked": len(page) > 0 and all(p.takes_part for p in page),
             "query": query,
             "people_count": formation_round.entries.count(),
-            "missing_count": services.missing_from_scope(formation_round).count(),
+            "missing_count": setup_service.missing_from_scope(formation_round).count(),
             "total": cohort.participants.count() if query else page.paginator.count,
         },
     )
