@@ -178,6 +178,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[copkit] "
+# Behind a reverse proxy every request comes from the proxy's address, so ten failed logins
+# from anyone would block everyone: give the number of proxies in front of copkit, and the
+# rate limits (allauth's and the live poll's) count the client's address from
+# X-Forwarded-For. 0 trusts no X-Forwarded-For, which a client can forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("COPKIT_TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("COPKIT_TRUSTED_PROXY_COUNT must be 0 or more")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
