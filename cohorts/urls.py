@@ -38,6 +38,7 @@ cohort_urls = [
     path("profile/", cohorts.my_profile, name="my-profile"),
     path("participants/", participants.participant_list, name="participant-list"),
     path("participants/import/", roster.roster_import, name="roster-import"),
+    path("participants/import/skipped/", roster.roster_skipped, name="roster-skipped"),
     path("participants/invite/", invitations.invite, name="invite"),
     path(
         "participants/<uuid:participant_id>/",

@@ -1,5 +1,6 @@
 """`manage.py importroster COHORT_SLUG FILE [--dry-run]`: the same checks as the page."""
 
+import csv
 import io
 import random
 import shutil
@@ -113,3 +114,38 @@ def test_unknown_cohort_or_missing_file(world, tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         run(world.cohort.slug, tmp_path / "missing.csv")
     assert "3 created" in run(world.cohort.slug, VALID)
+
+
+def test_skip_bad_rows_imports_the_others_and_writes_them_out(world, tmp_path):
+    before = counts()
+    skipped = tmp_path / "skipped.csv"
+
+    output = run(world.cohort.slug, ERRORS, "--skip-bad-rows", "--skipped-file", skipped)
+
+    assert "row 5: PROBLEM Dee Park <dee@example.org>: There is no US ZIP code 99999." in output
+    assert "1 created, 0 updated, 0 unchanged" in output
+    assert "6 rows with problems skipped" in output
+    assert counts()[0] == before[0] + 1
+    assert world.cohort.participants.filter(email="gus@example.org").exists()
+    header, *rows = list(csv.reader(io.StringIO(skipped.read_text(encoding="utf-8-sig"))))
+    assert header == ["Name", "Email", "Organization", "ZIP code", "Format preference", "problem"]
+    assert [row[1] for row in rows][:2] == ["nobody@example.org", "not-an-email"]
+    assert "no US ZIP code 99999" in rows[3][-1]
+
+
+def test_skip_bad_rows_with_dry_run_or_no_good_row_saves_nothing(world, tmp_path):
+    before = counts()
+    output = run(world.cohort.slug, ERRORS, "--skip-bad-rows", "--dry-run")
+    assert "Dry run: nothing was saved." in output
+    assert counts() == before
+
+    path = tmp_path / "bad.csv"
+    path.write_text("Name,Email,Organization,ZIP\r\n,,Riverbend,22301\r\n")
+    with pytest.raises(CommandError, match="nothing was saved: no row is without one"):
+        run(world.cohort.slug, path, "--skip-bad-rows")
+    assert counts() == before
+
+
+def test_without_skip_the_refusal_names_the_option(world):
+    with pytest.raises(CommandError, match="--skip-bad-rows"):
+        run(world.cohort.slug, ERRORS)

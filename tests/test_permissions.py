@@ -107,6 +107,7 @@ MATRIX = {
     ),
     "cohorts:participant-list": ("get", STAFF_ONLY),
     "cohorts:roster-import": ("get", STAFF_ONLY),
+    "cohorts:roster-skipped": ("post", STAFF_ONLY_POST),
     "cohorts:invite": ("post", STAFF_ONLY_POST),
     "cohorts:participant-edit": ("get", STAFF_ONLY),
     "cohorts:invitation-resend": ("post", STAFF_ONLY_POST),

@@ -1,6 +1,7 @@
 """The participant roster import: reading files, checking rows, the preview, the
 confirmation, re-imports, ZIP code places, and who may use the page."""
 
+import csv
 import io
 import random
 import re
@@ -29,6 +30,7 @@ from cohorts.services.roster import (
     read_roster,
     sign_rows,
     unsign_rows,
+    write_skipped_rows,
 )
 from tests import factories
 
@@ -549,7 +551,7 @@ def test_preview_shows_each_row_and_saves_nothing(client_for, world):
     assert [row.status for row in response.context["rows"]] == ["update", "new", "new"]
 
 
-def test_preview_with_problems_lists_them_and_offers_no_confirm(client_for, world):
+def test_preview_with_problems_lists_them_and_offers_to_skip_them(client_for, world):
     client = client_for("staff")
     before = Participant.objects.count()
 
@@ -557,9 +559,9 @@ def test_preview_with_problems_lists_them_and_offers_no_confirm(client_for, worl
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'name="payload"' not in html
     assert "nothing has been saved" in html
     assert "upload it again" in html
+    assert "Import the 1 good row and skip the 6" in html
     assert "6 with problems" in html
     bad_rows = re.findall(r'<tr id="row-(\d+)" class="row-error">', html)
     assert bad_rows == ["2", "3", "4", "5", "6", "7"]
@@ -719,3 +721,189 @@ def test_anonymous_is_sent_to_log_in(client, world):
     response = upload(client, world, csv_bytes([HEADER, *people(1)]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+# ---------------------------------------------------------------------------------------
+# Importing the good rows and skipping the others
+
+
+def roster_with_two_bad_rows():
+    """25 people, of whom row 5 has no email and row 9 a ZIP code that does not exist."""
+    rows = [[*HEADER, "Pronouns"], *[[*p, "they/them"] for p in people(25)]]
+    rows[4][1] = ""
+    rows[8][3] = "99999"
+    return rows
+
+
+def test_skip_bad_rows_imports_the_good_ones(world):
+    roster = read_roster("r.csv", csv_bytes(roster_with_two_bad_rows()))
+    assert [row.number for row in roster.bad_rows] == [5, 9]
+    before = Participant.objects.count()
+
+    with pytest.raises(RosterHasErrors):
+        import_roster(world.cohort, roster.rows, world.staff)
+    assert Participant.objects.count() == before
+
+    result = import_roster(world.cohort, roster.rows, world.staff, skip_bad_rows=True)
+
+    assert (result.created, result.skipped) == (23, 2)
+    assert Participant.objects.count() == before + 23
+    assert not world.cohort.participants.filter(email="person7@example.org").exists()  # row 9
+    activity = Activity.objects.get(cohort=world.cohort, verb="imported roster")
+    assert (activity.data["created"], activity.data["skipped"]) == (23, 2)
+
+
+def test_skip_bad_rows_with_no_good_row_saves_nothing(world):
+    roster = read_roster("r.csv", csv_bytes([HEADER, ["", "", "Riverbend", "22301"]]))
+    with pytest.raises(RosterHasErrors, match="every row has a problem"):
+        import_roster(world.cohort, roster.rows, world.staff, skip_bad_rows=True)
+    assert not Activity.objects.filter(verb="imported roster").exists()
+
+
+def test_skipping_saves_the_good_rows_all_or_none(world, monkeypatch):
+    roster = read_roster("r.csv", csv_bytes(roster_with_two_bad_rows()))
+    before = Participant.objects.count(), Organization.objects.count()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    # The last write of the import fails: the participants and the organization written
+    # before it are rolled back with it.
+    monkeypatch.setattr("cohorts.services.roster.saving.record", fail)
+    with pytest.raises(RuntimeError):
+        import_roster(world.cohort, roster.rows, world.staff, skip_bad_rows=True)
+    assert (Participant.objects.count(), Organization.objects.count()) == before
+
+    monkeypatch.undo()
+    assert import_roster(world.cohort, roster.rows, world.staff, skip_bad_rows=True).created == 23
+
+
+def read_csv(text):
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_skipped_rows_file_has_the_cells_as_read_and_the_problem():
+    rows = [
+        ["Notes", "Name", "Email", "Organization", "ZIP code"],
+        ["call first", "Ana Ruiz", "ana@", "Riverbend", "22301"],
+        ["", "Bo Diaz", "bo@example.org", "Riverbend", "22301"],
+        ["=HYPERLINK(1)", "@SUM(1+1)", "cy@example.org", "Riverbend", "ABCDE", "spill"],
+    ]
+    roster = read_roster("r.csv", csv_bytes(rows))
+    stream = io.StringIO()
+
+    write_skipped_rows(stream, roster.header, roster.bad_rows)
+
+    header, ana, cy = read_csv(stream.getvalue())
+    assert header == ["Notes", "Name", "Email", "Organization", "ZIP code", "column 6", "problem"]
+    assert ana == ["call first", "Ana Ruiz", "ana@", "Riverbend", "22301", "", ana[-1]]
+    assert "not a valid email" in ana[-1]
+    # Written through copkit's CSV writer: formula-looking cells are inert.
+    assert cy[:2] == ["'=HYPERLINK(1)", "'@SUM(1+1)"]
+    assert cy[5] == "spill" and "not a ZIP code" in cy[-1]
+
+
+def test_a_fixed_skipped_rows_file_imports_without_its_problem_column(world):
+    roster = read_roster("r.csv", csv_bytes(roster_with_two_bad_rows()))
+    stream = io.StringIO()
+    write_skipped_rows(stream, roster.header, roster.bad_rows)
+    fixed = stream.getvalue().replace(",,Harbor", ",person3@example.org,Harbor")
+    fixed = fixed.replace("99999", "22301")
+
+    again = read_roster("skipped.csv", fixed.encode())
+
+    assert not again.has_errors
+    assert [row.clean[EMAIL] for row in again.rows] == [
+        "person3@example.org",
+        "person7@example.org",
+    ]
+    assert again.rows[0].extra == {"Pronouns": "they/them"}  # and no "problem"
+
+
+def test_preview_offers_to_skip_the_bad_rows_then_lists_them(client_for, world):
+    client = client_for("staff")
+    before = Participant.objects.count()
+
+    preview = upload(client, world, csv_bytes(roster_with_two_bad_rows()))
+
+    html = preview.content.decode()
+    assert "Import the 23 good rows and skip the 2" in html
+    assert "Upload a corrected or different file" in html  # fixing stays on offer
+    assert Participant.objects.count() == before
+    payload = payload_of(preview)
+    assert preview.context["confirm_form"].initial["skip_bad_rows"] is True
+
+    # Without asking to skip, the same payload saves nothing and shows the problems again.
+    response = client.post(url(world), {"payload": payload})
+    assert response.status_code == 200
+    assert "row-error" in response.content.decode()
+    assert Participant.objects.count() == before
+
+    response = client.post(url(world), {"payload": payload, "skip_bad_rows": "True"})
+
+    assert response.status_code == 200
+    assert Participant.objects.count() == before + 23
+    html = response.content.decode()
+    assert "<h1>Roster imported</h1>" in html
+    assert "23 new participants" in html and "2 rows with problems skipped" in html
+    assert re.findall(r'<tr id="row-(\d+)" class="row-error">', html) == ["5", "9"]
+    assert "The email address is missing." in html
+    assert "There is no US ZIP code 99999." in html
+    assert reverse("cohorts:roster-skipped", args=[world.cohort.slug]) in html
+
+    download = client.post(
+        reverse("cohorts:roster-skipped", args=[world.cohort.slug]),
+        {"payload": response.context["skipped_payload"]},
+    )
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/csv")
+    assert "attachment" in download["Content-Disposition"]
+    header, *skipped = read_csv(download.content.decode("utf-8"))
+    assert header == [*HEADER, "Pronouns", "problem"]
+    assert [row[0] for row in skipped] == ["Person 3", "Person 7"]
+    assert "email address is missing" in skipped[0][-1]
+
+
+def test_the_preview_can_download_the_rows_with_problems(client_for, world):
+    client = client_for("staff")
+    preview = upload(client, world, (DATA / "roster_errors.csv").read_bytes())
+    download = client.post(
+        reverse("cohorts:roster-skipped", args=[world.cohort.slug]),
+        {"payload": payload_of(preview)},
+    )
+    header, *rows = read_csv(download.content.decode("utf-8"))
+    assert header[-1] == "problem"
+    assert [row[1] for row in rows] == [
+        "nobody@example.org",
+        "not-an-email",
+        "cal@example.org",
+        "dee@example.org",
+        "eli@example.org",
+        "CAL@example.org",
+    ]
+
+
+def test_every_row_bad_offers_no_import(client_for, world):
+    response = upload(client_for("staff"), world, csv_bytes([HEADER, ["", "", "X", "22301"]]))
+    html = response.content.decode()
+    assert "No row can be imported as it is." in html
+    assert "good row" not in html
+    assert "Download the rows with problems" in html
+
+
+def test_skipped_rows_download_refuses_a_forged_payload(client_for, world):
+    client = client_for("staff")
+    address = reverse("cohorts:roster-skipped", args=[world.cohort.slug])
+    response = client.post(address, {"payload": "forged"})
+    assert response.status_code == 302
+    assert response["Location"] == url(world)
+    message = " ".join(map(str, get_messages(response.wsgi_request)))
+    assert "could not be confirmed" in message
+    assert client.get(address).status_code == 405
+
+    token = sign_rows(
+        read_roster("r.csv", csv_bytes(roster_with_two_bad_rows())).rows,
+        cohort=world.cohort,
+        user=world.staff,
+    )
+    assert client.post(address, {"payload": token}).status_code == 200

@@ -1,12 +1,13 @@
 """Forms of the roster import: the upload (cleans to a checked Roster) and the confirmation
-(cleans the signed payload back to checked rows)."""
+(cleans the signed payload back to a checked Roster, and says whether rows with problems are
+to be skipped)."""
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.services.roster import RosterFileError, read_roster, too_big_message, unsign_rows
+from cohorts.services.roster import RosterFileError, read_roster, too_big_message, unsign_roster
 
 ACCEPT = ",".join(
     [
@@ -41,6 +42,7 @@ class RosterUploadForm(forms.Form):
 
 class RosterConfirmForm(forms.Form):
     payload = forms.CharField(widget=forms.HiddenInput)
+    skip_bad_rows = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, cohort, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +50,6 @@ class RosterConfirmForm(forms.Form):
 
     def clean_payload(self):
         try:
-            return unsign_rows(self.cleaned_data["payload"], cohort=self.cohort, user=self.user)
+            return unsign_roster(self.cleaned_data["payload"], cohort=self.cohort, user=self.user)
         except RosterFileError as exc:
             raise ValidationError(str(exc)) from exc

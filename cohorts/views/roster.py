@@ -3,7 +3,7 @@
 import csv
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,12 +12,15 @@ from cohorts.access import cohort_view
 from cohorts.forms.roster import RosterConfirmForm, RosterUploadForm
 from cohorts.services.roster import (
     RosterConflict,
+    RosterHasErrors,
     import_roster,
     plan_import,
     sign_rows,
+    write_skipped_rows,
 )
 
 TEMPLATE = "cohorts/roster_import.html"
+IMPORTED_TEMPLATE = "cohorts/roster_imported.html"
 
 SAMPLE_ROWS = [
     [
@@ -56,7 +59,8 @@ SAMPLE_ROWS = [
 @cohort_view("cohort.manage")
 def roster_import(request, access):
     """GET: the upload form (or ?download=sample, a sample file). POST with a file: the
-    preview. POST with the signed payload: save, then go to the participant list."""
+    preview. POST with the signed payload: save, then go to the participant list; or, when
+    rows with problems were skipped, show them with a download of those rows."""
     cohort = access.cohort
     if request.method == "GET" and request.GET.get("download") == "sample":
         return _sample_csv()
@@ -69,21 +73,28 @@ def roster_import(request, access):
         form = context["form"] = RosterUploadForm(request.POST, request.FILES)
         if form.is_valid():
             roster = form.cleaned_data["file"]
-            context.update(_preview(request, cohort, roster.rows))
-            context["roster"] = roster
+            context.update(_preview(request, cohort, roster))
             context["form"] = RosterUploadForm()
     return render(request, TEMPLATE, context)
 
 
-def _preview(request, cohort, rows):
+def _preview(request, cohort, roster):
+    """The preview's context. The signed rows go into the form that imports every row (with
+    no problem), or that imports the good rows and skips the others (shown when there are
+    good rows), and into the one that downloads the rows with problems."""
+    rows = roster.rows
     plan = plan_import(cohort, rows)
-    context = {"rows": rows, "plan": plan, "counts": plan.counts}
-    if not plan.errors:
-        context["confirm_form"] = RosterConfirmForm(
-            initial={"payload": sign_rows(rows, cohort=cohort, user=request.user)},
-            cohort=cohort,
-            user=request.user,
-        )
+    context = {"roster": roster, "rows": rows, "plan": plan, "counts": plan.counts}
+    context["good_count"] = plan.counts["rows"] - plan.errors
+    context["confirm_form"] = RosterConfirmForm(
+        initial={
+            "payload": sign_rows(rows, cohort=cohort, user=request.user, header=roster.header),
+            "skip_bad_rows": bool(plan.errors),
+        },
+        cohort=cohort,
+        user=request.user,
+        auto_id=False,  # its hidden fields appear in more than one form on the page
+    )
     return context
 
 
@@ -94,14 +105,19 @@ def _confirm(request, access):
     if not confirm.is_valid():
         context["confirm_errors"] = confirm.errors.get("payload", [])
         return render(request, TEMPLATE, context, status=400)
-    rows = confirm.cleaned_data["payload"]
-    if any(row.errors for row in rows):
-        context.update(_preview(request, cohort, rows))
+    roster = confirm.cleaned_data["payload"]
+    skip = confirm.cleaned_data["skip_bad_rows"]
+    if roster.has_errors and not skip:
+        context.update(_preview(request, cohort, roster))
         return render(request, TEMPLATE, context)
     try:
-        result = import_roster(cohort, rows, request.user)
+        result = import_roster(cohort, roster.rows, request.user, skip_bad_rows=skip)
+    except RosterHasErrors as exc:
+        context.update(_preview(request, cohort, roster))
+        context["confirm_errors"] = [str(exc)]
+        return render(request, TEMPLATE, context)
     except RosterConflict:
-        context.update(_preview(request, cohort, rows))
+        context.update(_preview(request, cohort, roster))
         context["confirm_errors"] = [
             _(
                 "Someone else changed these participants while you were importing, so nothing "
@@ -109,8 +125,37 @@ def _confirm(request, access):
             )
         ]
         return render(request, TEMPLATE, context, status=409)
-    messages.success(request, _summary(result))
-    return redirect("cohorts:participant-list", cohort_slug=cohort.slug)
+    if not result.skipped:
+        messages.success(request, _summary(result))
+        return redirect("cohorts:participant-list", cohort_slug=cohort.slug)
+    skipped = roster.bad_rows
+    context.update(
+        summary=_summary(result),
+        result=result,
+        skipped=skipped,
+        skipped_payload=sign_rows(skipped, cohort=cohort, user=request.user, header=roster.header),
+    )
+    return render(request, IMPORTED_TEMPLATE, context)
+
+
+@cohort_view("cohort.manage")
+def roster_skipped(request, access):
+    """POST with a signed payload: the rows of it that have problems, as a CSV file with
+    their cells as they were and a `problem` column, to fix and upload again."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    cohort = access.cohort
+    form = RosterConfirmForm(request.POST, cohort=cohort, user=request.user)
+    if not form.is_valid():
+        for error in form.errors.get("payload", []):
+            messages.error(request, error)
+        return redirect("cohorts:roster-import", cohort_slug=cohort.slug)
+    roster = form.cleaned_data["payload"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{cohort.slug}-skipped-rows.csv"'
+    response.write("\ufeff")  # so Excel reads the file as UTF-8
+    write_skipped_rows(response, roster.header, roster.bad_rows)
+    return response
 
 
 def _summary(result):
@@ -122,6 +167,14 @@ def _summary(result):
     ]
     numbers = [result.created, result.updated, result.unchanged, result.organizations_created]
     text = ", ".join(part % {"n": n} for part, n in zip(parts, numbers, strict=True))
+    if result.skipped:
+        skipped = ngettext(
+            "%(n)s row with a problem skipped", "%(n)s rows with problems skipped", result.skipped
+        ) % {"n": result.skipped}
+        return _("Roster imported: %(counts)s; %(skipped)s.") % {
+            "counts": text,
+            "skipped": skipped,
+        }
     return _("Roster imported: %(counts)s.") % {"counts": text}
 
 

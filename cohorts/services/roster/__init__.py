@@ -4,6 +4,9 @@ change, then write it all in one transaction.
     roster = read_roster(filename, data)           # RosterFileError when the file is refused
     plan = plan_import(cohort, roster.rows)        # marks each row new / update / unchanged
     result = import_roster(cohort, roster.rows, actor)
+    # or import the good rows and skip the rest, then hand back the skipped ones as CSV:
+    result = import_roster(cohort, roster.rows, actor, skip_bad_rows=True)
+    write_skipped_rows(stream, roster.header, roster.bad_rows)
 
 The web page and `manage.py importroster` both go through these functions. Between the
 preview and the confirmation, the rows travel as a signed payload (`sign_rows` /
@@ -11,11 +14,19 @@ preview and the confirmation, the rows travel as a signed payload (`sign_rows` /
 
 By concern: `columns` (roster fields and how headings and formats are spelled), `rows` (the
 row and roster types), `reading` (file bytes to rows), `checking` (row problems, the signed
-payload), `saving` (comparing with the cohort, writing). Import from this package, not from
+payload), `saving` (comparing with the cohort, writing), `skipped` (the rows left out,
+as a CSV file). Import from this package, not from
 its modules.
 """
 
-from .checking import MAX_CELL_CHARS, PAYLOAD_MAX_AGE, check_rows, sign_rows, unsign_rows
+from .checking import (
+    MAX_CELL_CHARS,
+    PAYLOAD_MAX_AGE,
+    check_rows,
+    sign_rows,
+    unsign_roster,
+    unsign_rows,
+)
 from .columns import (
     BLANK_SPELLINGS,
     COLUMN_ALIASES,
@@ -30,6 +41,7 @@ from .columns import (
     NAME,
     ORGANIZATION,
     ORGANIZATION_KIND,
+    PROBLEM_HEADING,
     REQUIRED_COLUMNS,
     STATE,
     ZIP_CODE,
@@ -52,6 +64,7 @@ from .saving import (
     import_roster,
     plan_import,
 )
+from .skipped import write_skipped_rows
 
 __all__ = [
     "ALLOWED_SUFFIXES",
@@ -73,6 +86,7 @@ __all__ = [
     "ORGANIZATION_KIND",
     "ORG_PLACE_FIELDS",
     "PAYLOAD_MAX_AGE",
+    "PROBLEM_HEADING",
     "REQUIRED_COLUMNS",
     "STATE",
     "ZIP_CODE",
@@ -91,5 +105,7 @@ __all__ = [
     "sign_rows",
     "too_big_message",
     "too_many_rows_message",
+    "unsign_roster",
     "unsign_rows",
+    "write_skipped_rows",
 ]

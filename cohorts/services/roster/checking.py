@@ -28,7 +28,7 @@ from .columns import (
     compact,
 )
 from .errors import RosterFileError
-from .rows import RosterRow, join_words
+from .rows import Roster, RosterRow, join_words
 
 MAX_CELL_CHARS = 2000
 PAYLOAD_MAX_AGE = 2 * 60 * 60  # seconds a preview stays good for
@@ -168,26 +168,33 @@ def _salt(cohort, user):
     return f"cohorts.roster:{cohort.pk}:{getattr(user, 'pk', '')}"
 
 
-def sign_rows(rows, *, cohort, user):
-    """A tamper-proof, compressed text of the rows as read, for a hidden form field."""
-    payload = {"v": 1, "rows": [row.to_payload() for row in rows]}
+def sign_rows(rows, *, cohort, user, header=()):
+    """A tamper-proof, compressed text of the rows as read (and the file's header, so the
+    rows can be written out again as they came), for a hidden form field."""
+    payload = {"v": 1, "rows": [row.to_payload() for row in rows], "header": list(header)}
     return signing.dumps(payload, salt=_salt(cohort, user), compress=True)
 
 
 def unsign_rows(token, *, cohort, user, max_age=PAYLOAD_MAX_AGE):
     """The rows from `sign_rows`, checked again. Raises RosterFileError when the text was
     altered, comes from another cohort or user, or is older than `max_age` seconds."""
+    return unsign_roster(token, cohort=cohort, user=user, max_age=max_age).rows
+
+
+def unsign_roster(token, *, cohort, user, max_age=PAYLOAD_MAX_AGE):
+    """Like `unsign_rows`, as a Roster that also carries the file's header."""
     try:
         payload = signing.loads(token, salt=_salt(cohort, user), max_age=max_age)
         rows = [
             RosterRow(number=int(number), values=dict(values), extra=dict(extra))
             for number, values, extra in payload["rows"]
         ]
+        header = [[str(heading), name] for heading, name in payload.get("header", [])]
         if not all(
             isinstance(text, str)
             for row in rows
             for text in [*row.values.values(), *row.extra.values(), *row.extra]
-        ):
+        ) or not all(name is None or isinstance(name, str) for _heading, name in header):
             raise TypeError("not text")
     except signing.SignatureExpired as exc:
         raise RosterFileError(
@@ -199,4 +206,4 @@ def unsign_rows(token, *, cohort, user, max_age=PAYLOAD_MAX_AGE):
         ) from exc
     if not rows:
         raise RosterFileError(_("This preview could not be confirmed. Upload the file again."))
-    return check_rows(rows)
+    return Roster(rows=check_rows(rows), header=header)

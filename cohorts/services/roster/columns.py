@@ -63,6 +63,9 @@ FORMAT_SPELLINGS = {
 }
 BLANK_SPELLINGS = {"", "na", "n/a", "-", "--"}
 
+# The last column of the skipped-rows file; read back, a column so headed is ignored.
+PROBLEM_HEADING = "problem"
+
 
 def compact(text):
     return re.sub(r"[\W_]+", "", str(text).lower())
@@ -76,6 +79,10 @@ FORMAT_BY_SPELLING = {
     for value, spellings in FORMAT_SPELLINGS.items()
     for spelling in [value, value.label, *spellings.split("|")]
 }
+
+
+def is_problem_column(header):
+    return compact(header) in {"problem", "problems"}
 
 
 def field_for_header(header):

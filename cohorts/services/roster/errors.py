@@ -1,5 +1,7 @@
 """What can go wrong with a roster as a whole (single rows carry their own problems)."""
 
+from copkit.errors import ServiceError
+
 
 class RosterFileError(Exception):
     """The file as a whole cannot be read as a roster. The message says why, for its sender."""
@@ -9,5 +11,6 @@ class RosterConflict(Exception):
     """Someone else changed the same participants while this import was being saved."""
 
 
-class RosterHasErrors(ValueError):
-    """import_roster was handed rows that still have problems."""
+class RosterHasErrors(ServiceError, ValueError):
+    """import_roster was handed rows that still have problems (or, skipping them, no row
+    without one)."""

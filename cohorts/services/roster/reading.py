@@ -19,6 +19,7 @@ from .columns import (
     NAME,
     REQUIRED_COLUMNS,
     field_for_header,
+    is_problem_column,
 )
 from .errors import RosterFileError
 from .rows import Roster, RosterRow
@@ -219,7 +220,8 @@ def _build_roster(table, max_rows):
             % {"columns": _column_list(REQUIRED_COLUMNS)}
         )
     _header_number, header = leading[header_at]
-    fields, extras, columns = _map_header(header)
+    fields, extras, columns, order = _map_header(header)
+    ignored = {index for index, heading in enumerate(header) if is_problem_column(heading)}
 
     rows = []
     for number, cells in table:
@@ -229,7 +231,7 @@ def _build_roster(table, max_rows):
             raise RosterFileError(too_many_rows_message(max_rows))
         values, extra = {}, {}
         for index, cell in enumerate(cells):
-            if not cell:
+            if not cell or index in ignored:
                 continue
             if index in fields:
                 values[fields[index]] = cell
@@ -238,13 +240,15 @@ def _build_roster(table, max_rows):
         rows.append(RosterRow(number=number, values=values, extra=extra))
     if not rows:
         raise RosterFileError(_("The file has a header row but no participants under it."))
-    return Roster(rows=rows, columns=columns, extra_columns=list(extras.values()))
+    return Roster(rows=rows, columns=columns, extra_columns=list(extras.values()), header=order)
 
 
 def _map_header(header):
-    fields, extras, columns = {}, {}, {}
+    fields, extras, columns, order = {}, {}, {}, []
     for index, heading in enumerate(header):
         name = field_for_header(heading) if heading else None
+        if name is None and is_problem_column(heading):
+            continue  # the reason column of a skipped-rows file, fixed and sent again
         if name is None:
             base = label = heading or f"column {index + 1}"
             copy = 1
@@ -252,6 +256,7 @@ def _map_header(header):
                 copy += 1
                 label = f"{base} ({copy})"
             extras[index] = label
+            order.append([label, None])
             continue
         if name in columns:
             raise RosterFileError(
@@ -263,6 +268,7 @@ def _map_header(header):
             )
         fields[index] = name
         columns[name] = heading
+        order.append([heading, name])
     present = set(columns)
     if FIRST_NAME in present and LAST_NAME in present:
         present.add(NAME)
@@ -279,7 +285,7 @@ def _map_header(header):
                 "found": ", ".join(heading for heading in header if heading),
             }
         )
-    return fields, extras, columns
+    return fields, extras, columns, order
 
 
 def _column_list(names):

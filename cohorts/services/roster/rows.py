@@ -76,12 +76,23 @@ def join_words(*parts):
 @dataclass
 class Roster:
     """A file read into rows. `columns` maps each recognised field to its heading as written;
-    `extra_columns` are the headings kept in Participant.extra."""
+    `extra_columns` are the headings kept in Participant.extra; `header` is the file's
+    columns in their order, each a [heading, field] pair (field None for a column of the
+    file's own, whose heading is then its key in RosterRow.extra)."""
 
     rows: list
     columns: dict = field(default_factory=dict)
     extra_columns: list = field(default_factory=list)
+    header: list = field(default_factory=list)
 
     @property
     def has_errors(self):
         return any(row.errors for row in self.rows)
+
+    @property
+    def good_rows(self):
+        return [row for row in self.rows if not row.errors]
+
+    @property
+    def bad_rows(self):
+        return [row for row in self.rows if row.errors]

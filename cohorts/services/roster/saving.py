@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts.models import Organization, Participant
 from cohorts.services.activity import record
@@ -178,23 +179,29 @@ class ImportResult:
     unchanged: int
     organizations_created: int
     organizations_updated: int
+    skipped: int = 0
 
 
 BATCH_SIZE = 500
 
 
-def import_roster(cohort, rows, actor):
+def import_roster(cohort, rows, actor, *, skip_bad_rows=False):
     """Save checked rows to the cohort in one transaction and return the counts.
 
-    Raises RosterHasErrors if any row still has a problem, and RosterConflict if another
-    import saved the same people or organizations at the same moment. Running it again with
-    the same rows changes nothing."""
-    if not rows or any(row.errors for row in rows):
-        raise RosterHasErrors("Only a roster without problems can be imported.")
+    Raises RosterHasErrors if any row still has a problem, unless `skip_bad_rows`: then the
+    rows without a problem are saved (all of them or none) and the others are counted in
+    `skipped`; a roster with no good row at all still raises RosterHasErrors. Raises
+    RosterConflict if another import saved the same people or organizations at the same
+    moment. Running it again with the same rows changes nothing."""
+    good = [row for row in rows if not row.errors]
+    if not good:
+        raise RosterHasErrors(_("No row of this roster can be imported: every row has a problem."))
+    if len(good) < len(rows) and not skip_bad_rows:
+        raise RosterHasErrors(_("Only a roster without problems can be imported."))
     try:
         with transaction.atomic():
-            plan = plan_import(cohort, rows, lock=True)
-            result = _save(cohort, plan, actor)
+            plan = plan_import(cohort, good, lock=True)
+            result = _save(cohort, plan, actor, skipped=len(rows) - len(good))
     except IntegrityError as exc:
         raise RosterConflict(str(exc)) from exc
     logger.info(
@@ -203,7 +210,7 @@ def import_roster(cohort, rows, actor):
     return result
 
 
-def _save(cohort, plan, actor):
+def _save(cohort, plan, actor, *, skipped):
     now = timezone.now()
     Organization.objects.bulk_create(plan.new_organizations.values(), batch_size=BATCH_SIZE)
     if plan.changed_organizations:
@@ -232,6 +239,7 @@ def _save(cohort, plan, actor):
         unchanged=plan.unchanged,
         organizations_created=len(plan.new_organizations),
         organizations_updated=len(plan.changed_organizations),
+        skipped=skipped,
     )
     record(
         cohort,
