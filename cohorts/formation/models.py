@@ -21,6 +21,19 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models.core import Cohort, Community, Participant, Topic, new_token
 from copkit.models import TimeStampedModel
 
+# A round's settings, as the round form edits them and the setup service takes them.
+ROUND_FIELDS = (
+    "name",
+    "method",
+    "scope",
+    "size_mode",
+    "size_min",
+    "size_max",
+    "group_count",
+    "deadline",
+    "instructions",
+)
+
 
 class FormationRound(TimeStampedModel):
     class Method(models.TextChoices):

@@ -3,8 +3,8 @@ typed in by staff from a paper list. Each method that asks something defines its
 module (`cohorts.formation.methods`): the people who would be a good match (speed matching),
 the subject areas they want most (topic choice), or the round's questions (criteria).
 
-Each form starts from what the entry holds, checks the input with the same rules as the
-service (`cohorts.formation.services.input`), so a message lands beside the field at fault,
+Each form starts from what the entry holds, checks the input with the checks the input
+service uses too (`cohorts.formation.checks`), so a message lands beside the field at fault,
 and leaves the values it cleaned in `cleaned_data`. Forms never write: the view hands the
 form to its method's `save_input` (None: the person through their link; a user: staff), and
 shows a refusal with `copkit.errors.show_error`.
@@ -14,8 +14,8 @@ from django import forms
 
 
 class AnyChoiceMultipleField(forms.MultipleChoiceField):
-    """A checkbox list that lets any value through to `clean_<field>`, where the service
-    says who is wrong by name instead of Django's "not one of the available choices"."""
+    """A checkbox list that lets any value through to `clean_<field>`, where the checks
+    say who is wrong by name instead of Django's "not one of the available choices"."""
 
     def valid_value(self, value):
         return True

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.formation.attributes import ATTRIBUTES, RULE_CHOICES, WEIGHT_CHOICES
-from cohorts.formation.services.setup import ROUND_FIELDS
+from cohorts.formation.models import ROUND_FIELDS
 from cohorts.forms.invitations import PublicIdMultipleChoiceField
 from cohorts.models import FormationRound, FormationTopic
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cohorts.formation import checks
 from cohorts.formation.attributes import ATTRIBUTES, asked_attributes
 from cohorts.formation.forms.input import EntryForm
 from cohorts.formation.models import FormationRound
@@ -26,9 +27,9 @@ class AnswersForm(EntryForm):
         self.answer_choices = {}
         for attribute in asked_attributes(formation_round):
             key = attribute.key
-            options = service.answer_choices(formation_round, attribute)
+            options = checks.answer_choices(formation_round, attribute)
             self.answer_choices[key] = options
-            label = service.question_text(formation_round, attribute)
+            label = checks.question_text(formation_round, attribute)
             value = saved.get(key)
             if attribute.multiple:
                 field = forms.MultipleChoiceField(
@@ -64,10 +65,10 @@ class AnswersForm(EntryForm):
         cleaned = super().clean()
         if not self.errors:
             try:
-                cleaned["answers"] = service.clean_answers(
+                cleaned["answers"] = checks.clean_answers(
                     self.entry, cleaned, choices=self.answer_choices
                 )
-            except service.InputError as error:
+            except checks.InputError as error:
                 self._error_to(error, None)
         return cleaned
 

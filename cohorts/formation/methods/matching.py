@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from cohorts.formation import checks
 from cohorts.formation.forms.input import AnyChoiceMultipleField, EntryForm
 from cohorts.formation.models import FormationRound
 from cohorts.formation.services import input as service
@@ -45,8 +46,8 @@ class ChoicesForm(EntryForm):
 
     def clean_choices(self):
         try:
-            return service.clean_choices(self.entry, self.cleaned_data["choices"], actor=self.actor)
-        except service.InputError as error:
+            return checks.clean_choices(self.entry, self.cleaned_data["choices"], actor=self.actor)
+        except checks.InputError as error:
             raise forms.ValidationError(str(error)) from error
 
 

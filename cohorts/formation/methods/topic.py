@@ -6,6 +6,7 @@ from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cohorts.formation import checks
 from cohorts.formation.forms.input import EntryForm
 from cohorts.formation.models import FormationRound
 from cohorts.formation.services import input as service
@@ -70,8 +71,8 @@ class RankingForm(EntryForm):
             ranking.append(value)
         if not self.errors:
             try:
-                ranking = service.clean_ranking(self.entry, ranking)
-            except service.InputError as error:
+                ranking = checks.clean_ranking(self.entry, ranking)
+            except checks.InputError as error:
                 self.add_error(next(iter(self.fields), None), str(error))
         cleaned["ranking"] = ranking
         return cleaned

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.formation.attributes import ATTRIBUTES
 from cohorts.formation.methods import method_of
+from cohorts.formation.models import ROUND_FIELDS
 from cohorts.models import FormationEntry, FormationRound, FormationTopic
 from cohorts.services.activity import record
 from copkit.errors import ServiceError
@@ -37,19 +38,6 @@ Scope = FormationRound.Scope
 
 
 SizeMode = FormationRound.SizeMode
-
-
-ROUND_FIELDS = (
-    "name",
-    "method",
-    "scope",
-    "size_mode",
-    "size_min",
-    "size_max",
-    "group_count",
-    "deadline",
-    "instructions",
-)
 
 
 # Entries holding something the person (or staff for them) gave the round.
