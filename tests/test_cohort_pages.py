@@ -315,7 +315,7 @@ class TestTopicAndOrganizationEdits:
 
 def test_dashboard_shows_needs_by_practice_area_and_open_surveys(world, client_for):
     """The inventory's figures across the cohort, most needed first, and how far the open
-    surveys have got; observers see the same aggregates (no names)."""
+    surveys have got; an observer sees no figure counted from fewer than five people."""
     from planning.models import InventoryEntry
 
     raising = factories.TopicFactory(cohort=world.cohort, name="Raising funds")
@@ -332,15 +332,18 @@ def test_dashboard_shows_needs_by_practice_area_and_open_surveys(world, client_f
     survey.responses.create(recipient=answered, submitted_at=answered.sent_at)
     factories.SurveyFactory(cohort=world.cohort, title="Old draft", status="draft")
 
-    for persona in ("staff", "observer"):
-        page = client_for(persona).get(reverse("cohorts:dashboard", args=[world.cohort.slug]))
-        html = page.content.decode().split('id="needs-heading"', 1)[1]
-        assert "From the inventories of 2 participants" in html
-        # Raising funds: both need it (100%), nobody offers; Board development: one offer.
-        assert html.index("Raising funds") < html.index("Board development")
-        assert "2 (100%)" in html
-        assert "Spring needs check" in html and "1 of 2 answered" in html
-        assert "Old draft" not in html
+    dashboard = reverse("cohorts:dashboard", args=[world.cohort.slug])
+    html = client_for("staff").get(dashboard).content.decode().split('id="needs-heading"', 1)[1]
+    assert "From the inventories of 2 participants" in html
+    # Raising funds: both need it (100%), nobody offers; Board development: one offer.
+    assert html.index("Raising funds") < html.index("Board development")
+    assert "2 (100%)" in html
+    assert "Spring needs check" in html and "1 of 2 answered" in html
+    assert "Old draft" not in html
+    html = client_for("observer").get(dashboard).content.decode().split('id="needs-heading"')[1]
+    assert "Fewer than 5 participants have listed needs" in html and "100%" not in html
+    assert "Spring needs check" in html and "Sent to fewer than 5 people" in html
+    assert "answered" not in html and "Raising funds" not in html
 
 
 def test_home_asks_a_participant_to_answer_their_open_surveys(world, client_for):

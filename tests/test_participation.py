@@ -238,15 +238,52 @@ def test_community_page_shows_a_member_only_their_own_attendance(world, client_f
     assert "Month by month" in words
 
 
+def five_recorded(world):
+    """Three more members, present at one more recorded meeting: with Lee and Pat, five
+    people's attendance is recorded (6 present of 7 rows)."""
+    c = world.community
+    people = [factories.ParticipantFactory(cohort=world.cohort) for _ in range(3)]
+    for person in people:
+        factories.MembershipFactory(community=c, participant=person)
+    meeting(c, timezone.now() - timedelta(days=15), [(person, P) for person in people])
+
+
 def test_community_page_shows_observers_the_overall_rate_without_names(world, client_for):
     recent(world)
+    five_recorded(world)
     response = client_for("observer").get(world.community.get_absolute_url())
     part = section(response, "participation-heading")
     words = text(part)
-    assert "75%" in words and "No plan yet" in words
+    assert "86%" in words and "No plan yet" in words
     for hidden in ("Lee Leader", "Pat Participant", "Month by month", "You came"):
         assert hidden not in words
     assert "/plan/" not in part and "/meetings/" not in part  # pages observers may not open
+
+
+def test_observers_see_no_attendance_rate_of_fewer_than_five_people(world, client_for):
+    """Lee's and Pat's attendance alone: an observer (or a participant of another community)
+    sees that fewer than 5 people's attendance is recorded, not the rate; members see it."""
+    recent(world)
+    other = factories.CommunityFactory(cohort=world.cohort, name="Other Circle")
+    outsider = factories.UserFactory()
+    factories.MembershipFactory(
+        community=other,
+        participant=factories.ParticipantFactory(cohort=world.cohort, user=outsider),
+    )
+    url = world.community.get_absolute_url()
+    for client in (client_for("observer"), None):
+        if client is None:
+            client = client_for("anonymous")
+            client.force_login(outsider)
+        words = text(section(client.get(url), "participation-heading"))
+        assert "Fewer than 5 people's attendance is recorded" in words
+        assert not re.search(r"\d%", words) and "1 excused absence" not in words
+    assert "75%" in text(section(client_for("leader").get(url), "participation-heading"))
+    dashboard = reverse("cohorts:dashboard", args=[world.cohort.slug])
+    words = text(section(client_for("observer").get(dashboard), "attendance-heading"))
+    assert "75%" not in words and "fewer than 5 people" in words
+    words = text(section(client_for("staff").get(dashboard), "attendance-heading"))
+    assert "75%" in words
 
 
 def test_community_page_without_meetings(world, client_for):
@@ -262,6 +299,7 @@ def test_community_page_without_meetings(world, client_for):
 @pytest.mark.parametrize("persona", ["staff", "observer"])
 def test_dashboard_lists_meetings_attendance_and_plan_status(world, client_for, persona):
     recent(world)
+    five_recorded(world)
     factories.ActionPlanFactory(community=world.community, status=ActionPlan.Status.RETURNED)
     quiet = factories.CommunityFactory(cohort=world.cohort, name="Quiet Circle")
     response = client_for(persona).get(reverse("cohorts:dashboard", args=[world.cohort.slug]))
@@ -269,7 +307,7 @@ def test_dashboard_lists_meetings_attendance_and_plan_status(world, client_for, 
     words = text(part)
     rows = re.findall(r'class="stack-title"><a href="[^"]+">([^<]+)</a>', part)
     assert rows == ["Quiet Circle", "Board Builders"]  # nothing recorded first
-    assert "75%" in words and "+1 not recorded" in words and "none recorded" in words
+    assert "86%" in words and "+1 not recorded" in words and "none recorded" in words
     assert "Returned with comments" in words and "No plan yet" in words
     assert "1 meeting in that time has no attendance recorded." in words
     plan_list = reverse("planning:plan-list", args=[world.cohort.slug])
@@ -325,9 +363,15 @@ def test_query_count_stays_flat(world, client_for, persona, page):
     grow(world, 49)
     large, response = count_queries(client, url)
     assert large == small, (small, large)
-    assert "%" in text(
+    words = text(
         section(response, "participation-heading" if page == "community" else "attendance-heading")
     )
+    if (persona, page) == ("observer", "dashboard"):
+        # The dashboard shows the lowest rates first: the new one-person communities, whose
+        # rates an observer may not see.
+        assert "fewer than 5 people" in words
+    else:
+        assert "%" in words
 
 
 def test_the_functions_run_a_fixed_number_of_queries(known):

@@ -6,6 +6,7 @@ from cohorts.access import cohort_view
 from cohorts.forms.communities import AddMemberForm
 from cohorts.guidance import next_step
 from cohorts.models import Membership
+from copkit.privacy import MIN_GROUP, hide_small
 from planning.meetings import participation
 
 
@@ -36,17 +37,21 @@ def community_detail(request, access):
             context["role_choices"] = Membership.Role.choices
     else:
         context["member_count"] = community.memberships.count()
+        context["members_hidden"] = hide_small(context["member_count"])
+    context["min_group"] = MIN_GROUP
     context.update(_participation(access, community, membership))
     return render(request, "cohorts/community_detail.html", context)
 
 
 def _participation(access, community, membership):
     """The Participation section: overall figures and the plan's status for everyone who
-    sees the page; months and the meetings link for members and staff; each member's
-    attendance for leaders and staff (a member sees only their own). Fixed query count."""
+    sees the page, except the rate of fewer than five people for those who may not see the
+    members; months and the meetings link for members and staff; each member's attendance
+    for leaders and staff (a member sees only their own). Fixed query count."""
     summary = participation.community_summary(community)
     context = {
         "summary": summary,
+        "rate_hidden": hide_small(summary.people, sees_people=access.can("community.members")),
         "plan_status": participation.plan_statuses([community])[community.pk],
     }
     if access.can("community.members"):

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from cohorts.access import cohort_view
 from cohorts.models import Community, Membership
+from copkit.privacy import MIN_GROUP, hide_small
 from planning.meetings import participation
 from planning.summaries import needs_by_area, open_surveys
 
@@ -24,8 +25,10 @@ def _participant_figures(cohort):
 
 @cohort_view("cohort.report")
 def dashboard(request, access):
-    """Staff see the whole cohort; observers see the same figures without names."""
+    """Staff see the whole cohort; observers see the same figures without names, and none
+    counted from fewer than five people (`copkit.privacy.hide_small`)."""
     cohort = access.cohort
+    sees_people = access.is_staff
     figures = _participant_figures(cohort)
     figures["organizations"] = cohort.organizations.count()
     active = cohort.communities.active()
@@ -46,17 +49,26 @@ def dashboard(request, access):
             :DASHBOARD_COMMUNITIES
         ]
     )
+    for community in communities:
+        community.size_hidden = hide_small(community.member_count, sees_people=sees_people)
     context = {
+        "min_group": MIN_GROUP,
         "figures": figures,
+        "figures_hidden": hide_small(figures["total"], sees_people=sees_people),
         "communities": communities,
         "phases": [(phase.label, phase_counts.get(phase, 0)) for phase in Community.Phase],
         "community_total": sum(phase_counts.values()),
         "leaderless": active.exclude(memberships__role__in=Membership.LEADING_ROLES).count(),
         "show_people": access.is_staff,
-        "open_surveys": open_surveys(cohort),
+        "open_surveys": list(open_surveys(cohort)),
     }
+    for survey in context["open_surveys"]:
+        survey.figures_hidden = hide_small(survey.sent, sees_people=sees_people)
     context["inventory_people"], context["areas"] = needs_by_area(cohort)
-    context.update(_meetings_and_attendance(cohort))
+    context["areas_hidden"] = hide_small(context["inventory_people"], sees_people=sees_people)
+    if context["areas_hidden"]:
+        context["areas"] = []
+    context.update(_meetings_and_attendance(cohort, sees_people))
     if access.is_staff:
         unplaced = cohort.participants.without_community()
         context["unplaced"] = unplaced.select_related("organization").order_by("name")[:20]
@@ -65,9 +77,10 @@ def dashboard(request, access):
     return render(request, "cohorts/dashboard.html", context)
 
 
-def _meetings_and_attendance(cohort):
-    """Per community: meetings held in the last months, their attendance rate, the last
-    meeting and the plan's status; those needing a look first. Three queries."""
+def _meetings_and_attendance(cohort, sees_people):
+    """Per community: meetings held in the last months, their attendance rate (not for a
+    viewer who may not see people when fewer than five were recorded), the last meeting and
+    the plan's status; those needing a look first. Three queries."""
     rates = participation.needing_attention(
         participation.cohort_rates(cohort, months=ATTENDANCE_MONTHS)
     )
@@ -75,6 +88,7 @@ def _meetings_and_attendance(cohort):
     plans = participation.plan_statuses([r.community for r in shown])
     for row in shown:
         row.plan = plans[row.community.pk]
+        row.rate_hidden = hide_small(row.people, sees_people=sees_people)
     return {
         "attendance_rows": shown,
         "attendance_total": len(rates),

@@ -15,6 +15,10 @@ How the figures are counted (the pages say the same in plain words):
   concern them: those where a row was recorded for them, and those held since they joined
   the community (where no row for them means they did not come).
 
+Each figure carries how many distinct people it was counted from (`people`), so that a page
+can hide it from a viewer who may not see them when they are fewer than five
+(`copkit.privacy.hide_small`).
+
 Every function runs a fixed number of queries, whatever the number of meetings, members
 or communities.
 """
@@ -82,6 +86,7 @@ class Summary:
     excused: int
     last_meeting: datetime | None
     next_meeting: Meeting | None
+    people: int = 0  # distinct people with attendance recorded at held meetings
 
     @property
     def rate(self):
@@ -97,6 +102,7 @@ def community_summary(community, now=None):
         rows=Count("attendance"),
         present=Count("attendance", filter=Q(attendance__status=PRESENT)),
         excused=Count("attendance", filter=Q(attendance__status=EXCUSED)),
+        people=Count("attendance__participant", distinct=True),
         last=Max("starts_at"),
     )
     upcoming = (
@@ -112,6 +118,7 @@ def community_summary(community, now=None):
         excused=figures["excused"],
         last_meeting=figures["last"],
         next_meeting=upcoming,
+        people=figures["people"],
     )
 
 
@@ -254,6 +261,7 @@ class CommunityRate:
     rows: int
     present: int
     last_meeting: datetime | None  # the last held meeting, whenever it was
+    people: int = 0  # distinct people with attendance recorded in the window
 
     @property
     def rate(self):
@@ -281,12 +289,15 @@ def cohort_rates(cohort, months=3, now=None):
             n_present=Count(
                 "meetings__attendance", filter=window & Q(meetings__attendance__status=PRESENT)
             ),
+            n_people=Count("meetings__attendance__participant", filter=window, distinct=True),
             last_meeting=Max("meetings__starts_at", filter=held),
         )
         .order_by("name")
     )
     return [
-        CommunityRate(c, c.n_held, c.n_not_recorded, c.n_rows, c.n_present, c.last_meeting)
+        CommunityRate(
+            c, c.n_held, c.n_not_recorded, c.n_rows, c.n_present, c.last_meeting, c.n_people
+        )
         for c in communities
     ]
 
