@@ -1,8 +1,12 @@
 """The rules of a formation round live in its services, so a view, a task or a command meets
 the same refusal (a ServiceError): a published round changes no more, a move within the same
-group is refused, only a topic-choice round has subject areas."""
+group is refused, only the newest proposal changes and not while the engine is at work on it,
+only a topic-choice round has subject areas."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from cohorts.formation.services import proposals, publishing, setup
 from cohorts.models import FormationRound
@@ -64,3 +68,50 @@ def test_only_a_topic_round_has_subject_areas(world):
     with pytest.raises(ServiceError, match="Only a topic-choice round"):
         setup.add_topic(rnd, world.users["staff"], name="Boards")
     assert not rnd.topics.exists()
+
+
+def _engine_at_work(rnd, started):
+    rnd.run_state = FormationRound.RunState.RUNNING
+    rnd.run_started_at = started
+    rnd.save(update_fields=["run_state", "run_started_at"])
+
+
+def test_only_the_newest_proposal_is_editable(world):
+    rnd, people = make_round(world, n=6)
+    with pytest.raises(ServiceError, match="No groups have been formed yet"):
+        proposals.editable_proposal(rnd)
+    staff = world.users["staff"]
+    older = proposal_of(rnd, people, [(0, 3), (3, 6)], staff)
+    newest = proposal_of(rnd, people, [(0, 2), (2, 6)], staff)
+    assert proposals.editable_proposal(rnd) == newest
+    with pytest.raises(ServiceError, match="older proposal"):
+        proposals.add_group(older, actor=staff)
+
+
+def test_no_edit_while_the_engine_is_at_work(world):
+    rnd, people = make_round(world, n=6)
+    staff = world.users["staff"]
+    proposal = proposal_of(rnd, people, [(0, 3), (3, 6)], staff)
+    _engine_at_work(rnd, timezone.now() - timedelta(minutes=1))
+    refused = "copkit is forming new groups"
+    with pytest.raises(ServiceError, match=refused):
+        proposals.editable_proposal(rnd)
+    with pytest.raises(ServiceError, match=refused):
+        proposals.move_member(proposal, people[0], proposal.groups.get(label="g2"), actor=staff)
+    with pytest.raises(ServiceError, match=refused):
+        proposals.add_group(proposal, actor=staff)
+    with pytest.raises(ServiceError, match=refused):
+        proposals.rename_group(proposal.groups.get(label="g1"), "Renamed", actor=staff)
+    assert proposal.groups.count() == 2
+    assert proposal.members.get(participant=people[0]).group.label == "g1"
+    assert not proposal.groups.filter(name="Renamed").exists()
+
+
+def test_a_run_left_behind_no_longer_blocks_edits(world):
+    rnd, people = make_round(world, n=6)
+    staff = world.users["staff"]
+    proposal = proposal_of(rnd, people, [(0, 3), (3, 6)], staff)
+    _engine_at_work(rnd, timezone.now() - proposals.STALE_RUN - timedelta(minutes=1))
+    assert proposals.editable_proposal(rnd) == proposal
+    group = proposals.add_group(proposal, actor=staff)
+    assert group.proposal == proposal

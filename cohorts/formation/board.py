@@ -6,7 +6,6 @@ built from the round, its newest proposal and the method's scores. The views onl
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -17,16 +16,8 @@ from cohorts.formation.methods import method_of
 from cohorts.formation.methods.base import distance
 from cohorts.formation.methods.map import location_of
 from cohorts.formation.services.problem import size_limits
-from cohorts.formation.services.proposals import lock_is_met
-from cohorts.formation.services.runs import STALE_RUN
-from cohorts.models import (
-    FormationRound,
-    ProposedMember,
-)
-from copkit.errors import ServiceError
-
-RUNNING = (FormationRound.RunState.QUEUED, FormationRound.RunState.RUNNING)
-
+from cohorts.formation.services.proposals import lock_is_met, read_only_reason
+from cohorts.models import ProposedMember
 
 # Each person gets a "Move to…" list of the other groups on the board, up to this many options
 # in all; past it (hundreds of people in dozens of groups) each person gets a link that opens
@@ -73,36 +64,6 @@ def _pick_proposal(request, proposals):
         if str(proposal.number) == number:
             return proposal
     raise Http404("No such proposal")
-
-
-def _is_running(formation_round):
-    """The engine is at work on the round (a run left behind for too long does not count:
-    staff may run it again, as the service allows)."""
-    if formation_round.run_state not in RUNNING:
-        return False
-    started = formation_round.run_started_at
-    return started is None or timezone.now() - started < STALE_RUN
-
-
-def _read_only_reason(formation_round, proposal, newest):
-    if formation_round.is_published:
-        return _("These groups are published: they can no longer change.")
-    if proposal is None:
-        return _("No groups have been formed yet.")
-    if newest is None or proposal.pk != newest.pk:
-        return _("This is an older proposal, kept as it was. Only the newest one can change.")
-    if _is_running(formation_round):
-        return _("copkit is forming new groups. These can change again once it is done.")
-    return ""
-
-
-def _editable_proposal(formation_round):
-    """The newest proposal, if staff may edit it now; ServiceError (with the reason) if not."""
-    newest = formation_round.proposals.defer("problem").first()
-    reason = _read_only_reason(formation_round, newest, newest)
-    if reason:
-        raise ServiceError(reason)
-    return newest
 
 
 def _summary(formation_round, proposal, groups, unit):
@@ -185,7 +146,7 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
                 )
             )
         )
-    read_only = _read_only_reason(formation_round, proposal, newest)
+    read_only = read_only_reason(formation_round, proposal, newest)
     by_entry = {e.participant_id: e for e in entries}
     method = method_of(formation_round)
     limits = size_limits(formation_round, sum(len(g.member_list) for g in groups))

@@ -1,6 +1,11 @@
 """Proposals: storing the engine's (or a CSV's) groups, and staff's edits of the newest one
-(moves, new groups, names, locks), rescored after each edit. A published round refuses
-every edit, and a move into the group a person is in already is refused, both here."""
+(moves, new groups, names, locks), rescored after each edit. Only the newest proposal of a
+round may change, and only while the round is not published and the engine is not at work
+on it (`editable_proposal` says why not); a move into the group a person is in already is
+refused too. All of it is checked here, so a view, a task or a command gets the same refusal.
+"""
+
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Max
@@ -23,10 +28,50 @@ from copkit.errors import ServiceError
 
 from .problem import size_limits
 
+# A run still queued or running after this long has stopped (a worker lost, a deploy): the
+# groups may change again, and staff may form them again.
+STALE_RUN = timedelta(minutes=10)
+
+
+RUNNING = (FormationRound.RunState.QUEUED, FormationRound.RunState.RUNNING)
+
 
 def current_proposal(formation_round):
     """The newest proposal of the round, or None."""
     return formation_round.proposals.order_by("-number").first()
+
+
+def is_running(formation_round):
+    """The engine is at work on the round (a run left behind for longer than STALE_RUN does
+    not count: staff may run it again)."""
+    if formation_round.run_state not in RUNNING:
+        return False
+    started = formation_round.run_started_at
+    return started is None or timezone.now() - started < STALE_RUN
+
+
+def read_only_reason(formation_round, proposal, newest):
+    """Why `proposal` (of the round whose newest proposal is `newest`) can't change now, in
+    words for the review board; "" when it can."""
+    if formation_round.is_published:
+        return _("These groups are published: they can no longer change.")
+    if proposal is None:
+        return _("No groups have been formed yet.")
+    if newest is None or proposal.pk != newest.pk:
+        return _("This is an older proposal, kept as it was. Only the newest one can change.")
+    if is_running(formation_round):
+        return _("copkit is forming new groups. These can change again once it is done.")
+    return ""
+
+
+def editable_proposal(formation_round):
+    """The round's newest proposal, if staff may edit it now; ServiceError (saying why) when
+    the round is published, has no groups yet, or the engine is at work on it."""
+    newest = formation_round.proposals.defer("problem").first()
+    reason = read_only_reason(formation_round, newest, newest)
+    if reason:
+        raise ServiceError(reason)
+    return newest
 
 
 def lock_is_met(lock, group_of):
@@ -344,6 +389,10 @@ def _check_editable(proposal):
         raise ServiceError(
             _("This is an older proposal; only the newest one (number %(number)s) can be changed.")
             % {"number": newest}
+        )
+    if is_running(proposal.round):
+        raise ServiceError(
+            _("copkit is forming new groups. These can change again once it is done.")
         )
 
 

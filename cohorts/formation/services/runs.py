@@ -7,7 +7,6 @@ service (`cohorts.tasks` re-exports it for autodiscovery; its name stays
 
 import time
 import uuid
-from datetime import timedelta
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
@@ -26,14 +25,10 @@ from cohorts.services.activity import record
 from copkit.errors import ServiceError
 
 from .problem import _explain, _humanize, build_problem
-from .proposals import save_solution
+from .proposals import STALE_RUN, save_solution
 
 # Rounds with more people than this run in Celery; smaller ones return at once.
 BACKGROUND_FROM = 300
-
-
-# A queued or running run older than this is taken as lost (a worker that died): run again.
-STALE_RUN = timedelta(minutes=10)
 
 
 RUN_FIELDS = ["run_state", "run_progress", "run_started_at", "run_error"]

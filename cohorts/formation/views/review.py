@@ -18,9 +18,6 @@ from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from cohorts.formation.board import (
-    RUNNING,
-    _editable_proposal,
-    _is_running,
     _newest,
     _pick_proposal,
     _proposals,
@@ -67,7 +64,7 @@ def _render_review(request, access, formation_round, *, status=200, **extra):
         request, access, formation_round, proposal, newest=newest, unit=_unit(request), **extra
     )
     context["proposals"] = every_proposal
-    context["running"] = _is_running(formation_round)
+    context["running"] = proposals.is_running(formation_round)
     context["run_error"] = formation_round.run_error or {}
     return render(request, "cohorts/formation/review.html", context, status=status)
 
@@ -114,8 +111,8 @@ def progress(request, access, round_id):
     context = {
         "access": access,
         "round": formation_round,
-        "running": _is_running(formation_round),
-        "stale": state in RUNNING and not _is_running(formation_round),
+        "running": proposals.is_running(formation_round),
+        "stale": state in proposals.RUNNING and not proposals.is_running(formation_round),
         "failed": state == FormationRound.RunState.FAILED,
         "run_error": formation_round.run_error or {},
         "review_url": _review_url(access, formation_round, unit=_unit(request)),
@@ -141,7 +138,7 @@ def move(request, access, round_id):
         error = " ".join(e for errors in form.errors.values() for e in errors)
         return _render_board(request, access, formation_round, board_error=error)
     try:
-        proposal = _editable_proposal(formation_round)
+        proposal = proposals.editable_proposal(formation_round)
         member = (
             proposal.members.select_related("participant", "group")
             .filter(participant__public_id=form.cleaned_data["participant"])
@@ -172,7 +169,7 @@ def move(request, access, round_id):
 def group_add(request, access, round_id):
     formation_round = get_round(access, round_id)
     try:
-        proposal = _editable_proposal(formation_round)
+        proposal = proposals.editable_proposal(formation_round)
         group = proposals.add_group(proposal, actor=request.user)
     except ServiceError as error:
         if request.htmx:
@@ -194,7 +191,7 @@ def group_rename(request, access, round_id, group_id):
     form = RenameForm(request.POST)
     if form.is_valid():
         try:
-            _editable_proposal(formation_round)  # not while the engine is at work
+            proposals.editable_proposal(formation_round)  # not while the engine is at work
             old_name = group.name
             proposals.rename_group(group, form.cleaned_data["name"], actor=request.user)
         except ServiceError as error:
