@@ -25,9 +25,13 @@ from copkit.errors import show_error
 from planning.models import Answer, LiveSession, Question
 from planning.surveys.questions import tally
 from planning.surveys.services import live as services
+from planning.surveys.views import live_codes
 
 VOTER_SESSION_KEY = "live_voter_key"
 ANSWERED = gettext_lazy("Your answer is in — you can change it until the presenter moves on.")
+NO_SUCH_CODE = gettext_lazy("No live poll has this code. Check it on the screen.")
+ENDED = gettext_lazy("This poll has ended. Thank you for taking part.")
+TOO_MANY_TRIES = gettext_lazy("Too many tries, wait a minute.")
 
 
 # --- presenter (staff) -------------------------------------------------------------------
@@ -175,21 +179,45 @@ class JoinForm(forms.Form):
     )
 
     def clean_code(self):
-        code = services.normalise_code(self.cleaned_data["code"])
-        session = services.find_session(code)
-        if session is None:
-            raise forms.ValidationError(_("No live poll has this code. Check it on the screen."))
-        if not session.is_open:
-            raise forms.ValidationError(_("This poll has ended. Thank you for taking part."))
-        return code
+        return services.normalise_code(self.cleaned_data["code"])
 
 
 def live_join(request):
     data = request.POST if request.method == "POST" else request.GET
     form = JoinForm(data if "code" in data else None)
+    status = 200
     if form.is_bound and form.is_valid():
-        return redirect("live-vote", code=form.cleaned_data["code"])
-    return render(request, "planning/surveys/live/join.html", {"form": form})
+        session, found = _lookup(request, form.cleaned_data["code"])
+        if session is None:
+            form.add_error("code", _REFUSALS[found])
+            status = 429 if found == 429 else 200  # a wrong code: the form page, with why
+        elif session.is_open:
+            return redirect("live-vote", code=session.code)
+        else:
+            form.add_error("code", ENDED)
+    return render(request, "planning/surveys/live/join.html", {"form": form}, status=status)
+
+
+_REFUSALS = {404: NO_SUCH_CODE, 429: TOO_MANY_TRIES}
+
+
+def _lookup(request, code):
+    """(the session `code` names, 200), or (None, 404) for a code no session has, or
+    (None, 429) once this client named too many of those (live_codes)."""
+    if live_codes.blocked(request):
+        return None, 429
+    session = services.find_session(code)
+    if session is None:
+        live_codes.missed(request)
+        return None, 404
+    return session, 200
+
+
+def _refused(request, code, status):
+    form = JoinForm({"code": code})
+    form.is_valid()
+    form.add_error("code", _REFUSALS[status])
+    return render(request, "planning/surveys/live/join.html", {"form": form}, status=status)
 
 
 def _voter(request, session, create=False):
@@ -288,19 +316,10 @@ def _state_url(session, context):
     return f"{reverse('live-vote-state', kwargs={'code': session.code})}?{query}"
 
 
-def _find_or_404(request, code):
-    session = services.find_session(code)
-    if session is None:
-        form = JoinForm({"code": code})
-        form.is_valid()
-        return None, render(request, "planning/surveys/live/join.html", {"form": form}, status=404)
-    return session, None
-
-
 def live_vote(request, code):
-    session, missing = _find_or_404(request, code)
-    if missing:
-        return missing
+    session, status = _lookup(request, code)
+    if session is None:
+        return _refused(request, code, status)
     if code != session.code and request.method == "GET":
         return redirect("live-vote", code=session.code)
     if request.method == "POST" and session.is_open:
@@ -317,17 +336,26 @@ def live_vote(request, code):
             context = _phone_context(request, session, error=str(error))
             return render(request, "planning/surveys/live/vote.html", context)
         return redirect("live-vote", code=session.code)
-    if request.method == "POST":  # closed meanwhile
+    if request.method == "POST":  # closed meanwhile: no vote is taken
+        messages.warning(request, _("This poll has ended. Your answer was not saved."))
         return redirect("live-vote", code=session.code)
-    return render(request, "planning/surveys/live/vote.html", _phone_context(request, session))
+    # A closed session's code says only that the poll has ended (410 Gone): no title, no
+    # question, no results.
+    status = 200 if session.is_open else 410
+    return render(
+        request, "planning/surveys/live/vote.html", _phone_context(request, session), status=status
+    )
 
 
 def live_vote_state(request, code):
     """What a phone shows now. 204 while nothing changed since the phone's last look
     (`s`, `q`, `r`, `n` in the query: status, question, results shown, votes counted);
     otherwise the parts that changed, swapped in out of band."""
+    if live_codes.blocked(request):
+        return HttpResponse(TOO_MANY_TRIES, status=429, content_type="text/plain; charset=utf-8")
     session = services.find_session(code)
     if session is None:
+        live_codes.missed(request)
         return HttpResponse(status=404)
     results = None
     if session.is_open and session.results_visible and session.current_question is not None:
