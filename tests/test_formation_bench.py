@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from devtools.formation_bench import baselines, bench, exact
+from devtools.formation_bench import baselines, bench, exact, measure
 from devtools.formation_bench import instances as gen
 
 pytest.importorskip("highspy")
@@ -144,7 +144,7 @@ def test_baselines_respect_the_hard_rules():
     groups = baselines.hill_climb_matching(inst.problem, budget_s=0.5)
     assert_partition(groups, 37, 4, 6)
     start = baselines.random_start(37, 4, 6, baselines._rng(1))
-    assert bench.kept(inst.problem, groups)[0] > bench.kept(inst.problem, start)[0]
+    assert measure.kept(inst.problem, groups)[0] > measure.kept(inst.problem, start)[0]
     assert groups == baselines.hill_climb_matching(inst.problem, budget_s=0.5)  # repeatable
 
     crit = gen.criteria_instance(37, "noisy", "mix", seed=2)
@@ -169,12 +169,12 @@ def test_hard_rule_check_reports_faults():
             {"id": "g3", "members": ["d"]},
         ]
     }
-    faults = bench.hard_rule_faults(problem, good)
+    faults = measure.hard_rule_faults(problem, good)
     assert faults == ["1 groups outside 2-3"]
     bad = {
         "groups": [{"id": "g1", "members": ["a", "c", "d"]}, {"id": "g2", "members": ["b", "e"]}]
     }
-    assert set(bench.hard_rule_faults(problem, bad)) == {
+    assert set(measure.hard_rule_faults(problem, bad)) == {
         "a together-lock broken",
         "an apart-lock broken",
     }
@@ -182,7 +182,7 @@ def test_hard_rule_check_reports_faults():
 
 class FakeReport:
     def __init__(self, status):
-        self.targets = [bench.Target("demo target", status, "figures")]
+        self.targets = [measure.Target("demo target", status, "figures")]
         self.failed = [t for t in self.targets if t.status == "FAIL"]
 
 
