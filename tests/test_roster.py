@@ -5,6 +5,8 @@ import csv
 import io
 import random
 import re
+import struct
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl.utils import get_column_letter
 
 from cohorts.models import Activity, FormatPreference, Organization, Participant
 from cohorts.services import geo
@@ -907,3 +910,139 @@ def test_skipped_rows_download_refuses_a_forged_payload(client_for, world):
         user=world.staff,
     )
     assert client.post(address, {"payload": token}).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------
+# Hostile files: refused at once, before the work they would cost (no timing here: the
+# checks are on sizes counted before the costly step)
+
+PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Roster" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    ),
+}
+SST = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{}</sst>'
+
+
+def hand_made_xlsx(rows_xml, dimension="A1:D2", shared=""):
+    """A workbook written part by part, so it can say what a spreadsheet program would not."""
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>{rows_xml}</sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in PARTS.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr("xl/sharedStrings.xml", SST.format(shared))
+    return buffer.getvalue()
+
+
+def cells_row(number, values):
+    cells = "".join(
+        f'<c r="{"ABCD"[index]}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+        for index, value in enumerate(values)
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+GOOD_ROWS_XML = cells_row(1, HEADER) + cells_row(2, ["Ana", "ana@example.org", "Riverbend", 22301])
+
+
+def test_a_header_with_40000_empty_columns_is_refused():
+    data = csv_bytes([HEADER + [""] * 40_000, ["Ana", "ana@example.org", "Riverbend", "22301"]])
+    with pytest.raises(RosterFileError, match=r"Row 1 has 40,004 cells; .* at most 1,000"):
+        read_roster("r.csv", data)
+
+
+def test_empty_columns_on_the_right_are_dropped_and_many_headings_read_in_linear_time():
+    # 300 empty cells on the right of each row, as a spreadsheet program may write them.
+    rows = [HEADER + [""] * 300, ["Ana", "ana@example.org", "Riverbend", "22301"] + [""] * 300]
+    assert read_roster("r.csv", csv_bytes(rows)).rows[0].extra == {}
+    # 196 columns of our own, most of them unnamed: each gets its own label.
+    header = HEADER + ["Notes"] * 98 + [""] * 98
+    row = ["Ana", "ana@example.org", "Riverbend", "22301"] + ["x"] * 196
+    roster = read_roster("r.csv", csv_bytes([header, row]))
+    assert len(roster.rows[0].extra) == 196
+    assert "Notes (98)" in roster.rows[0].extra and "column 200" in roster.rows[0].extra
+
+
+def test_a_cell_past_column_200_is_refused():
+    row = ["Ana", "ana@example.org", "Riverbend", "22301"] + [""] * 196 + ["spill"]
+    with pytest.raises(RosterFileError, match=r"Row 2 has something in column 201; .* 200"):
+        read_roster("r.csv", csv_bytes([HEADER, row]))
+
+
+def test_an_xlsx_with_16384_cell_rows_is_refused():
+    wide = "".join(f'<c r="{get_column_letter(n)}2" s="0"/>' for n in range(1, 16_385))
+    data = hand_made_xlsx(cells_row(1, HEADER) + f'<row r="2">{wide}</row>', "A1:XFD2")
+    with pytest.raises(RosterFileError, match="Row 2 has 16,384 cells"):
+        read_roster("r.xlsx", data)
+
+
+def test_an_xlsx_that_claims_16384_columns_but_has_four_is_read():
+    roster = read_roster("r.xlsx", hand_made_xlsx(GOOD_ROWS_XML, "A1:XFD2"))
+    assert [row.clean[EMAIL] for row in roster.rows] == ["ana@example.org"]
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_reading(monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to read it")
+
+    # 21 MB of shared strings (the reported file had 200 MB in 452 KB).
+    shared = "<si><t>" + "x" * 1000 + "</t></si>"
+    data = hand_made_xlsx(GOOD_ROWS_XML, shared=shared * 21_000)
+    assert len(data) < 200_000
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    with pytest.raises(RosterFileError, match="unpacks to far more than a roster needs"):
+        read_roster("r.xlsx", data)
+    # Packed more than 100 times tighter, even under 20 MB in all.
+    with pytest.raises(RosterFileError, match="unpacks to far more"):
+        read_roster("r.xlsx", hand_made_xlsx(GOOD_ROWS_XML, shared=shared * 2_000))
+    monkeypatch.undo()
+    assert read_roster("r.xlsx", hand_made_xlsx(GOOD_ROWS_XML, shared=shared * 20)).rows
+
+
+def test_an_xlsx_that_understates_a_parts_size_cannot_be_read():
+    shared = "<si><t>" + "x" * 1000 + "</t></si>"
+    data = bytearray(hand_made_xlsx(GOOD_ROWS_XML, shared=shared * 21_000))
+    # Say sharedStrings.xml unpacks to 100 bytes, in its local and its central header (the
+    # name follows the first at 30 bytes from its start, the second at 46).
+    name = b"xl/sharedStrings.xml"
+    at = data.find(name)
+    while at >= 0:
+        if data[at - 30 : at - 26] == b"PK\x03\x04":
+            struct.pack_into("<I", data, at - 30 + 22, 100)
+        elif data[at - 46 : at - 42] == b"PK\x01\x02":
+            struct.pack_into("<I", data, at - 46 + 24, 100)
+        at = data.find(name, at + 1)
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name.decode()).file_size == 100
+    with pytest.raises(RosterFileError, match="could not be read"):
+        read_roster("r.xlsx", bytes(data))

@@ -5,6 +5,7 @@ import csv
 import io
 import re
 import warnings
+import zipfile
 from pathlib import PurePath
 
 import openpyxl
@@ -26,6 +27,14 @@ from .rows import Roster, RosterRow
 
 HEADER_SEARCH_ROWS = 10  # a title line or two may sit above the header
 ALLOWED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
+
+# Bounds that keep a hostile or runaway file from costing minutes: checked before the work
+# they bound, so such a file is refused at once.
+MAX_COLUMNS = 200  # columns with anything in them
+MAX_CELLS_PER_ROW = 1000  # cells a row may carry, empty ones to the right included
+XLSX_MAX_UNZIPPED = 20 * 1024 * 1024  # bytes, all the workbook's parts together
+XLSX_MAX_RATIO = 100  # how much tighter than this one part of a workbook may be packed
+XLSX_MAX_PARTS = 500
 
 
 def read_roster(filename, data, *, max_bytes=None, max_rows=None):
@@ -86,6 +95,7 @@ def _xlsx_table(data, max_rows):
         "This Excel file could not be read; it may be damaged. Open it in Excel or another "
         "spreadsheet program, save it again as .xlsx (or as CSV), then upload it again."
     )
+    _check_unzipped_size(data, unreadable)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -96,16 +106,75 @@ def _xlsx_table(data, max_rows):
         if not workbook.worksheets:
             raise RosterFileError(_("The workbook has no sheet to read."))
         sheet = workbook.worksheets[0]
+        # The sheet's own claim of its size would pad every row to it (to 16,384 cells for
+        # a claim of A1:XFD1); without it, a row is as long as its last cell.
+        sheet.reset_dimensions()
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > 2 * max_rows + 1000:
                 raise RosterFileError(too_many_rows_message(max_rows))
-            yield number, [_cell_text(value) for value in values]
+            _check_width(number, values)
+            yield number, _trimmed([_cell_text(value) for value in values], number)
     except RosterFileError:
         raise
     except Exception as exc:  # damaged sheet XML
         raise RosterFileError(unreadable) from exc
     finally:
         workbook.close()
+
+
+def _check_unzipped_size(data, unreadable):
+    """Refuse a workbook that would unpack to far more than a roster needs, from the sizes its
+    zip directory declares (zipfile never hands out more than a part declares), before
+    openpyxl reads any of it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise RosterFileError(unreadable) from exc
+    too_much = _(
+        "This Excel file unpacks to far more than a roster needs (more than %(size)s, or "
+        "packed unusually tightly). Copy the participant rows into a new workbook, or save "
+        "them as CSV, then upload that file."
+    ) % {"size": _size(XLSX_MAX_UNZIPPED)}
+    if len(parts) > XLSX_MAX_PARTS:
+        raise RosterFileError(too_much)
+    if sum(part.file_size for part in parts) > XLSX_MAX_UNZIPPED:
+        raise RosterFileError(too_much)
+    for part in parts:
+        if part.file_size > 1024 * 1024 and part.file_size > XLSX_MAX_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise RosterFileError(too_much)
+
+
+def _check_width(number, cells):
+    if len(cells) > MAX_CELLS_PER_ROW:
+        raise RosterFileError(
+            _(
+                "Row %(row)s has %(count)s cells; a roster row may have at most %(max)s. Delete "
+                "the empty columns to the right of the participants' columns, save the file and "
+                "upload it again."
+            )
+            % {"row": number, "count": f"{len(cells):,}", "max": f"{MAX_CELLS_PER_ROW:,}"}
+        )
+
+
+def _trimmed(cells, number):
+    """The row without its empty cells on the right; refused if it still has more than
+    MAX_COLUMNS columns."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    if end > MAX_COLUMNS:
+        raise RosterFileError(
+            _(
+                "Row %(row)s has something in column %(column)s; a roster may have at most "
+                "%(max)s columns. Keep only the columns about the participants and upload "
+                "the file again."
+            )
+            % {"row": number, "column": end, "max": MAX_COLUMNS}
+        )
+    return cells[:end]
 
 
 def _cell_text(value):
@@ -162,7 +231,8 @@ def _csv_table(data, max_rows):
         for number, cells in enumerate(reader, start=1):
             if number > 2 * max_rows + 1000:
                 raise RosterFileError(too_many_rows_message(max_rows))
-            yield number, [cell.strip() for cell in cells]
+            _check_width(number, cells)
+            yield number, _trimmed([cell.strip() for cell in cells], number)
     except csv.Error as exc:
         raise RosterFileError(
             _("The file could not be read as CSV (%(reason)s).") % {"reason": exc}
@@ -245,6 +315,7 @@ def _build_roster(table, max_rows):
 
 def _map_header(header):
     fields, extras, columns, order = {}, {}, {}, []
+    labels = set()  # the extra columns' labels, to tell copies apart in linear time
     for index, heading in enumerate(header):
         name = field_for_header(heading) if heading else None
         if name is None and is_problem_column(heading):
@@ -252,10 +323,11 @@ def _map_header(header):
         if name is None:
             base = label = heading or f"column {index + 1}"
             copy = 1
-            while label in extras.values():
+            while label in labels:
                 copy += 1
                 label = f"{base} ({copy})"
             extras[index] = label
+            labels.add(label)
             order.append([label, None])
             continue
         if name in columns:
