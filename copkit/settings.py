@@ -59,7 +59,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("COPKIT_SITE_URL", "http://localhost:8000").rstrip("/")
+# The base of absolute links (emails, seed_demo's login link): COPKIT_SITE_URL, else the local
+# server on PORT, the port `make run` serves on.
+SITE_URL = (
+    os.environ.get("COPKIT_SITE_URL") or f"http://localhost:{env_int('PORT', 8000)}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
