@@ -1046,3 +1046,26 @@ def test_an_xlsx_that_understates_a_parts_size_cannot_be_read():
     assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name.decode()).file_size == 100
     with pytest.raises(RosterFileError, match="could not be read"):
         read_roster("r.xlsx", bytes(data))
+
+
+def test_the_sample_file_and_a_re_upload_keep_formula_looking_names_as_text():
+    """A name that looks like a formula is a name: it comes back from a file copkit wrote
+    (with the apostrophe copkit adds) without the apostrophe."""
+    rows = [HEADER, ["'@SUM(1+1)", "sum@example.org", "Riverbend", "22301"]]
+    roster = read_roster("skipped.csv", csv_bytes(rows))
+    assert roster.rows[0].clean[NAME] == "@SUM(1+1)"
+
+
+def test_an_internationalised_domain_is_accepted_as_django_accepts_it():
+    rows = [HEADER, ["Jürgen Bücher", "juergen@bücher.example", "Riverbend", "22301"]]
+    roster = read_roster("r.csv", csv_bytes(rows))
+    assert not roster.has_errors
+    assert roster.rows[0].clean["email"] == "juergen@bücher.example"
+
+
+def test_the_sample_file_reads_back_clean(client_for, world):
+    response = client_for("staff").get(url(world), {"download": "sample"})
+    assert response.status_code == 200
+    roster = read_roster("roster-sample.csv", response.content)
+    assert roster.rows
+    assert not roster.has_errors

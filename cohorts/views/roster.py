@@ -1,7 +1,5 @@
 """The roster import page: upload a file, see what it would do, confirm to save."""
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from cohorts.services.roster import (
     sign_rows,
     write_skipped_rows,
 )
+from copkit import csvfile
 
 TEMPLATE = "cohorts/roster_import.html"
 IMPORTED_TEMPLATE = "cohorts/roster_imported.html"
@@ -182,5 +181,5 @@ def _sample_csv():
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="roster-sample.csv"'
     response.write("\ufeff")  # so Excel reads the file as UTF-8
-    csv.writer(response).writerows(SAMPLE_ROWS)
+    csvfile.writer(response).writerows(SAMPLE_ROWS)
     return response

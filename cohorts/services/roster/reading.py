@@ -12,6 +12,8 @@ import openpyxl
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from copkit.csvfile import unescape_cell
+
 from .checking import check_rows
 from .columns import (
     COLUMN_LABELS,
@@ -232,7 +234,8 @@ def _csv_table(data, max_rows):
             if number > 2 * max_rows + 1000:
                 raise RosterFileError(too_many_rows_message(max_rows))
             _check_width(number, cells)
-            yield number, _trimmed([cell.strip() for cell in cells], number)
+            # A file copkit wrote (the skipped rows) marks formula-looking text with an apostrophe.
+            yield number, _trimmed([unescape_cell(cell.strip()) for cell in cells], number)
     except csv.Error as exc:
         raise RosterFileError(
             _("The file could not be read as CSV (%(reason)s).") % {"reason": exc}
