@@ -15,6 +15,7 @@ from cohorts.models import Community
 from cohorts.services import communities as services
 from cohorts.services.activity import save_form
 from cohorts.services.cohorts import ServiceError
+from copkit.privacy import MIN_GROUP, hide_small
 
 PAGE_SIZE = 24
 
@@ -44,6 +45,10 @@ def community_list(request, access):
     page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
     for community in page:
         community.my_membership = access.membership(community)
+        community.size_hidden = hide_small(
+            community.member_count,
+            sees_people=access.is_staff or community.my_membership is not None,
+        )
     archived = cohort.communities.filter(archived_at__isnull=False).order_by("name")
     return render(
         request,
@@ -54,6 +59,9 @@ def community_list(request, access):
             "phase": phase,
             "query": query,
             "phases": Community.Phase.choices,
+            # Observers read no names of people; participants see who leads each community.
+            "show_leaders": not access.is_observer,
+            "min_group": MIN_GROUP,
         },
     )
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from cohorts.access import cohort_view
 from cohorts.services.activity import record
-from copkit.privacy import MIN_GROUP
+from copkit.privacy import MIN_GROUP, hide_small
 from planning.surveys import results as aggregate
 
 
@@ -22,6 +22,7 @@ def _survey_and_filters(request, access, survey_id):
 @cohort_view("cohort.report")
 def survey_results(request, access, survey_id):
     survey, form, filters = _survey_and_filters(request, access, survey_id)
+    recipients = survey.recipients.count()
     results = aggregate.guard(
         aggregate.survey_results(survey, filters), filters, sees_people=access.is_staff
     )
@@ -33,7 +34,8 @@ def survey_results(request, access, survey_id):
             "form": form,
             "filters": filters,
             "results": results,
-            "recipients": survey.recipients.count(),
+            "recipients": recipients,
+            "recipients_hidden": hide_small(recipients, sees_people=access.is_staff),
             "can_read_texts": access.is_staff,
             "min_group": MIN_GROUP,
             "query": request.GET.urlencode(),
