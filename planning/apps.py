@@ -10,3 +10,6 @@ class PlanningConfig(AppConfig):
         # Register this app's copkit.later sweeps in every process (a worker would also
         # find them through the tasks' autodiscovery).
         import planning.tasks  # noqa: F401
+
+        # The receivers that fill the inventory when cohorts writes topics or expertise.
+        from planning.needs.services import filling  # noqa: F401

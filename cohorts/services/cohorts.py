@@ -6,15 +6,24 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cohorts.models import Cohort, CohortRole
+from cohorts.models import Cohort, CohortRole, Topic
 from cohorts.models.core import validate_time_zone
 from copkit import outbox
 from copkit.errors import ServiceError
 
 from .activity import record
+
+# What people already said reaches the inventory through these (cohorts may not import the
+# planning app, which listens). Both are sent inside the write's transaction.
+# `topics_changed(cohort, actor)`: topics were added or renamed.
+topics_changed = Signal()
+# `expertise_changed(cohort, participants, actor, source)`: the expertise text of
+# `participants` was written; `source` is "roster", "profile" (by the person) or "staff".
+expertise_changed = Signal()
 
 
 def _checked_time_zone(value):
@@ -107,6 +116,59 @@ def remove_participant(participant, *, actor):
     name, email = participant.name, participant.email
     participant.delete()
     record(participant.cohort, actor, "removed participant", name, email=email)
+
+
+def same_name(name):
+    """A name as topics are compared: spaces collapsed, case ignored."""
+    return " ".join(str(name).split()).casefold()
+
+
+@transaction.atomic
+def save_topic(cohort, *, actor, name, description="", topic=None):
+    """Add a topic to `cohort`, or change `topic`. A new or renamed topic fills the
+    inventory from the answers and expertise that already name it."""
+    creating = topic is None
+    old = {"name": None, "description": None}
+    if creating:
+        topic = Topic(cohort=cohort)
+    else:  # a form may have changed the instance already: compare with what is stored
+        old = Topic.objects.filter(pk=topic.pk).values("name", "description").first() or old
+    topic.name = " ".join(name.split())
+    topic.description = description
+    topic.save()
+    fields = sorted(key for key, value in old.items() if getattr(topic, key) != value)
+    record(cohort, actor, "added topic" if creating else "updated topic", topic, fields=fields)
+    if "name" in fields:
+        topics_changed.send(sender=Topic, cohort=cohort, actor=actor)
+    return topic
+
+
+@transaction.atomic
+def add_topics(cohort, *, actor, names):
+    """Add a topic for each of `names` that the cohort has not got yet (by `same_name`);
+    returns the new topics. The inventory is filled as for `save_topic`."""
+    taken = {same_name(name) for name in cohort.topics.values_list("name", flat=True)}
+    created = []
+    for name in names:
+        name = " ".join(str(name).split())
+        if not name or same_name(name) in taken:
+            continue
+        taken.add(same_name(name))
+        topic = Topic.objects.create(cohort=cohort, name=name)
+        record(cohort, actor, "added topic", topic, fields=["name"])
+        created.append(topic)
+    if created:
+        topics_changed.send(sender=Topic, cohort=cohort, actor=actor)
+    return created
+
+
+def expertise_written(cohort, participants, *, actor, source):
+    """Say that the expertise text of `participants` was saved (see `expertise_changed`)."""
+    participants = [person for person in participants if person.expertise]
+    if participants:
+        expertise_changed.send(
+            sender=Cohort, cohort=cohort, participants=participants, actor=actor, source=source
+        )
 
 
 @transaction.atomic

@@ -94,7 +94,7 @@ def topic_list(request, access):
     cohort = access.cohort
     form = TopicForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        topic = save_form(form, cohort=cohort, actor=request.user, verb="added topic")
+        topic = services.save_topic(cohort, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Topic “%(name)s” added.") % {"name": topic.name})
         return redirect("cohorts:topic-list", cohort_slug=cohort.slug)
     topics = cohort.topics.annotate(
@@ -109,7 +109,7 @@ def topic_edit(request, access, topic_slug):
     topic = get_object_or_404(cohort.topics, slug=topic_slug)
     form = TopicForm(request.POST or None, instance=topic, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        save_form(form, cohort=cohort, actor=request.user, verb="updated topic")
+        services.save_topic(cohort, actor=request.user, topic=topic, **form.cleaned_data)
         messages.success(request, _("Topic saved."))
         return redirect("cohorts:topic-list", cohort_slug=cohort.slug)
     communities = topic.communities.active().order_by("name")
@@ -169,6 +169,10 @@ def my_profile(request, access):
     form = ProfileForm(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
         save_form(form, cohort=access.cohort, actor=request.user, verb="updated own profile")
+        if "expertise" in form.changed_data:
+            services.expertise_written(
+                access.cohort, [participant], actor=request.user, source="profile"
+            )
         messages.success(request, _("Your profile is saved."))
         return redirect("home")
     memberships = participant.memberships.select_related("community").filter(

@@ -82,6 +82,10 @@ def participant_edit(request, access, participant_id):
     form = ParticipantForm(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
         save_form(form, cohort=access.cohort, actor=request.user, verb="updated participant")
+        if "expertise" in form.changed_data:
+            services.expertise_written(
+                access.cohort, [participant], actor=request.user, source="staff"
+            )
         messages.success(request, _("%(name)s saved.") % {"name": participant.name})
         return redirect("cohorts:participant-list", cohort_slug=access.cohort.slug)
     memberships = participant.memberships.select_related("community").order_by("community__name")

@@ -231,6 +231,22 @@ def practice_areas(cohort):
     ]
 
 
+def fills_from_topics(key):
+    """Whether starting point `key` asks a question whose options are the practice areas."""
+    return any(spec.get("choices") == TOPICS for spec in STARTING_POINTS[key]["questions"])
+
+
+def areas_not_topics(cohort):
+    """The practice areas a TOPICS question would offer in `cohort` that are not its topics:
+    answers naming them reach the inventory only once they become topics."""
+    topics = {
+        " ".join(name.split()).casefold() for name in cohort.topics.values_list("name", flat=True)
+    }
+    return [
+        area for area in practice_areas(cohort) if " ".join(area.split()).casefold() not in topics
+    ]
+
+
 def questions_for(key, cohort):
     """The questions of starting point `key` for `cohort`, as dicts of Question fields with
     every lazy string resolved and TOPICS replaced by the cohort's practice areas."""

@@ -127,6 +127,13 @@ class SurveyCreateForm(SurveyForm):
         initial=banks.NEEDS,
         widget=forms.RadioSelect,
     )
+    create_topics = forms.BooleanField(
+        label=_("Make these practice areas topics of the cohort"),
+        required=False,
+        help_text=_(
+            "Answers reach the needs-and-expertise inventory only under the cohort's topics."
+        ),
+    )
 
     class Meta(SurveyForm.Meta):
         fields = [
@@ -142,6 +149,8 @@ class SurveyCreateForm(SurveyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # On by default when the cohort has no topics yet: its template's areas become them.
+        self.fields["create_topics"].initial = not self.cohort.topics.exists()
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Leave empty to use the template's title.")
         self.fields["intro"].help_text = _(
@@ -156,6 +165,8 @@ class SurveyCreateForm(SurveyForm):
             cleaned["title"] = cleaned.get("title") or str(point["title"])
             cleaned["intro"] = cleaned.get("intro") or str(point["intro"])
             self.instance.kind = point["kind"]
+            if not banks.fills_from_topics(cleaned["starting_point"]):
+                cleaned["create_topics"] = False
         return cleaned
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import Organization, Participant
 from cohorts.services.activity import record
+from cohorts.services.cohorts import expertise_written
 
 from .columns import (
     EMAIL,
@@ -233,6 +234,10 @@ def _save(cohort, plan, actor, *, skipped):
             [*sorted(plan.participant_fields), "updated_at"],
             batch_size=BATCH_SIZE,
         )
+    # Their expertise reaches the inventory (as its entries), in this transaction.
+    expertise_written(
+        cohort, [*plan.new_participants, *plan.changed_participants], actor=actor, source="roster"
+    )
     result = ImportResult(
         created=len(plan.new_participants),
         updated=len(plan.changed_participants),

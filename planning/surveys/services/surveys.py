@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cohorts.services import cohorts as cohort_services
 from cohorts.services.activity import record
 from copkit import later, outbox
 from copkit.errors import ServiceError
@@ -132,11 +133,15 @@ def set_fields(row, values, names):
 
 
 @transaction.atomic
-def create_survey(*, cohort, actor, starting_point, **settings_):
+def create_survey(*, cohort, actor, starting_point, create_topics=False, **settings_):
     """A new draft survey in `cohort` with the questions of `starting_point` (a key of
     `banks.STARTING_POINTS`; none for a blank survey). `settings_` are values of SETTINGS;
-    the kind, and a title or intro left empty, come from the starting point."""
+    the kind, and a title or intro left empty, come from the starting point. With
+    `create_topics`, the practice areas its questions offer become topics of the cohort
+    first (those it has not got), so answers naming them reach the inventory."""
     point = banks.STARTING_POINTS[starting_point]
+    if create_topics and banks.fills_from_topics(starting_point):
+        cohort_services.add_topics(cohort, actor=actor, names=banks.areas_not_topics(cohort))
     survey = Survey(
         cohort=cohort,
         created_by=actor if actor is not None and actor.is_authenticated else None,

@@ -65,6 +65,18 @@ def survey_create(request, access):
             if survey.questions.exists()
             else _("Survey created as a draft. Add its questions, then send it."),
         )
+        left_out = banks.fills_from_topics(form.cleaned_data["starting_point"]) and (
+            banks.areas_not_topics(access.cohort)
+        )
+        if left_out:
+            messages.warning(
+                request,
+                _(
+                    "%(areas)s are not topics of this cohort: answers naming them will not "
+                    "reach the needs-and-expertise inventory until you add them as topics."
+                )
+                % {"areas": ", ".join(left_out)},
+            )
         return _to_detail(survey)
     starting_points = [
         {"key": key, **point, "count": len(point["questions"])}
@@ -73,7 +85,11 @@ def survey_create(request, access):
     return render(
         request,
         "planning/surveys/survey_create.html",
-        {"form": form, "starting_points": starting_points},
+        {
+            "form": form,
+            "starting_points": starting_points,
+            "areas_not_topics": banks.areas_not_topics(access.cohort),
+        },
     )
 
 
