@@ -7,17 +7,17 @@ address answers 404 from then on."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from cohorts.access import cohort_view
+from copkit.http import safe_next
 from planning.meetings import ical
 from planning.meetings.services import feeds as services
 
@@ -28,11 +28,9 @@ UPCOMING_SHOWN = 5
 def _back(request, access):
     """Where a form posted from: its `next`, if it is a page of this site; else the
     community's meetings page."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
+    target = safe_next(request, request.POST.get("next"))
+    if target:
+        return HttpResponseRedirect(target)
     return redirect("planning:meetings", access.cohort.slug, access.community.slug)
 
 
