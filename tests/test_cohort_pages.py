@@ -215,7 +215,9 @@ class TestHome:
     def test_leader_sees_their_community_and_the_next_step(self, world, client_for):
         content = client_for("leader").get(reverse("home")).content.decode()
         assert "Board Builders" in content
-        assert "Welcome your members" in content  # a forming COP's next step for a leader
+        # A forming COP with no meeting yet: the leader's real next step (tests beside the
+        # feature in test_leader_next_steps.py).
+        assert "No meeting is scheduled" in content
 
     def test_staff_sees_the_cohorts_they_run(self, world, client_for):
         content = client_for("staff").get(reverse("home")).content.decode()

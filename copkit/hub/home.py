@@ -1,15 +1,119 @@
 """A person's home page: every stage that asks something of them, in one place."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cohorts.formation.wording import closes_words
 from cohorts.guidance import next_step
-from cohorts.models import CohortRole, FormationEntry, FormationRound, Membership
-from planning.models import Survey, SurveyRecipient
+from cohorts.models import CohortRole, Community, FormationEntry, FormationRound, Membership
+from planning.meetings.participation import plan_statuses
+from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
+
+Phase = Community.Phase
+# Phases in which a community meets and writes its plan; later ones get the phase's step only.
+WORKING_PHASES = {Phase.FORMING, Phase.DEFINING, Phase.ACTIVE}
+PLAN_PHASES = {Phase.DEFINING, Phase.ACTIVE}
+
+
+class LeadState:
+    """What is pending in the communities a person leads, read in four queries whatever
+    their number: each one's plan status, its latest past meeting without attendance, and
+    whether a meeting is coming."""
+
+    def __init__(self, community_ids):
+        self.plans, self.unrecorded, self.upcoming = {}, {}, set()
+        if not community_ids:
+            return
+        now = timezone.now()
+        self.plans = plan_statuses(community_ids)
+        meetings = Meeting.objects.filter(community_id__in=community_ids, cancelled_at__isnull=True)
+        past = (
+            meetings.filter(starts_at__lt=now)
+            .exclude(Exists(Attendance.objects.filter(meeting=OuterRef("pk"))))
+            .order_by("community_id", "-starts_at")
+            .values_list("community_id", "public_id", "title", "starts_at")
+        )
+        for community_id, public_id, title, starts_at in past:
+            self.unrecorded.setdefault(community_id, (public_id, title, starts_at))
+        self.upcoming = set(
+            meetings.filter(starts_at__gte=now).values_list("community_id", flat=True).distinct()
+        )
+
+    def steps(self, community, survey_links):
+        """A leader's next steps in `community`, most pressing first, each with its link;
+        `survey_links` are the leader's open links to surveys of this community."""
+        if community.phase not in WORKING_PHASES:
+            return []
+        args = {"cohort_slug": community.cohort.slug, "community_slug": community.slug}
+        plan_url = reverse("planning:plan", kwargs=args)
+        plan = self.plans.get(community.pk)
+        steps = []
+        if plan is not None and plan.status == ActionPlan.Status.RETURNED:
+            steps.append(
+                step(
+                    _("Your action plan came back with comments: revise it and send it again."),
+                    plan_url,
+                    _("Revise the plan"),
+                )
+            )
+        if community.pk in self.unrecorded:
+            public_id, title, starts_at = self.unrecorded[community.pk]
+            attendance = {**args, "meeting_id": public_id}
+            when = date_format(timezone.localtime(starts_at), "DATE_FORMAT")
+            steps.append(
+                step(
+                    _("Record who came to “%(title)s” on %(date)s.")
+                    % {"title": title, "date": when},
+                    reverse("planning:meeting-attendance", kwargs=attendance),
+                    _("Record attendance"),
+                )
+            )
+        for link in survey_links:
+            steps.append(
+                step(
+                    _("“%(title)s” is waiting for your answers.") % {"title": link.survey.title},
+                    link.get_answer_url(),
+                    _("Answer the survey"),
+                )
+            )
+        writing = plan is not None and plan.status in (None, ActionPlan.Status.DRAFT)
+        if writing and (plan.status is not None or community.phase in PLAN_PHASES):
+            left = plan.total - plan.complete
+            if left:
+                steps.append(
+                    step(
+                        _("%(left)d of %(total)d parts of your action plan are left to write.")
+                        % {"left": left, "total": plan.total},
+                        plan_url,
+                        _("Start the plan") if plan.status is None else _("Continue the plan"),
+                    )
+                )
+            else:
+                steps.append(
+                    step(
+                        _("Every part of your action plan is written: send it for review."),
+                        plan_url,
+                        _("Send the plan"),
+                    )
+                )
+        if community.pk not in self.upcoming:
+            steps.append(
+                step(
+                    _("No meeting is scheduled: agree the next one with your members."),
+                    reverse("planning:meetings", kwargs=args),
+                    _("Schedule a meeting"),
+                )
+            )
+        return steps
+
+
+def step(text, url, label):
+    return {"text": text, "url": url, "label": label}
 
 
 @login_required
@@ -29,7 +133,7 @@ def home(request):
                 "memberships",
                 queryset=Membership.objects.filter(
                     community__archived_at__isnull=True
-                ).select_related("community__topic"),
+                ).select_related("community__topic", "community__cohort"),
             ),
             Prefetch(
                 "survey_links",
@@ -55,8 +159,30 @@ def home(request):
         )
         .order_by("-cohort__starts_on")
     )
+    lead = LeadState(
+        [
+            membership.community_id
+            for participation in participations
+            for membership in participation.memberships.all()
+            if membership.is_leading
+        ]
+    )
     for participation in participations:
         participation.asks = []
+        # A leader's steps in each community they lead; a survey of that community is asked
+        # there rather than among the cohort's asks.
+        in_steps = set()
+        for membership in participation.memberships.all():
+            membership.steps = []
+            if membership.is_leading:
+                links = [
+                    link
+                    for link in participation.open_links
+                    if link.survey.community_id == membership.community_id
+                ]
+                in_steps.update(link.pk for link in links)
+                membership.steps = lead.steps(membership.community, links)
+            membership.next_step = next_step(membership.community, membership.is_leading)
         if not participation.expertise or not participation.format_preference:
             participation.asks.append(
                 {
@@ -66,6 +192,8 @@ def home(request):
                 }
             )
         for link in participation.open_links:
+            if link.pk in in_steps:
+                continue
             participation.asks.append(
                 {
                     "text": _("“%(title)s” is waiting for your answers.")
@@ -88,8 +216,6 @@ def home(request):
                     "label": _("Make your choices"),
                 }
             )
-        for membership in participation.memberships.all():
-            membership.next_step = next_step(membership.community, membership.is_leading)
         if not participation.memberships.all():
             participation.asks.append(
                 {
