@@ -140,6 +140,7 @@ MATRIX = {
     "planning:my-surveys": ("get", PARTICIPANTS_ONLY),
     "planning:live-start": ("post", STAFF_ONLY_POST),
     "planning:live-present": ("get", STAFF_ONLY),
+    "planning:live-screen": ("get", STAFF_ONLY),
     "planning:live-results": ("get", STAFF_ONLY),
     "planning:live-control": ("post", STAFF_ONLY_POST),
     # The token is the key: a personal survey link and a live poll code work for anyone.

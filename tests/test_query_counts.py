@@ -168,6 +168,7 @@ PINNED_BESIDE_THE_FEATURE = {
     "planning:interviews-setup": "test_interviews.py::test_query_count_is_flat",
     "planning:inventory": "test_inventory.py::test_inventory_page_query_count_is_flat",
     "planning:live-results": "test_live.py::test_live_results_query_count_is_flat",
+    "planning:live-screen": "test_presenter.py::test_screen_query_count_is_flat",
     "planning:meeting-detail": "test_meetings.py::test_detail_query_count_is_flat_in_members",
     "planning:meetings": "test_meetings.py::test_list_query_count_is_flat",
     "planning:my-calendar": "test_calendar.py::test_my_calendar_query_count_is_flat",

@@ -3,7 +3,7 @@ the pages a participant reaches from a personal link or a live poll's code."""
 
 from django.urls import include, path
 
-from planning.surveys.views import answering, live, results, surveys
+from planning.surveys.views import answering, live, live_screen, results, surveys
 
 survey_urls = [
     path("", surveys.survey_detail, name="survey-detail"),
@@ -27,6 +27,7 @@ survey_urls = [
 
 live_urls = [
     path("", live.live_present, name="live-present"),
+    path("screen/", live_screen.live_screen, name="live-screen"),
     path("results/", live.live_results, name="live-results"),
     path("control/", live.live_control, name="live-control"),
 ]

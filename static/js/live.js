@@ -21,4 +21,18 @@
     event.preventDefault();
     button.click();
   });
+
+  // The full-screen view's "Fill the screen" button: the browser's own full screen, offered
+  // only where the browser allows it (the page is already free of navigation without it).
+  var fill = document.querySelector("[data-live-fullscreen]");
+  if (fill && document.fullscreenEnabled) {
+    fill.hidden = false;
+    fill.addEventListener("click", function () {
+      if (document.fullscreenElement) {
+        document.exitFullscreen();
+      } else {
+        document.documentElement.requestFullscreen();
+      }
+    });
+  }
 })();

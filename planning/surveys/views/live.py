@@ -32,6 +32,7 @@ ANSWERED = gettext_lazy("Your answer is in — you can change it until the prese
 NO_SUCH_CODE = gettext_lazy("No live poll has this code. Check it on the screen.")
 ENDED = gettext_lazy("This poll has ended. Thank you for taking part.")
 TOO_MANY_TRIES = gettext_lazy("Too many tries, wait a minute.")
+SCREEN = "screen"  # the control forms' `view` on the full-screen presenter view
 
 
 # --- presenter (staff) -------------------------------------------------------------------
@@ -61,9 +62,10 @@ def live_start(request, access, survey_id):
     return redirect(_present_url(access, session))
 
 
-def _present_url(access, session):
+def _present_url(access, session, view=""):
+    """The presenter's page, or with view=SCREEN its full-screen view for a shared screen."""
     return reverse(
-        "planning:live-present",
+        "planning:live-screen" if view == SCREEN else "planning:live-present",
         kwargs={"cohort_slug": access.cohort.slug, "session_id": session.public_id},
     )
 
@@ -79,6 +81,13 @@ def _results_context(session, values=None):
 @cohort_view("cohort.manage")
 def live_present(request, access, session_id):
     session = _session_for(access, session_id)
+    context = present_context(request, access, session)
+    return render(request, "planning/surveys/live/present.html", context)
+
+
+def present_context(request, access, session):
+    """What both presenter pages show: the question on the screen and its results while the
+    session is open, every question's summary once it closed; the join address and code."""
     questions = services.questions_of(session)
     number, total = services.position_of(session, questions)
     context = {
@@ -97,12 +106,14 @@ def live_present(request, access, session_id):
             "planning:live-control",
             kwargs={"cohort_slug": access.cohort.slug, "session_id": session.public_id},
         ),
+        "present_url": _present_url(access, session),
+        "screen_url": _present_url(access, session, SCREEN),
     }
     if session.is_open:
         context.update(_results_context(session))
     else:
         context["summaries"] = _summaries(session, questions)
-    return render(request, "planning/surveys/live/present.html", context)
+    return context
 
 
 def _summaries(session, questions):
@@ -149,7 +160,7 @@ def live_control(request, access, session_id):
     else:
         if action == "close":
             messages.success(request, _("The live poll is closed. Here is what people said."))
-    return redirect(_present_url(access, session))
+    return redirect(_present_url(access, session, request.POST.get("view", "")))
 
 
 def _is_uuid(text):
