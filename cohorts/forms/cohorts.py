@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import Cohort, CohortRole, FormatPreference, Organization, Participant, Topic
 from cohorts.models.core import default_time_zone
 from cohorts.services import geo
+from copkit.dates import sane_year
 
 
 class DateInput(forms.DateInput):
@@ -42,6 +43,11 @@ class CohortForm(forms.ModelForm):
         help_texts = {
             "description": _("Who the program serves and what it aims for, in a few lines."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].validators.append(sane_year)
 
     def clean_time_zone(self):
         """A zone name; left out, the cohort keeps its zone (a new one gets the default)."""

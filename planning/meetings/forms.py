@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from copkit.dates import sane_year
 from planning.meetings import schedule
 from planning.models import Attendance, Meeting, MeetingSettings
 from planning.plans import parts as plan_parts
@@ -122,6 +123,7 @@ class ScheduleForm(forms.Form):
     first_date = forms.DateField(
         label=_("First meeting on or after"),
         widget=DATE_WIDGET,
+        validators=[sane_year],
         error_messages={"required": _("Give the date of the first meeting.")},
     )
     frequency = forms.ChoiceField(label=_("How often"), choices=plan_parts.FREQUENCIES)
@@ -142,6 +144,7 @@ class ScheduleForm(forms.Form):
     until = forms.DateField(
         label=_("Last date"),
         widget=DATE_WIDGET,
+        validators=[sane_year],
         help_text=_("No meetings after this day. It starts at the end of the program."),
         error_messages={"required": _("Give the last date for meetings.")},
     )
@@ -204,6 +207,7 @@ class MeetingForm(forms.Form):
     date = forms.DateField(
         label=_("Date"),
         widget=DATE_WIDGET,
+        validators=[sane_year],
         error_messages={"required": _("Give the date of the meeting.")},
     )
     start_time = forms.TimeField(

@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from copkit.dates import sane_year
 from planning.plans import parts as spec_kinds
 from planning.plans.parts import part_by_key
 
@@ -107,6 +108,7 @@ class PartForm(forms.Form):
             return forms.DateField(
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 error_messages={"invalid": _("Enter a date, like 2026-03-17.")},
+                validators=[sane_year],
                 **options,
             )
         if kind == spec_kinds.TIME:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cohorts.forms.invitations import PublicIdMultipleChoiceField
+from copkit.dates import sane_year
 from planning.models import Question, Survey
 from planning.surveys import banks
 
@@ -87,6 +88,7 @@ class SurveyForm(forms.ModelForm):
         self.fields["community"].queryset = cohort.communities.active().order_by("name")
         self.fields["community"].empty_label = _("The whole cohort")
         self.fields["community"].to_field_name = "public_id"
+        self.fields["closes_at"].validators.append(sane_year)
         self.fields["reminder_limit"].widget.attrs["max"] = MAX_REMINDERS
         self.fields["reminder_interval_days"].widget.attrs.update(min=1, max=MAX_INTERVAL_DAYS)
 

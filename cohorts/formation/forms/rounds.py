@@ -13,6 +13,7 @@ from cohorts.formation.attributes import ATTRIBUTES, RULE_CHOICES, WEIGHT_CHOICE
 from cohorts.formation.models import ROUND_FIELDS
 from cohorts.forms.invitations import PublicIdMultipleChoiceField
 from cohorts.models import FormationRound, FormationTopic
+from copkit.dates import sane_year
 
 Method = FormationRound.Method
 SizeMode = FormationRound.SizeMode
@@ -95,6 +96,7 @@ class RoundForm(forms.ModelForm):
         for name, low in (("size_min", 2), ("size_max", 2), ("group_count", 1)):
             self.fields[name].widget.attrs["min"] = low
         self.method_locked = method_locked
+        self.fields["deadline"].validators.append(sane_year)
         if method_locked:
             self.fields["method"].disabled = True
             self.fields["method"].help_text = method_locked
