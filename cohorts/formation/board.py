@@ -185,6 +185,10 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         "groups": groups,
         "locks": locks,
         "unmet_locks": sum(1 for lock in locks if lock.unmet),
+        # People grouped before they accepted their invitation: their email carries its link.
+        "not_joined": sum(
+            1 for g in groups for m in g.member_list if m.participant.user_id is None
+        ),
         "editable": not read_only,
         "read_only_reason": read_only,
         "unit": unit,

@@ -250,3 +250,45 @@ def _mark_email_verified(user):
         address.verified = True
         address.primary = True
         address.save(update_fields=["verified", "primary"])
+
+
+def usable_invitations(cohort, participants, actor):
+    """A usable invitation for each of `participants` (of `cohort`) who has not joined, for
+    another email to carry its link (nothing is sent here): the one they have while it is
+    unused and unexpired, otherwise a new one, or the old one with a new link and expiry.
+    Counted as a send. Returns {participant id: invitation}; call it inside the write's
+    transaction."""
+    waiting = [p for p in participants if p.user_id is None]
+    if not waiting:
+        return {}
+    now = timezone.now()
+    existing = {
+        invitation.participant_id: invitation
+        for invitation in Invitation.objects.select_for_update()
+        .filter(cohort=cohort, participant__in=waiting)
+        .select_related("participant")
+    }
+    fresh, renewed = [], []
+    for participant in waiting:
+        invitation = existing.get(participant.pk)
+        if invitation is None:
+            fresh.append(Invitation(cohort=cohort, participant=participant, invited_by=actor))
+            continue
+        if invitation.accepted_at is not None or invitation.is_expired:
+            invitation.token = new_token()
+            invitation.expires_at = default_expiry()
+            invitation.accepted_at = None
+            invitation.invited_by = actor
+        invitation.send_count += 1
+        invitation.last_sent_at = now
+        renewed.append(invitation)
+    for invitation in fresh:
+        invitation.send_count = 1
+        invitation.last_sent_at = now
+    Invitation.objects.bulk_create(fresh, batch_size=500)
+    Invitation.objects.bulk_update(
+        renewed,
+        ["token", "expires_at", "accepted_at", "invited_by", "send_count", "last_sent_at"],
+        batch_size=500,
+    )
+    return {invitation.participant_id: invitation for invitation in [*fresh, *renewed]}

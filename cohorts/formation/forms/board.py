@@ -131,6 +131,7 @@ def _person_label(participant):
 PERSON_FIELDS = (
     "participant__public_id",
     "participant__name",
+    "participant__user_id",
     "participant__latitude",
     "participant__longitude",
     "participant__organization__name",

@@ -17,6 +17,7 @@ from cohorts.models import (
     ProposedMember,
 )
 from cohorts.services.activity import record
+from cohorts.services.invitations import usable_invitations
 from copkit import outbox
 from copkit.errors import ServiceError
 
@@ -110,6 +111,10 @@ def _publish(formation_round, actor):
     now = timezone.now()
     memberships = []
     emails = []
+    everyone = [member.participant for group in groups for member in group.members.all()]
+    # Who has not joined copkit gets their invitation's link, not a page behind a login.
+    invitations = usable_invitations(cohort, everyone, _user(actor))
+    answered = _answered(formation_round)
     for group in groups:
         community = Community(
             cohort=cohort,
@@ -138,6 +143,8 @@ def _publish(formation_round, actor):
                         "round_name": formation_round.name,
                         "url": url,
                         "others": [p.name for p in people if p.pk != person.pk],
+                        **_invitation_context(invitations.get(person.pk)),
+                        "answered": person.pk in answered,
                     },
                 }
             )
@@ -156,8 +163,31 @@ def _publish(formation_round, actor):
         proposal=proposal.number,
         communities=len(groups),
         members=len(memberships),
+        invited=len(invitations),
     )
     return [group.community for group in groups]
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _answered(formation_round):
+    """The ids of the people who answered the round themselves (the others were placed by
+    staff, or had nothing to answer)."""
+    if not formation_round.asks_participants:
+        return set()
+    return set(
+        formation_round.entries.filter(submitted_at__isnull=False).values_list(
+            "participant_id", flat=True
+        )
+    )
+
+
+def _invitation_context(invitation):
+    if invitation is None:
+        return {"joined": True, "accept_url": "", "expires_at": None}
+    return {
+        "joined": False,
+        "accept_url": settings.SITE_URL + invitation.get_accept_url(),
+        "expires_at": invitation.expires_at,
+    }
