@@ -44,6 +44,8 @@ def clean_value(question, raw):
     kind = question.kind
     if kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
         text = (raw if isinstance(raw, str) else " ".join(_as_list(raw))).strip()
+        if "\x00" in text:  # PostgreSQL cannot store it
+            raise ValidationError(_("Please remove the null character from this answer."))
         limit = SHORT_TEXT_MAX if kind == Kind.SHORT_TEXT else LONG_TEXT_MAX
         if len(text) > limit:
             raise ValidationError(
