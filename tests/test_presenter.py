@@ -131,3 +131,72 @@ def test_screen_query_count_is_flat(world, poll, client_for):
     fifty, response = count_queries(client, address)
     assert one == fifty
     assert '<span class="stat">50</span>' in response.content.decode()
+
+
+# --- a survey run as a live poll: no reminders, a status that says it ran live ---------------
+
+
+def test_a_live_poll_survey_reminds_no_one(world, client_for):
+    from planning.surveys.services import surveys as survey_services
+
+    survey = survey_services.create_survey(
+        cohort=world.cohort, actor=world.staff, starting_point="poll", reminder_limit=2
+    )
+    assert survey.kind == "poll"
+    assert survey.reminder_limit == 0
+    client = client_for("staff")
+    detail = client.get(survey.get_absolute_url()).content.decode()
+    assert "Up to 2 reminders" not in detail
+    assert "None: a live poll is answered in the room" in detail
+    edit = reverse(
+        "planning:survey-edit",
+        kwargs={"cohort_slug": world.cohort.slug, "survey_id": survey.public_id},
+    )
+    form = client.get(edit).content.decode()
+    assert 'type="number" name="reminder_limit"' not in form
+    assert "no one is reminded by email" in form
+    # Another kind still offers the setting.
+    other = factories.SurveyFactory(cohort=world.cohort, kind="needs", reminder_limit=2)
+    other_edit = reverse(
+        "planning:survey-edit",
+        kwargs={"cohort_slug": world.cohort.slug, "survey_id": other.public_id},
+    )
+    assert 'name="reminder_limit"' in client.get(other_edit).content.decode()
+    assert other.reminder_limit == 2
+
+
+def test_a_draft_run_live_opens_then_closes_and_says_it_ran_live(world, client_for):
+    survey = factories.SurveyFactory(
+        cohort=world.cohort, kind="poll", status="draft", title="Room poll"
+    )
+    factories.QuestionFactory(survey=survey, text="Which need?", choices=OPTIONS)
+    session = services.start_session(survey, world.staff)
+    survey.refresh_from_db()
+    assert survey.status == "open"
+    client = client_for("staff")
+    detail = client.get(survey.get_absolute_url()).content.decode()
+    assert ">Draft<" not in detail
+    assert "Running now, since" in detail
+    services.control(fresh(session), "close", world.staff)
+    survey.refresh_from_db()
+    assert survey.status == "closed"
+    detail = client.get(survey.get_absolute_url()).content.decode()
+    assert "Closed: ran as a live poll" in detail
+    assert "Ran as a live poll on" in detail
+    assert f'href="{url(world, session, "planning:live-present")}"' in detail
+    listing = client.get(
+        reverse("planning:survey-list", kwargs={"cohort_slug": world.cohort.slug})
+    ).content.decode()
+    assert "Closed: ran as a live poll" in listing
+    assert ">Draft<" not in listing
+
+
+def test_a_survey_sent_by_email_stays_open_after_its_live_poll(world):
+    survey = factories.SurveyFactory(cohort=world.cohort, kind="needs", reminder_limit=2)
+    factories.QuestionFactory(survey=survey, text="Which need?", choices=OPTIONS)
+    factories.SurveyRecipientFactory(survey=survey, participant=world.participant_participant)
+    session = services.start_session(survey, world.staff)
+    services.control(fresh(session), "close", world.staff)
+    survey.refresh_from_db()
+    assert survey.status == "open"
+    assert survey.reminder_limit == 2  # its recipients are still reminded

@@ -79,6 +79,13 @@ class Survey(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A live poll's questions are answered in the room, as the presenter shows them:
+        # nobody is sent a link, so nobody is reminded.
+        if self.kind == self.Kind.POLL:
+            self.reminder_limit = 0
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(
             "planning:survey-detail",

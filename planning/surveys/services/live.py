@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from cohorts.services.activity import record
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
-from planning.models import Answer, LiveSession, Response
+from planning.models import Answer, LiveSession, Response, Survey
 from planning.needs.services import inventory
 from planning.surveys.models import new_code
 from planning.surveys.questions import clean_value, is_blank
@@ -76,11 +76,31 @@ def start_session(survey, actor):
                 session = LiveSession.objects.create(
                     survey=survey, code=new_code(), current_question=first, started_by=actor
                 )
+                _open_for_the_room(survey)
                 record(survey.cohort, actor, "started live poll", survey, code=session.code)
                 return session
         except IntegrityError:
             continue  # another open session holds this code: draw again
     raise LiveError(_("Could not find a free join code; please try again."))
+
+
+def _open_for_the_room(survey):
+    """A draft run as a live poll opens: it takes answers now. Never sent to anyone, it
+    reminds no one either."""
+    if survey.status == Survey.Status.DRAFT:
+        survey.status = Survey.Status.OPEN
+        survey.reminder_limit = 0
+        survey.save(update_fields=["status", "reminder_limit", "updated_at"])
+
+
+def _close_after_the_room(session):
+    """The survey of a closed session closes too when the room was its only audience: it was
+    sent to no one and no other session of it is still open."""
+    survey = session.survey
+    others = survey.live_sessions.filter(status=LiveSession.Status.OPEN).exclude(pk=session.pk)
+    if survey.status == Survey.Status.OPEN and not (survey.recipients.exists() or others.exists()):
+        survey.status = Survey.Status.CLOSED
+        survey.save(update_fields=["status", "updated_at"])
 
 
 def questions_of(session):
@@ -113,6 +133,7 @@ def control(session, action, actor, question=None):
     elif action == "close":
         session.status = LiveSession.Status.CLOSED
         session.closed_at = now
+        _close_after_the_room(session)
     else:
         questions = questions_of(session)
         ids = [q.pk for q in questions]
