@@ -34,7 +34,6 @@ def test_prints_the_solution_as_json(tmp_path):
     groups = sorted(sorted(g["members"]) for g in solution["groups"])
     assert groups == [["ann", "bo"], ["cy", "di"]]
     assert solution["scores"]["mutual_pairs_kept"] == 2
-    assert solution["elapsed_s"] >= 0
 
 
 def test_reads_stdin(monkeypatch):
