@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import Cohort, CohortRole, FormatPreference, Organization, Participant, Topic
 from cohorts.models.core import default_time_zone
 from cohorts.services import geo
+from copkit.concurrency import EditConflictMixin
 from copkit.dates import sane_year
 
 
@@ -24,7 +25,7 @@ def time_zone_choices():
     return [(zone, zone.replace("_", " ")) for zone in zones]
 
 
-class CohortForm(forms.ModelForm):
+class CohortForm(EditConflictMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=time_zone_choices,
@@ -101,7 +102,7 @@ class UniqueNameInCohortMixin:
         return name
 
 
-class TopicForm(UniqueNameInCohortMixin, forms.ModelForm):
+class TopicForm(EditConflictMixin, UniqueNameInCohortMixin, forms.ModelForm):
     cohort_related_name = "topics"
     name_taken_message = _("This cohort already has a topic with that name.")
 
@@ -142,7 +143,7 @@ class ZipPlaceMixin:
             row.city = place.city if place else ""
 
 
-class OrganizationForm(ZipPlaceMixin, UniqueNameInCohortMixin, forms.ModelForm):
+class OrganizationForm(EditConflictMixin, ZipPlaceMixin, UniqueNameInCohortMixin, forms.ModelForm):
     cohort_related_name = "organizations"
     name_taken_message = _("This cohort already has an organization with that name.")
 
@@ -181,7 +182,7 @@ class ProfileForm(forms.ModelForm):
         return ", ".join(item for item in items if item)
 
 
-class ParticipantForm(ZipPlaceMixin, forms.ModelForm):
+class ParticipantForm(EditConflictMixin, ZipPlaceMixin, forms.ModelForm):
     """Staff's edit of a participant's record."""
 
     class Meta:

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Community, Membership
+from copkit.concurrency import EditConflictMixin
 
 from .cohorts import UniqueNameInCohortMixin
 
 
-class CommunityForm(UniqueNameInCohortMixin, forms.ModelForm):
+class CommunityForm(EditConflictMixin, UniqueNameInCohortMixin, forms.ModelForm):
     cohort_related_name = "communities"
     name_taken_message = _("This cohort already has a community with that name.")
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from cohorts.forms.cohorts import (
 )
 from cohorts.services import cohorts as services
 from cohorts.services.activity import save_form
+from copkit.concurrency import hold_for_saving
 
 PAGE_SIZE = 50
 
@@ -40,10 +42,11 @@ def cohort_create(request):
 
 
 @cohort_view("cohort.manage")
+@transaction.atomic
 def cohort_edit(request, access):
     cohort = access.cohort
     form = CohortForm(request.POST or None, instance=cohort)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, cohort):
         services.update_cohort(
             cohort,
             actor=request.user,
@@ -104,11 +107,12 @@ def topic_list(request, access):
 
 
 @cohort_view("cohort.manage")
+@transaction.atomic
 def topic_edit(request, access, topic_slug):
     cohort = access.cohort
     topic = get_object_or_404(cohort.topics, slug=topic_slug)
     form = TopicForm(request.POST or None, instance=topic, cohort=cohort)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, topic):
         services.save_topic(cohort, actor=request.user, topic=topic, **form.cleaned_data)
         messages.success(request, _("Topic saved."))
         return redirect("cohorts:topic-list", cohort_slug=cohort.slug)
@@ -130,11 +134,12 @@ def topic_delete(request, access, topic_slug):
 
 
 @cohort_view("cohort.manage")
+@transaction.atomic
 def organization_edit(request, access, organization_id):
     cohort = access.cohort
     organization = get_object_or_404(cohort.organizations, public_id=organization_id)
     form = OrganizationForm(request.POST or None, instance=organization, cohort=cohort)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, organization):
         save_form(form, cohort=cohort, actor=request.user, verb="updated organization")
         messages.success(request, _("%(name)s saved.") % {"name": organization.name})
         return redirect("cohorts:organization-list", cohort_slug=cohort.slug)

@@ -4,6 +4,7 @@ is in it. A COP's own page is a hub page (`copkit.hub.community`)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from cohorts.models import Community
 from cohorts.services import communities as services
 from cohorts.services.activity import save_form
 from cohorts.services.cohorts import ServiceError
+from copkit.concurrency import hold_for_saving
 from copkit.privacy import MIN_GROUP, hide_small
 
 PAGE_SIZE = 24
@@ -79,12 +81,13 @@ def community_create(request, access):
 
 
 @cohort_view("community.lead")
+@transaction.atomic
 def community_edit(request, access):
     community = access.community
     if community.is_archived:
         raise PermissionDenied
     form = CommunityForm(request.POST or None, instance=community, cohort=access.cohort)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, community):
         save_form(form, cohort=access.cohort, actor=request.user, verb="updated community")
         messages.success(request, _("Community saved."))
         return redirect(community)

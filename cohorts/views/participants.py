@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from cohorts.forms.cohorts import ParticipantForm
 from cohorts.models import Membership
 from cohorts.services import cohorts as services
 from cohorts.services.activity import save_form
+from copkit.concurrency import hold_for_saving
 
 PAGE_SIZE = 50
 
@@ -74,13 +76,14 @@ def participant_list(request, access):
 
 
 @cohort_view("cohort.manage")
+@transaction.atomic
 def participant_edit(request, access, participant_id):
     participant = get_object_or_404(
         access.cohort.participants.select_related("organization", "invitation", "user"),
         public_id=participant_id,
     )
     form = ParticipantForm(request.POST or None, instance=participant)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, participant):
         save_form(form, cohort=access.cohort, actor=request.user, verb="updated participant")
         if "expertise" in form.changed_data:
             services.expertise_written(

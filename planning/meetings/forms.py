@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from copkit.concurrency import EditConflictMixin, display
 from copkit.dates import sane_year
 from planning.meetings import schedule
 from planning.models import Attendance, Meeting, MeetingSettings
@@ -71,7 +72,7 @@ def _length_field():
     )
 
 
-class MeetingSettingsForm(forms.ModelForm):
+class MeetingSettingsForm(EditConflictMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         help_text=_("Meeting times are set and shown in this zone, and follow its clock changes."),
@@ -195,9 +196,23 @@ class ScheduleForm(forms.Form):
         return data
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(EditConflictMixin, forms.Form):
     """One meeting. The date and start time are local to the community's zone; `clean()`
-    puts the instant in cleaned_data["starts_at"]."""
+    puts the instant in cleaned_data["starts_at"]. Editing, it gets the meeting as `record`
+    and notices a change saved since it was opened."""
+
+    conflict_fields = (
+        "title",
+        "starts_at",
+        "duration_minutes",
+        "mode",
+        "location",
+        "agenda",
+        "notes",
+        "cancelled_at",
+    )
+    conflict_inputs = {"starts_at": ("date", "start_time"), "cancelled_at": ("cancelled",)}
+    conflict_labels = {"starts_at": _("Date and start time"), "cancelled_at": _("Cancelled")}
 
     title = forms.CharField(
         label=_("Title"),
@@ -250,6 +265,14 @@ class MeetingForm(forms.Form):
         if not editing:
             del self.fields["notes"]
             del self.fields["cancelled"]
+
+    def display_stored(self, name, value):
+        if name == "starts_at" and value is not None:
+            local = value.astimezone(self.zone)
+            return f"{display(local.date())} {display(local.time().replace(tzinfo=None))}"
+        if name == "cancelled_at":
+            return display(value is not None)
+        return super().display_stored(name, value)
 
     @classmethod
     def initial_for(cls, meeting, zone):

@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from copkit.concurrency import EditConflictMixin
 from planning.models import CommonNeed, InterviewRotation, InventoryEntry
 from planning.needs.services.inventory import duplicate_message
 from planning.needs.services.voting import same_title
@@ -152,7 +153,7 @@ MAX_QUESTIONS = 12
 MIN_MINUTES, MAX_MINUTES = 4, 120
 
 
-class InterviewSetupForm(forms.ModelForm):
+class InterviewSetupForm(EditConflictMixin, forms.ModelForm):
     rebuild = forms.BooleanField(
         label=_("Yes, make the rounds again from the community's current members"),
         required=False,

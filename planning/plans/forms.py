@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from copkit.concurrency import EditConflictMixin
 from copkit.dates import sane_year
 from planning.plans import parts as spec_kinds
 from planning.plans.parts import part_by_key
@@ -271,8 +272,9 @@ def initial_from(part, data):
     return initial
 
 
-class WordingForm(forms.Form):
-    """The cohort's wording of one part; a blank box means copkit's own wording."""
+class WordingForm(EditConflictMixin, forms.Form):
+    """The cohort's wording of one part; a blank box means copkit's own wording. `stored`
+    is the wording as it is (to notice a change saved since the form was opened)."""
 
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
     prompt = forms.CharField(

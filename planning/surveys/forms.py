@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cohorts.forms.invitations import PublicIdMultipleChoiceField
+from copkit.concurrency import EditConflictMixin
 from copkit.dates import sane_year
 from planning.models import Question, Survey
 from planning.surveys import banks
@@ -46,7 +47,7 @@ class PublicIdChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(EditConflictMixin, forms.ModelForm):
     """A survey's settings (editing an existing survey)."""
 
     class Meta:
@@ -172,10 +173,27 @@ class SurveyCreateForm(SurveyForm):
         return cleaned
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(EditConflictMixin, forms.ModelForm):
     """One question. Options are typed one per line; fields that do not apply to the chosen
     type are shown only for the types they serve (static/js/survey-builder.js) and reset to
     their defaults on save."""
+
+    # The options are the question's `choices`, typed in the `options` box.
+    conflict_fields = (
+        "kind",
+        "text",
+        "help_text",
+        "required",
+        "choices",
+        "max_picks",
+        "scale_min",
+        "scale_max",
+        "scale_min_label",
+        "scale_max_label",
+        "fills",
+    )
+    conflict_inputs = {"choices": ("options",)}
+    conflict_labels = {"choices": _("Options")}
 
     options = forms.CharField(
         label=_("Options"),

@@ -7,6 +7,7 @@ stored in UTC; pages render inside `{% timezone %}` so every date filter shows l
 from datetime import timedelta
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
+from copkit.concurrency import hold_for_saving
 from copkit.errors import ServiceError, show_error
 from planning.archived import community_open
 from planning.meetings import ical as calendar
@@ -140,10 +142,11 @@ def meeting_schedule(request, access):
 
 @cohort_view("community.lead")
 @community_open
+@transaction.atomic
 def meeting_settings(request, access):
     community = access.community
     form = MeetingSettingsForm(request.POST or None, instance=services.settings_for(community))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, form.instance):
         services.save_settings(
             community,
             actor=request.user,
@@ -238,6 +241,7 @@ def meeting_detail(request, access, meeting_id):
 
 @cohort_view("community.lead")
 @community_open
+@transaction.atomic
 def meeting_edit(request, access, meeting_id):
     community = access.community
     meeting = _meeting(access, meeting_id)
@@ -247,8 +251,9 @@ def meeting_edit(request, access, meeting_id):
         initial=MeetingForm.initial_for(meeting, zone),
         zone=zone,
         editing=True,
+        record=meeting,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, meeting):
         before = meeting.sequence
         changed = services.update_meeting(
             meeting,

@@ -4,11 +4,13 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
+from copkit.concurrency import hold_for_saving
 from copkit.errors import ServiceError, show_error
 from planning.archived import community_open
 from planning.models import InterviewPair, InterviewRotation
@@ -81,6 +83,7 @@ def interviews(request, access):
 
 @cohort_view("community.lead")
 @community_open
+@transaction.atomic
 def interviews_setup(request, access):
     community = access.community
     rotation = _rotation(community)
@@ -95,7 +98,7 @@ def interviews_setup(request, access):
     preview = None
     if rotation is not None:
         preview = services.preview_rebuild(_pairs(rotation), members)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, rotation):
         rebuild = rotation is None or form.cleaned_data.get("rebuild", False)
         try:
             services.set_up(

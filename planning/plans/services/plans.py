@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.services.activity import record
+from copkit.concurrency import check_unchanged
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.models import ActionPlan, PlanPart, PlanTemplate
@@ -103,14 +104,16 @@ def is_reworded(part, overrides):
 
 
 @transaction.atomic
-def save_wording(cohort, key, *, title="", prompt="", help_text="", actor):
+def save_wording(cohort, key, *, title="", prompt="", help_text="", actor, unchanged_since=None):
     """Set the cohort's wording of one part. A blank text, or one the same as copkit's,
-    goes back to copkit's default wording."""
+    goes back to copkit's default wording. With `unchanged_since` (a fingerprint of the
+    wording as the person read it), raises EditConflict when it changed since."""
     part = part_by_key(key)
     if part is None:
         raise ServiceError(_("There is no such part of the plan."))
     template, _created = PlanTemplate.objects.get_or_create(cohort=cohort)
     template = PlanTemplate.objects.select_for_update().get(pk=template.pk)
+    check_unchanged(_wording(part, template.parts or {}), unchanged_since)
     given = {"title": title, "prompt": prompt, "help_text": help_text}
     changed = {}
     for name in WORDING_KEYS:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
+from copkit.concurrency import EditConflict
 from copkit.errors import ServiceError, show_error
 from planning.models import ActionPlan
 from planning.plans.forms import PartForm, WordingForm
@@ -307,10 +308,18 @@ def plan_template_part(request, access, part_key):
     current = services.wording(cohort, part, overrides)
     if request.method == "POST":
         reset = request.POST.get("action") == "reset"
-        form = WordingForm(part, {} if reset else request.POST)
+        form = WordingForm(part, {} if reset else request.POST, stored=current)
         if form.is_valid():
             try:
-                services.save_wording(cohort, part.key, actor=request.user, **form.cleaned_data)
+                services.save_wording(
+                    cohort,
+                    part.key,
+                    actor=request.user,
+                    unchanged_since=form.stored_fingerprint,
+                    **form.cleaned_data,
+                )
+            except EditConflict as conflict:
+                form.show_conflict(conflict)
             except ServiceError as error:
                 show_error(request, error, form)
             else:
@@ -324,7 +333,7 @@ def plan_template_part(request, access, part_key):
                 return redirect("planning:plan-template", cohort.slug)
         messages.error(request, _("The wording was not saved. Check the form below."))
     else:
-        form = WordingForm(part, initial=current)
+        form = WordingForm(part, initial=current, stored=current)
     number, _previous, _following = _neighbours(part)
     return render(
         request,

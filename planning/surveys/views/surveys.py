@@ -3,6 +3,7 @@ with personal links, and remind those who have not answered."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
+from copkit.concurrency import hold_for_saving
 from copkit.errors import show_error
 from planning.models import Question, Survey, SurveyRecipient
 from planning.surveys import banks
@@ -123,10 +125,11 @@ def _status_actions(survey):
 
 
 @cohort_view("cohort.manage")
+@transaction.atomic
 def survey_edit(request, access, survey_id):
     survey = _survey(access, survey_id)
     form = SurveyForm(request.POST or None, instance=survey, cohort=access.cohort)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, survey):
         services.update_survey(survey, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Survey settings saved."))
         return _to_detail(survey)
@@ -218,11 +221,12 @@ def question_add(request, access, survey_id):
 
 
 @cohort_view("cohort.manage")
+@transaction.atomic
 def question_edit(request, access, survey_id, question_id):
     survey = _survey(access, survey_id)
     question = _question(survey, question_id)
     form = QuestionForm(request.POST or None, instance=question, answer_count=question.answer_count)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and hold_for_saving(form, question):
         questions.save_question(
             survey, actor=request.user, question=question, **_question_values(form)
         )
