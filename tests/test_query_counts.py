@@ -145,12 +145,6 @@ OWN_ROWS = [
 ]
 
 
-# Pages pinned above whose count grows today: a bug to fix in the view, kept visible here as a
-# strict xfail, so that the fix turns it into a failure asking for this line to go.
-KNOWN_NOT_FLAT = {
-    "cohorts:my-profile": "one query per community listed (the community's cohort, for its URL)",
-}
-
 # URL name -> the test beside the feature that pins its count with few rows and with many.
 PINNED_BESIDE_THE_FEATURE = {
     "calendar-feed": "test_calendar.py::test_feed_query_count_is_flat",
@@ -277,8 +271,6 @@ def test_query_count_stays_flat(page, persona, make_url, world, client_for):
 def test_own_rows_query_count_stays_flat(
     page, persona, make_url, grow_rows, world, client_for, request
 ):
-    if page in KNOWN_NOT_FLAT:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN_NOT_FLAT[page], strict=True))
     client = client_for(persona)
     url = make_url(world)
     grow_rows(world, 1)

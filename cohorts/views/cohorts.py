@@ -180,7 +180,7 @@ def my_profile(request, access):
             )
         messages.success(request, _("Your profile is saved."))
         return redirect("home")
-    memberships = participant.memberships.select_related("community").filter(
+    memberships = participant.memberships.select_related("community__cohort").filter(
         community__archived_at__isnull=True
     )
     return render(request, "cohorts/my_profile.html", {"form": form, "memberships": memberships})
