@@ -2,7 +2,7 @@
 meeting, and the attendance of a meeting."""
 
 import zoneinfo
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import islice, takewhile
 
 from django import forms
@@ -142,6 +142,12 @@ class ScheduleForm(forms.Form):
     )
     length_minutes = _length_field()
     mode = forms.ChoiceField(label=_("Format"), choices=Meeting.Mode.choices)
+    location = forms.CharField(
+        label=_("Where: place or call link"),
+        max_length=500,
+        required=False,
+        help_text=_("Goes on every meeting, and becomes the community's usual place."),
+    )
     until = forms.DateField(
         label=_("Last date"),
         widget=DATE_WIDGET,
@@ -172,6 +178,7 @@ class ScheduleForm(forms.Form):
                 self.add_error("until", _("Schedule at most three years ahead."))
         if self.errors:
             return data
+        self.leave_out = self._unticked()
         self.rule = {
             "first_date": first,
             "frequency": frequency,
@@ -194,6 +201,24 @@ class ScheduleForm(forms.Form):
                 % {"n": LIMIT},
             )
         return data
+
+    def _unticked(self):
+        """The dates the preview offered (`offered`) that the leader unticked (not in
+        `keep`): the dates to leave out. Nothing before a preview has been shown."""
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return set()
+        return _iso_dates(getlist("offered")) - _iso_dates(getlist("keep"))
+
+
+def _iso_dates(values):
+    found = set()
+    for value in values:
+        try:
+            found.add(date.fromisoformat(str(value)))
+        except ValueError:
+            continue  # not a date the preview wrote: ignored
+    return found
 
 
 class MeetingForm(EditConflictMixin, forms.Form):

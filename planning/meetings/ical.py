@@ -72,7 +72,14 @@ def when(meeting, format=LONG_FORMAT):
 
 
 def summary(meeting):
-    text = f"{meeting.title} · {meeting.community.name}"
+    """The event's title: the meeting's title, with the community's name after it unless
+    the title names it already ("Board Builders meeting", not "... · Board Builders")."""
+    name = meeting.community.name
+    text = (
+        meeting.title
+        if name.casefold() in meeting.title.casefold()
+        else f"{meeting.title} · {name}"
+    )
     if meeting.is_cancelled:
         # Some apps show a cancelled event until they next refresh; say it in the title too.
         text = _("Cancelled: %(title)s") % {"title": text}

@@ -128,6 +128,7 @@ def schedule_initial(community, answers, *, today=None):
         "length_minutes": length,
         "mode": logistics.get("mode") or Meeting.Mode.VIRTUAL,
         "until": community.cohort.ends_on,
+        "location": settings_for(community).location,
     }
 
 
@@ -191,10 +192,13 @@ def default_title(community):
     return _("%(name)s meeting") % {"name": community.name}
 
 
-def create_from_schedule(community, *, actor, rule, mode, agenda):
+def create_from_schedule(community, *, actor, rule, mode, agenda, location=None, leave_out=()):
     """Create the meetings of the rule (first_date, frequency, weekday, week_of_month,
     start_time, length_minutes, until) that do not fall on a local day that already has a
-    meeting. Returns (created meetings, skipped start times)."""
+    meeting, nor on a local date in `leave_out` (dates the leader unticked: "no meeting in
+    July"). `location` (a place or call link), when given, goes on every new meeting and
+    becomes the community's usual place; else the usual place is used. Returns (created
+    meetings, skipped start times: those on a day that already has a meeting)."""
     refuse_if_archived(community)
     with transaction.atomic():
         # One schedule at a time per community: the settings row is the lock.
@@ -205,6 +209,18 @@ def create_from_schedule(community, *, actor, rule, mode, agenda):
         proposal = propose(community, rule)
         if not proposal:
             raise ServiceError(_("No meeting falls between these dates."))
+        if leave_out:
+            zone = calendar.community_zone(community)
+            left_out = set(leave_out)
+            proposal = [
+                (start, taken)
+                for start, taken in proposal
+                if timezone.localtime(start, zone).date() not in left_out
+            ]
+            if not proposal:
+                raise ServiceError(_("Every date is unticked: tick the dates to create."))
+        if location is not None:
+            settings_row.location = location.strip()
         title = default_title(community)
         meetings = [
             Meeting(
@@ -223,7 +239,7 @@ def create_from_schedule(community, *, actor, rule, mode, agenda):
         Meeting.objects.bulk_create(meetings)
         skipped = [start for start, taken in proposal if taken]
         settings_row.schedule = _rule_for_storage({**rule, "mode": mode})
-        settings_row.save(update_fields=["schedule", "updated_at"])
+        settings_row.save(update_fields=["schedule", "location", "updated_at"])
         record(
             community.cohort,
             actor,

@@ -100,6 +100,8 @@ def meeting_schedule(request, access):
                     rule=form.rule,
                     mode=data["mode"],
                     agenda=services.plan_agenda(answers),
+                    location=data["location"],
+                    leave_out=form.leave_out,
                 )
             except ServiceError as error:
                 show_error(request, error, form)
@@ -116,7 +118,7 @@ def meeting_schedule(request, access):
                 messages.success(request, text)
                 return _to_list(access)
         else:
-            proposal = services.propose(community, form.rule)
+            proposal = _preview(services.propose(community, form.rule), zone, form.leave_out)
             description = schedule.describe(
                 data["frequency"],
                 data["weekday"],
@@ -133,11 +135,33 @@ def meeting_schedule(request, access):
             "zone": zone,
             "form": form,
             "proposal": proposal,
+            "months": _by_month(proposal or ()),
             "description": description,
-            "new_count": sum(1 for _start, taken in proposal or () if not taken),
+            "new_count": sum(1 for date in proposal or () if date["kept"] and not date["taken"]),
             "plan_has_logistics": bool(answers["logistics"]),
         },
     )
+
+
+def _preview(proposal, zone, leave_out):
+    """The proposed dates as the preview lists them: each start, its local date, whether a
+    meeting is on that day already (`taken`) and whether it is still ticked (`kept`)."""
+    dates = []
+    for start, taken in proposal:
+        day = timezone.localtime(start, zone).date()
+        dates.append({"start": start, "day": day, "taken": taken, "kept": day not in leave_out})
+    return dates
+
+
+def _by_month(dates):
+    """[(first day of the month, its dates)], in order, so a month can be left out at once."""
+    months = []
+    for date in dates:
+        month = date["day"].replace(day=1)
+        if not months or months[-1][0] != month:
+            months.append((month, []))
+        months[-1][1].append(date)
+    return months
 
 
 @cohort_view("community.lead")
