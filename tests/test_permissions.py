@@ -217,6 +217,7 @@ MATRIX = {
     "cohorts:formation-move": ("post", STAFF_ONLY),
     "cohorts:formation-group-add": ("post", STAFF_ONLY_POST),
     "cohorts:formation-group-rename": ("post", STAFF_ONLY),
+    "cohorts:formation-group-leaders": ("post", STAFF_ONLY_POST),
     "cohorts:formation-lock-add": ("post", STAFF_ONLY),
     "cohorts:formation-lock-delete": ("post", STAFF_ONLY_POST),
     "cohorts:formation-upload": ("get", STAFF_ONLY),
@@ -369,7 +370,7 @@ def formation_kwargs(name, world):
             second=world.participant_participant,
         )
         kwargs["lock_id"] = lock.public_id
-    elif name == "cohorts:formation-group-rename":
+    elif name in ("cohorts:formation-group-rename", "cohorts:formation-group-leaders"):
         kwargs["group_id"] = group.public_id
     return kwargs
 

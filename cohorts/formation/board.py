@@ -156,6 +156,9 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         group.size_problem = _size_problem(limits, group.size)
         group.figures = _group_figures(formation_round, group, unit)
         topic_id = str(group.topic.public_id) if group.topic_id else None
+        names = {m.participant_id: m.participant.name for m in group.member_list}
+        group.leader_name = names.get(group.leader_id, "")
+        group.co_leader_name = names.get(group.co_leader_id, "")
         for member in group.member_list:
             entry = by_entry.get(member.participant_id)
             member.no_choice = False
@@ -186,6 +189,7 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         "locks": locks,
         "unmet_locks": sum(1 for lock in locks if lock.unmet),
         # People grouped before they accepted their invitation: their email carries its link.
+        "leaderless": sum(1 for g in groups if g.member_list and not g.leader_name),
         "not_joined": sum(
             1 for g in groups for m in g.member_list if m.participant.user_id is None
         ),

@@ -274,6 +274,23 @@ class ProposedGroup(TimeStampedModel):
     community = models.ForeignKey(
         Community, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who leads the community once published (members of this group, chosen by staff).
+    leader = models.ForeignKey(
+        Participant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("leader"),
+    )
+    co_leader = models.ForeignKey(
+        Participant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("co-leader"),
+    )
 
     class Meta:
         ordering = ["position", "label"]

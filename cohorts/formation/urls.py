@@ -28,6 +28,7 @@ round_urls = [
     path("move/", review.move, name="formation-move"),
     path("groups/new/", review.group_add, name="formation-group-add"),
     path("groups/<uuid:group_id>/", review.group_rename, name="formation-group-rename"),
+    path("groups/<uuid:group_id>/leaders/", review.group_leaders, name="formation-group-leaders"),
     path("locks/", review.lock_add, name="formation-lock-add"),
     path("locks/<uuid:lock_id>/delete/", review.lock_delete, name="formation-lock-delete"),
     path("upload/", review.upload, name="formation-upload"),

@@ -102,6 +102,7 @@ class Action(models.TextChoices):
     MOVED_PERSON = "moved person", _("%(actor)s moved %(target)s to another group")
     ADDED_GROUP = "added group", _("%(actor)s added the group %(target)s")
     RENAMED_GROUP = "renamed group", _("%(actor)s renamed a group to %(target)s")
+    CHOSE_GROUP_LEADERS = "chose group leaders", _("%(actor)s chose who leads %(target)s")
     ADDED_LOCK = "added lock", _("%(actor)s kept %(target)s fixed")
     REMOVED_LOCK = "removed lock", _("%(actor)s released %(target)s")
     PUBLISHED_GROUPS = "published groups", _("%(actor)s published the groups of %(target)s")

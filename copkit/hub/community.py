@@ -38,6 +38,9 @@ def community_detail(request, access):
     else:
         context["member_count"] = community.memberships.count()
         context["members_hidden"] = hide_small(context["member_count"])
+    context["leaderless"] = not community.memberships.filter(
+        role__in=Membership.LEADING_ROLES
+    ).exists()
     context["min_group"] = MIN_GROUP
     context.update(_participation(access, community, membership))
     return render(request, "cohorts/community_detail.html", context)

@@ -45,6 +45,28 @@ class RenameForm(forms.Form):
     )
 
 
+class LeadersForm(forms.Form):
+    """Who leads the community a group becomes: two of its members (or no one yet)."""
+
+    leader = forms.ChoiceField(label=gettext_lazy("Leader"), required=False)
+    co_leader = forms.ChoiceField(label=gettext_lazy("Co-leader"), required=False)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._people = {str(p.public_id): p for p in members}
+        choices = [("", gettext_lazy("No one yet"))] + [
+            (key, person.name) for key, person in self._people.items()
+        ]
+        self.fields["leader"].choices = choices
+        self.fields["co_leader"].choices = choices
+
+    def clean_leader(self):
+        return self._people.get(self.cleaned_data["leader"])
+
+    def clean_co_leader(self):
+        return self._people.get(self.cleaned_data["co_leader"])
+
+
 class QuickSelect(forms.Select):
     """A select whose options are written in Python rather than through a template each:
     the lock form lists everyone in the round, 2,000 people on a large one."""

@@ -255,6 +255,11 @@ def move_member(proposal, participant, group, *, actor):
     old = member.group
     member.group = group
     member.save(update_fields=["group"])
+    # Someone who leaves a group no longer leads it.
+    for role in ("leader", "co_leader"):
+        if getattr(old, f"{role}_id") == participant.pk:
+            setattr(old, role, None)
+            old.save(update_fields=[role, "updated_at"])
     rescore(proposal)
     record(
         formation_round.cohort,
@@ -310,6 +315,38 @@ def rename_group(group, name, *, actor):
     proposal.edited_at = timezone.now()
     proposal.save(update_fields=["edited_at", "updated_at"])
     record(proposal.round.cohort, actor, "renamed group", group, old_name=old)
+    return group
+
+
+@transaction.atomic
+def set_group_leaders(group, leader, co_leader, *, actor):
+    """Choose who leads the community the group becomes (and who co-leads it): members of
+    the group, two different people, either may be None. ServiceError otherwise."""
+    proposal = group.proposal
+    _check_editable(proposal)
+    members = set(group.members.values_list("participant_id", flat=True))
+    for person in (leader, co_leader):
+        if person is not None and person.pk not in members:
+            raise ServiceError(
+                _("%(name)s is not in %(group)s.") % {"name": person.name, "group": group.name}
+            )
+    if leader is not None and co_leader is not None and leader.pk == co_leader.pk:
+        raise ServiceError(_("Choose two different people to lead and to co-lead."))
+    if leader is None and co_leader is not None:
+        leader, co_leader = co_leader, None  # a group led by one person has a leader
+    group.leader = leader
+    group.co_leader = co_leader
+    group.save(update_fields=["leader", "co_leader", "updated_at"])
+    proposal.edited_at = timezone.now()
+    proposal.save(update_fields=["edited_at", "updated_at"])
+    record(
+        proposal.round.cohort,
+        actor,
+        "chose group leaders",
+        group,
+        leader=leader.name if leader else "",
+        co_leader=co_leader.name if co_leader else "",
+    )
     return group
 
 

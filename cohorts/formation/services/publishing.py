@@ -128,7 +128,7 @@ def _publish(formation_round, actor):
         url = settings.SITE_URL + community.get_absolute_url()
         for person in people:
             memberships.append(
-                Membership(community=community, participant=person, role=Membership.Role.MEMBER)
+                Membership(community=community, participant=person, role=_role(group, person))
             )
             emails.append(
                 {
@@ -145,6 +145,7 @@ def _publish(formation_round, actor):
                         "others": [p.name for p in people if p.pk != person.pk],
                         **_invitation_context(invitations.get(person.pk)),
                         "answered": person.pk in answered,
+                        "leading": _role(group, person) != Membership.Role.MEMBER,
                     },
                 }
             )
@@ -169,6 +170,14 @@ def _publish(formation_round, actor):
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _role(group, person):
+    if person.pk == group.leader_id:
+        return Membership.Role.LEADER
+    if person.pk == group.co_leader_id:
+        return Membership.Role.CO_LEADER
+    return Membership.Role.MEMBER
 
 
 def _answered(formation_round):

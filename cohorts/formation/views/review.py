@@ -25,7 +25,14 @@ from cohorts.formation.board import (
     _unit,
     board_context,
 )
-from cohorts.formation.forms.board import NEW_GROUP, LockForm, MoveForm, RenameForm, UploadForm
+from cohorts.formation.forms.board import (
+    NEW_GROUP,
+    LeadersForm,
+    LockForm,
+    MoveForm,
+    RenameForm,
+    UploadForm,
+)
 from cohorts.formation.services import csv_upload, proposals, publishing, runs
 from cohorts.formation.services.csv_upload import CsvErrors
 from cohorts.formation.views.rounds import get_round
@@ -208,6 +215,43 @@ def group_rename(request, access, round_id, group_id):
         formation_round,
         rename_forms={group.pk: form},
         announce=_("The name was not changed."),
+    )
+
+
+@require_POST
+@cohort_view("cohort.manage")
+def group_leaders(request, access, round_id, group_id):
+    formation_round = get_round(access, round_id)
+    group = get_object_or_404(
+        ProposedGroup.objects.select_related("proposal"),
+        proposal__round=formation_round,
+        public_id=group_id,
+    )
+    members = [m.participant for m in group.members.select_related("participant")]
+    form = LeadersForm(request.POST, members=members)
+    error = _("Choose the leaders from the people in the group.")
+    if form.is_valid():
+        leader, co_leader = form.cleaned_data["leader"], form.cleaned_data["co_leader"]
+        try:
+            proposals.editable_proposal(formation_round)  # not while the engine is at work
+            proposals.set_group_leaders(group, leader, co_leader, actor=request.user)
+        except ServiceError as refusal:
+            error = str(refusal)
+        else:
+            group.refresh_from_db(fields=["leader", "co_leader"])
+            names = [p.name for p in (group.leader, group.co_leader) if p is not None]
+            message = (
+                _("%(group)s will be led by %(names)s.")
+                % {"group": group.name, "names": " and ".join(names)}
+                if names
+                else _("%(group)s has no leader chosen.") % {"group": group.name}
+            )
+            return _done(request, access, formation_round, message)
+    if not request.htmx:
+        messages.error(request, error)
+        return _back(request, access, formation_round)
+    return _render_board(
+        request, access, formation_round, board_error=error, announce=_("Nothing was changed.")
     )
 
 
