@@ -26,6 +26,7 @@ from cohorts.models import (
 from cohorts.services.activity import record
 from copkit.errors import ServiceError
 
+from .carry_over import carry_over
 from .problem import size_limits
 
 # A run still queued or running after this long has stopped (a worker lost, a deploy): the
@@ -140,6 +141,26 @@ def save_solution(formation_round, problem, solution, *, actor, source, warnings
         if group.get("topic"):
             topic_total[group["topic"]] = topic_total.get(group["topic"], 0) + 1
 
+    # Names (and leaders) staff gave the groups before stay with the people who stay together.
+    previous = formation_round.proposals.order_by("-number").first()
+    kept = carry_over(
+        previous,
+        [
+            (
+                [people[pid].pk for pid in group.get("members", [])],
+                topics.get(group.get("topic") or ""),
+            )
+            for group in groups
+        ],
+    )
+    warnings = list(warnings) + [
+        _(
+            "The name “%(name)s” was not kept: its people are in different groups now. Rename "
+            "a group to use it again."
+        )
+        % {"name": name}
+        for name in kept.lost
+    ]
     number = (formation_round.proposals.aggregate(top=Max("number"))["top"] or 0) + 1
     proposal = FormationProposal.objects.create(
         round=formation_round,
@@ -160,10 +181,15 @@ def save_solution(formation_round, problem, solution, *, actor, source, warnings
         for name in Community.objects.active().filter(cohort=cohort).values_list("name", flat=True)
     }
     taken |= {(g.get("name") or "").strip().casefold() for g in groups if g.get("name")}
+    for position, old_name in list(kept.names.items()):
+        if groups[position].get("name") or old_name.casefold() in taken:
+            del kept.names[position]  # a name given now wins; a community took the old one
+        else:
+            taken.add(old_name.casefold())
     for position, group in enumerate(groups):
         details = {k: v for k, v in group.items() if k not in ("id", "members", "name")}
         topic = topics.get(group.get("topic") or "")
-        name = (group.get("name") or "").strip()
+        name = (group.get("name") or "").strip() or kept.names.get(position, "")
         if not name and topic is not None:
             topic_seen[topic.pk] = topic_seen.get(topic.pk, 0) + 1
             number = topic_seen[topic.pk] if topic_total.get(group["topic"], 0) > 1 else None
@@ -182,6 +208,8 @@ def save_solution(formation_round, problem, solution, *, actor, source, warnings
                 topic=topic,
                 position=position,
                 details=details,
+                leader_id=kept.leaders.get(position),
+                co_leader_id=kept.co_leaders.get(position),
             )
         )
     ProposedGroup.objects.bulk_create(rows)
