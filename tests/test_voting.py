@@ -271,7 +271,7 @@ def test_add_candidate_refuses_a_duplicate_title(world):
 # -- the pages ------------------------------------------------------------------------
 
 
-def test_the_page_ranks_candidates_and_counts_the_members_dots(world, client_for):
+def test_the_page_lists_candidates_by_name_ranks_them_apart_and_counts_the_dots(world, client_for):
     a, b, _c = (
         need(world, "Audits", description="Getting ready for the yearly audit."),
         need(world, "Board"),
@@ -283,7 +283,10 @@ def test_the_page_ranks_candidates_and_counts_the_members_dots(world, client_for
     html = response.content.decode()
     assert response.status_code == 200
     assert "You have 2 of 3 dots left." in html
-    assert html.index("Board") < html.index("Audits") < html.index("Cash")
+    rows = html[html.index('class="list-unstyled need-list"') : html.index('id="standings"')]
+    assert rows.index("Audits") < rows.index("Board") < rows.index("Cash")  # by name
+    standings = html[html.index('id="standings"') :]
+    assert standings.index("Board") < standings.index("Audits") < standings.index("Cash")
     assert '<meter min="0" max="2" value="2"' in html
     assert "2 dots" in html and "1 dot" in html and "0 dots" in html
     assert "Getting ready for the yearly audit." in html
