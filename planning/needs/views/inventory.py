@@ -243,7 +243,7 @@ def connection_add(request, access):
         expertise = helper.inventory.filter(
             kind=InventoryEntry.Kind.EXPERTISE, topic_id=need.topic_id
         ).first()
-    note = request.POST.get("note", "").strip()
+    note = request.POST.get("note", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
     if len(note) > NOTE_MAX:
         messages.error(
             request, _("Keep the note to %(max)s characters, please.") % {"max": NOTE_MAX}
