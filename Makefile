@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-dates lint bench install demo clean
+.PHONY: run test test-dates lint bench install demo clean fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,3 +65,8 @@ bench: install var
 
 clean:
 	rm -rf var staticfiles
+
+# The form fuzz test with many more random posts per form than `make test` makes.
+fuzz: install var
+	COPKIT_FUZZ_CASES=$${COPKIT_FUZZ_CASES:-40} $(BIN)/python -m pytest -n auto -q \
+		tests/test_form_fuzz.py $(PYTEST_ARGS)
