@@ -4,12 +4,15 @@ back to the candidate's anchor, and suggestions from members' needs leave out wh
 the list already."""
 
 import re
+from unittest import mock
 
 import pytest
+from django.db.models.query import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from planning.models import InventoryEntry, NeedVote
+from cohorts.models import Community
+from planning.models import CommonNeed, InventoryEntry, NeedVote
 from planning.needs.services import voting
 from tests import factories
 
@@ -178,3 +181,36 @@ def test_a_suggestion_is_not_offered_twice_when_suggest_is_pressed_twice(world, 
     for _ in range(2):
         client.post(url(world, "planning:common-need-add"), {"action": "suggest"})
     assert list(world.community.common_needs.values_list("title", flat=True)) == ["Raising funds"]
+
+
+def test_suggesting_and_adding_lock_the_list_first(world):
+    """Two leaders (or a "Suggest" tapped twice) queue on the community's row, so the second
+    reads the first's candidates before it adds any: no duplicates from a race."""
+    funds = factories.TopicFactory(cohort=world.cohort, name="Raising funds")
+    named_as_need(world, funds)
+    order = []
+    original_lock = QuerySet.select_for_update
+    original_list = QuerySet.values_list
+
+    def lock(self, *args, **kwargs):
+        order.append(("lock", self.model))
+        return original_lock(self, *args, **kwargs)
+
+    def read(self, *args, **kwargs):
+        if self.model is CommonNeed:
+            order.append(("read", self.model))
+        return original_list(self, *args, **kwargs)
+
+    with (
+        mock.patch.object(QuerySet, "select_for_update", lock),
+        mock.patch.object(QuerySet, "values_list", read),
+    ):
+        voting.suggest_from_needs(world.community, actor=world.leader)
+        voting.add_candidate(world.community, actor=world.leader, title="Board recruitment")
+    assert order == [("lock", Community), ("read", CommonNeed)] * 2
+
+
+def test_titles_match_whatever_their_case(world):
+    assert voting.same_title("STRASSE", "straße")
+    assert voting.same_title(" Raising\u00a0 funds", "raising FUNDS")
+    assert not voting.same_title("Raising funds", "Raising fund")

@@ -22,7 +22,15 @@ SUGGESTIONS = 5  # at most this many candidates from one "Suggest" click
 
 
 def same_title(a, b):
-    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+    """The same need, whatever its case and spacing."""
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _hold_the_list(community):
+    """Lock the community's row: two leaders adding or suggesting at once (or a "Suggest"
+    tapped twice) queue here, so the second sees the first's candidates and adds no
+    duplicate."""
+    type(community).objects.select_for_update().filter(pk=community.pk).first()
 
 
 def ranked_needs(community, participant=None):
@@ -63,6 +71,7 @@ def propose_top(ranked):
 @transaction.atomic
 def add_candidate(community, *, actor, title, topic=None, description=""):
     refuse_if_archived(community)
+    _hold_the_list(community)
     title = " ".join(title.split())
     if any(same_title(title, t) for t in community.common_needs.values_list("title", flat=True)):
         raise ServiceError(_("This need is already on the list."))
@@ -76,8 +85,11 @@ def add_candidate(community, *, actor, title, topic=None, description=""):
 @transaction.atomic
 def suggest_from_needs(community, *, actor, limit=SUGGESTIONS):
     """Add as candidates the practice areas the community's members most often named as a
-    need in their inventory, leaving out those already on the list. Returns the new ones."""
+    need in their inventory, leaving out those already on the list: a practice area a
+    candidate has, or one named like a candidate (case and spacing aside). Returns the new
+    ones."""
     refuse_if_archived(community)
+    _hold_the_list(community)
     existing = list(community.common_needs.values_list("title", "topic_id"))
     taken_topics = {topic_id for _title, topic_id in existing if topic_id}
     taken_titles = [title for title, _topic in existing]
