@@ -77,19 +77,19 @@ def test_the_services_refuse_a_zone_that_does_not_exist(world):
 def test_a_surveys_closing_time_reads_in_the_cohorts_zone_and_names_it(chicago, client_for):
     survey = factories.SurveyFactory(cohort=chicago.cohort, title="Spring", closes_at=DEADLINE)
     page = client_for("staff").get(survey.get_absolute_url()).content.decode()
-    assert "March 3, 2027, 5 p.m. CST" in page
-    assert "6 p.m." not in page
+    assert "Wednesday, March 3, 2027, 5:00 p.m. CST" in page
+    assert "6:00 p.m." not in page
 
 
 def test_a_formation_deadline_reads_in_the_cohorts_zone_and_names_it(chicago, client_for):
     formation_round = factories.FormationRoundFactory(cohort=chicago.cohort, deadline=DEADLINE)
     client = client_for("staff")
     detail = client.get(formation_round.get_absolute_url()).content.decode()
-    assert "March 3, 2027, 5 p.m. CST" in detail
+    assert "Wednesday, March 3, 2027, 5:00 p.m. CST" in detail
     listing = client.get(
         reverse("cohorts:formation-list", kwargs={"cohort_slug": chicago.cohort.slug})
     ).content.decode()
-    assert "Mar 3, 2027, 5 p.m. CST" in listing
+    assert "Wednesday, March 3, 2027, 5:00 p.m. CST" in listing
 
 
 def test_the_zone_is_given_back_after_the_request(chicago, client_for):
@@ -109,14 +109,14 @@ def test_an_emails_dates_read_in_the_cohorts_zone(chicago):
         "answer_url": "https://copkit.example/a/",
     }
     _subject, text, html = outbox.render_email("survey_reminder", context)
-    assert "The survey closes on March 3, 2027, 5 p.m. CST." in text
-    assert "March 3, 2027, 5 p.m. CST" in html
+    assert "The survey closes on Wednesday, March 3, 2027, 5:00 p.m. CST." in text
+    assert "Wednesday, March 3, 2027, 5:00 p.m. CST" in html
     # A zone given by the caller wins; without a cohort, the deployment's zone is used.
     _subject, text, _html = outbox.render_email("survey_reminder", context, "America/Denver")
-    assert "March 3, 2027, 4 p.m. MST" in text
+    assert "Wednesday, March 3, 2027, 4:00 p.m. MST" in text
     del context["cohort"]
     _subject, text, _html = outbox.render_email("survey_reminder", context)
-    assert "March 3, 2027, 6 p.m. EST" in text
+    assert "Wednesday, March 3, 2027, 6:00 p.m. EST" in text
 
 
 def test_enqueue_renders_in_the_zone_it_is_given(chicago):
@@ -128,7 +128,7 @@ def test_enqueue_renders_in_the_zone_it_is_given(chicago):
         context={"participant": chicago.participant_participant, "closes_at": DEADLINE},
         time_zone="America/Los_Angeles",
     )
-    assert "March 3, 2027, 3 p.m. PST" in message.body_text
+    assert "Wednesday, March 3, 2027, 3:00 p.m. PST" in message.body_text
 
 
 class TestTimeZoneForZips:

@@ -17,6 +17,7 @@ from cohorts.access import cohort_view
 from cohorts.forms.invitations import AcceptInvitationForm, InviteForm
 from cohorts.models import Invitation
 from cohorts.services import invitations as services
+from cohorts.templatetags.zoned import without_stop
 
 _STATUS = re.compile(r"^[\w-]{1,40}$")
 
@@ -178,6 +179,6 @@ def _welcome(request, invitation):
     messages.success(
         request,
         _("Welcome to %(cohort)s! Start by completing your profile.")
-        % {"cohort": invitation.cohort.name},
+        % {"cohort": without_stop(invitation.cohort.name)},
     )
     return redirect("home")

@@ -5,12 +5,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cohorts.formation.wording import closes_words
 from cohorts.guidance import next_step
 from cohorts.models import CohortRole, Community, FormationEntry, FormationRound, Membership
+from cohorts.templatetags.zoned import day_text
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
 
@@ -64,7 +64,7 @@ class LeadState:
         if community.pk in self.unrecorded:
             public_id, title, starts_at = self.unrecorded[community.pk]
             attendance = {**args, "meeting_id": public_id}
-            when = date_format(timezone.localtime(starts_at), "DATE_FORMAT")
+            when = day_text(starts_at)
             steps.append(
                 step(
                     _("Record who came to “%(title)s” on %(date)s.")

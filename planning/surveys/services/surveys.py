@@ -25,11 +25,11 @@ from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cohorts.services import cohorts as cohort_services
 from cohorts.services.activity import record
+from cohorts.templatetags.zoned import when_text
 from copkit import later, outbox
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
@@ -241,7 +241,7 @@ def _check_can_take_answers(survey, now=None):
                 "Its closing time (%(date)s) has passed. Set a later one (or none) in the "
                 "settings first."
             )
-            % {"date": date_format(timezone.localtime(survey.closes_at), "DATETIME_FORMAT")}
+            % {"date": when_text(survey.closes_at)}
         )
 
 

