@@ -172,6 +172,9 @@ def test_criteria_round_says_which_criteria_each_group_meets(world, staff):
 
 
 def test_map_round_shows_distances_in_km_or_miles_and_a_table(world, staff):
+    # Outside the United States distances read in km first (a US cohort reads miles first).
+    world.cohort.time_zone = "Europe/London"
+    world.cohort.save(update_fields=["time_zone"])
     r = build(
         world.cohort,
         method=Method.MAP,
@@ -302,9 +305,9 @@ def test_a_very_large_board_opens_one_move_list_at_a_time(world, staff, monkeypa
 
     monkeypatch.setattr(board, "INLINE_MOVE_OPTIONS", 10)
     person = r.people[0]
-    html = board_of(staff.get(url("review", r.round) + "?unit=mi"))
+    html = board_of(staff.get(url("review", r.round) + "?unit=km"))  # not the US default
     assert "data-move-form" not in html and 'id="drop-move"' in html
-    link = f"?unit=mi&amp;move={person.public_id}#m-{person.public_id}"
+    link = f"?unit=km&amp;move={person.public_id}#m-{person.public_id}"
     assert link in html and html.count("&amp;move=") == 6
 
     html = board_of(staff.get(url("review", r.round) + f"?move={person.public_id}"))

@@ -33,8 +33,42 @@ GROUPS_PER_PAGE = 30
 # -- forms ------------------------------------------------------------------------------
 
 
-def _unit(request):
-    return "mi" if (request.GET.get("unit") or request.POST.get("unit")) == "mi" else "km"
+# Time zones of the United States: a cohort in one of them reads distances in miles.
+US_TIME_ZONES = ("US/", "Pacific/Honolulu", "America/Puerto_Rico")
+US_AMERICA = [
+    "New_York",
+    "Chicago",
+    "Denver",
+    "Phoenix",
+    "Los_Angeles",
+    "Anchorage",
+    "Adak",
+    "Boise",
+    "Detroit",
+    "Juneau",
+    "Sitka",
+    "Nome",
+    "Metlakatla",
+    "Yakutat",
+    "Menominee",
+    "Indiana",
+    "Kentucky",
+    "North_Dakota",
+]
+
+
+def default_unit(cohort):
+    """Miles for a cohort in a US time zone, kilometres elsewhere."""
+    zone = getattr(cohort, "time_zone", "") or ""
+    if zone.startswith(US_TIME_ZONES):
+        return "mi"
+    place = zone.removeprefix("America/").split("/")[0]
+    return "mi" if zone.startswith("America/") and place in US_AMERICA else "km"
+
+
+def _unit(request, cohort=None):
+    asked = request.GET.get("unit") or request.POST.get("unit")
+    return asked if asked in ("km", "mi") else default_unit(cohort)
 
 
 def _review_url(access, formation_round, *, unit="km", proposal=None):
@@ -45,7 +79,7 @@ def _review_url(access, formation_round, *, unit="km", proposal=None):
     query = {}
     if proposal is not None:
         query["proposal"] = proposal
-    if unit == "mi":
+    if unit != default_unit(access.cohort):
         query["unit"] = unit
     return f"{url}?{urlencode(query)}" if query else url
 
@@ -216,7 +250,7 @@ def board_context(request, access, formation_round, proposal, *, newest, unit, *
         "inline_moves": sum(g.size for g in groups) * len(groups) <= INLINE_MOVE_OPTIONS,
         "move_open": request.GET.get("move", ""),
         "move_link": _review_url(access, formation_round, unit=unit)
-        + ("&" if unit == "mi" else "?")
+        + ("&" if unit != default_unit(access.cohort) else "?")
         + "move=",
     }
     context.update(_group_page(request, groups))

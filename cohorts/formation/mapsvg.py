@@ -4,8 +4,10 @@
 index or None}) and returns an accessible SVG (role="img", a <title> and a <desc> saying
 how many organizations, groups and how far they spread). The projection is equirectangular,
 scaled by the cosine of the points' mean latitude so distances east-west and north-south
-look alike, and fitted to the points with some padding. A light graticule (every 1, 5 or
-10 degrees, labelled) gives a sense of place without any shapes to download.
+look alike, and fitted to the points with some padding. The US states' outlines (Census
+cartographic boundaries, public domain, shipped in `data/us_states.json`: see its README)
+are drawn under the pins in the same projection, and a light graticule (every 1, 5 or 10
+degrees, labelled) gives the coordinates; nothing is downloaded.
 
 Colour is never the only cue: each group's pins share a colour from a colour-blind-safe
 palette, and each group also gets an outline (its convex hull) labelled with its number;
@@ -18,8 +20,11 @@ error): a round whose people have no location yet still has a page to show.
 Same input, same SVG: nothing here is random. No Django imports; plain Python.
 """
 
+import json
 import math
 import re
+from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 __all__ = ["PALETTE", "km_to_miles", "render_map_svg"]
@@ -193,6 +198,48 @@ def _graticule(frame):
     return parts + labels
 
 
+STATES_FILE = Path(__file__).parent / "data" / "us_states.json"
+
+
+@cache
+def _states():
+    """[(name, [ring of (lon, lat)], bounding box)] from the packaged outlines."""
+    data = json.loads(STATES_FILE.read_text(encoding="utf-8"))
+    states = []
+    for state in data["states"]:
+        for ring in state["rings"]:
+            lons = [lon for lon, _lat in ring]
+            lats = [lat for _lon, lat in ring]
+            states.append((state["name"], ring, (min(lons), min(lats), max(lons), max(lats))))
+    return states
+
+
+def _state_outlines(frame):
+    """The outlines of the states the map shows, clipped to its box, one <path> a state."""
+    lon_lo, lon_hi = frame.lon_range
+    lat_lo, lat_hi = frame.lat_range
+    paths = {}
+    for name, ring, (west, south, east, north) in _states():
+        if east < lon_lo or west > lon_hi or north < lat_lo or south > lat_hi:
+            continue
+        xys = [frame.xy(lat, lon) for lon, lat in ring]
+        d = "M" + "L".join(f"{_num(x)} {_num(y)}" for x, y in xys) + "Z"
+        paths.setdefault(name, []).append(d)
+    if not paths:
+        return []
+    out = [
+        f'<clipPath id="map-box"><rect x="{MARGIN}" y="{MARGIN}" '
+        f'width="{_num(frame.width - 2 * MARGIN)}" '
+        f'height="{_num(frame.map_height - 2 * MARGIN)}"/></clipPath>',
+        '<g class="states" clip-path="url(#map-box)" fill="#ffffff" stroke="#adb5bd" '
+        'stroke-width="1" stroke-linejoin="round">',
+    ]
+    for name in sorted(paths):
+        out.append(f'<path d="{"".join(paths[name])}" data-state={_attr(name)}/>')
+    out.append("</g>")
+    return out
+
+
 def _convex_hull(xys):
     """Andrew's monotone chain; returns the hull's corners (fewer than 3 for degenerate)."""
     pts = sorted(set(xys))
@@ -292,6 +339,7 @@ def render_map_svg(points, *, title):
         f'<rect x="{MARGIN}" y="{MARGIN}" width="{frame.width - 2 * MARGIN}" '
         f'height="{_num(frame.map_height - 2 * MARGIN)}" fill="#f8f9fa" stroke="#ced4da"/>',
     ]
+    out += _state_outlines(frame)
     out += _graticule(frame)
 
     # Group outlines first, under the pins, each with its number.

@@ -46,7 +46,7 @@ from copkit.errors import ServiceError, show_error
 
 
 def _back(request, access, formation_round):
-    return redirect(_review_url(access, formation_round, unit=_unit(request)))
+    return redirect(_review_url(access, formation_round, unit=_unit(request, access.cohort)))
 
 
 def _render_board(request, access, formation_round, *, status=200, **extra):
@@ -55,7 +55,13 @@ def _render_board(request, access, formation_round, *, status=200, **extra):
         return _render_review(request, access, formation_round, status=status, **extra)
     newest = _newest(formation_round)
     context = board_context(
-        request, access, formation_round, newest, newest=newest, unit=_unit(request), **extra
+        request,
+        access,
+        formation_round,
+        newest,
+        newest=newest,
+        unit=_unit(request, access.cohort),
+        **extra,
     )
     context["oob"] = True  # the header's "Proposal N · edited ..." line comes along
     return render(request, "cohorts/formation/_board.html", context, status=status)
@@ -68,7 +74,13 @@ def _render_review(request, access, formation_round, *, status=200, **extra):
         proposal = every_proposal[0]
     newest = every_proposal[0] if every_proposal else None
     context = board_context(
-        request, access, formation_round, proposal, newest=newest, unit=_unit(request), **extra
+        request,
+        access,
+        formation_round,
+        proposal,
+        newest=newest,
+        unit=_unit(request, access.cohort),
+        **extra,
     )
     context["proposals"] = every_proposal
     context["running"] = proposals.is_running(formation_round)
@@ -122,7 +134,7 @@ def progress(request, access, round_id):
         "stale": state in proposals.RUNNING and not proposals.is_running(formation_round),
         "failed": state == FormationRound.RunState.FAILED,
         "run_error": formation_round.run_error or {},
-        "review_url": _review_url(access, formation_round, unit=_unit(request)),
+        "review_url": _review_url(access, formation_round, unit=_unit(request, access.cohort)),
     }
     response = render(request, "cohorts/formation/_progress.html", context)
     if request.htmx and state == FormationRound.RunState.IDLE:
@@ -379,7 +391,9 @@ def publish(request, access, round_id):
             request,
             _("Tick “I have checked the groups” before publishing them."),
         )
-        return redirect(_review_url(access, formation_round, unit=_unit(request)) + "#publish")
+        return redirect(
+            _review_url(access, formation_round, unit=_unit(request, access.cohort)) + "#publish"
+        )
     try:
         publishing.publish(formation_round, actor=request.user)
     except ServiceError as error:
