@@ -129,3 +129,67 @@ def test_home_page_steps_have_no_double_full_stop(world, client_for):
     html = client_for("leader").get(reverse("home")).content.decode()
     assert "Record who came" in html
     assert_no_double_stop(text_of(html))
+
+
+# -- sentences said twice ------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_poll(world):
+    from planning.surveys.services import live as live_services
+
+    survey = factories.SurveyFactory(cohort=world.cohort, kind="poll", title="Launch poll")
+    first = factories.QuestionFactory(survey=survey, position=1, text="Which?", choices=["A", "B"])
+    session = live_services.start_session(survey, world.staff)
+    session.first = first
+    return session
+
+
+def test_a_closed_poll_says_it_has_ended_once(world, live_poll):
+    from django.test import Client
+
+    from planning.surveys.services import live as live_services
+
+    phone = Client()
+    vote_url = reverse("live-vote", kwargs={"code": live_poll.code})
+    state_url = reverse("live-vote-state", kwargs={"code": live_poll.code})
+    assert phone.get(vote_url).status_code == 200
+    live_poll_state = phone.get(state_url)
+    assert live_poll_state.status_code == 200
+    live_services.control(live_poll, "close", world.staff)
+
+    after_post = phone.post(
+        vote_url, {"question": live_poll.first.public_id, "answer": "A"}, follow=True
+    )
+    page = text_of(after_post.content.decode())
+    assert page.count("This poll has ended") == 1, page
+    assert "Your answer was not saved." in page
+    state = text_of(phone.get(state_url).content.decode())
+    assert state.count("This poll has ended") == 1, state
+
+
+def test_a_multiple_choice_question_says_how_to_choose_once(world, client):
+    survey = factories.SurveyFactory(cohort=world.cohort, title="Ways of learning")
+    factories.QuestionFactory(
+        survey=survey,
+        kind=Question.Kind.MULTIPLE,
+        text="How do you like to learn?",
+        help_text="Choose all that suit you.",
+        choices=["Peers", "Reading"],
+    )
+    link = factories.SurveyRecipientFactory(
+        survey=survey, participant=world.participant_participant
+    )
+    page = text_of(client.get(link.get_answer_url()).content.decode())
+    assert page.count("Choose all that") == 1, page
+    # A question without its own help still gets the hint.
+    survey.questions.update(help_text="")
+    page = text_of(client.get(link.get_answer_url()).content.decode())
+    assert page.count("Choose all that apply.") == 1
+
+
+def test_the_question_bank_does_not_repeat_the_hint():
+    from planning.surveys import banks
+
+    texts = [q.get("help_text", "") for q in banks.NEEDS_QUESTIONS + banks.EXPERTISE_QUESTIONS]
+    assert not any("all that" in str(text) for text in texts)

@@ -82,7 +82,6 @@ NEEDS_QUESTIONS = [
     {
         "kind": Kind.MULTIPLE,
         "text": _("How do you like to learn?"),
-        "help_text": _("Choose all that suit you."),
         "choices": [
             _("Exchanging experience with peers"),
             _("Short presentations by someone who knows the subject"),

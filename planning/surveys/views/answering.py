@@ -74,7 +74,8 @@ class Field:
         question = self.question
         kind = question.kind
         if kind == question.Kind.MULTIPLE:
-            return _("Choose all that apply.")
+            # Not when the question's own help says it already ("Choose all that suit you").
+            return "" if "all that" in question.help_text.lower() else _("Choose all that apply.")
         if kind == question.Kind.PICK_N and question.max_picks:
             return _("Choose up to %(n)d.") % {"n": question.max_picks}
         if kind == question.Kind.RANKING:

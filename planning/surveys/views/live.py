@@ -348,7 +348,7 @@ def live_vote(request, code):
             return render(request, "planning/surveys/live/vote.html", context)
         return redirect("live-vote", code=session.code)
     if request.method == "POST":  # closed meanwhile: no vote is taken
-        messages.warning(request, _("This poll has ended. Your answer was not saved."))
+        messages.warning(request, _("Your answer was not saved."))  # the page says it ended
         return redirect("live-vote", code=session.code)
     # A closed session's code says only that the poll has ended (410 Gone): no title, no
     # question, no results.
