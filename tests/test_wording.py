@@ -193,3 +193,47 @@ def test_the_question_bank_does_not_repeat_the_hint():
 
     texts = [q.get("help_text", "") for q in banks.NEEDS_QUESTIONS + banks.EXPERTISE_QUESTIONS]
     assert not any("all that" in str(text) for text in texts)
+
+
+# -- one date style ------------------------------------------------------------------------
+
+
+def test_a_formation_deadline_reads_the_same_in_the_email_and_on_the_pages(
+    chicago, client, client_for, wake
+):
+    from cohorts.formation.services import reminders as formation_reminders
+
+    world = chicago
+    deadline = datetime(2027, 3, 3, 23, 0, tzinfo=UTC)
+    formation_round = factories.FormationRoundFactory(
+        cohort=world.cohort, deadline=deadline, status="collecting", method="topic"
+    )
+    entry = factories.FormationEntryFactory(
+        round=formation_round, participant=world.participant_participant
+    )
+    words = "Wednesday, March 3, 2027, 5:00 p.m. CST"
+    email = formation_reminders._email(
+        entry, formation_round, template="formation_invite", key="k", sender="Sam Staff"
+    )
+    _subject, text, html = outbox.render_email(email["template"], email["context"])
+    assert words in text and words in html
+    answer = client.get(entry.get_answer_url()).content.decode()
+    assert words in answer
+    detail = client_for("staff").get(formation_round.get_absolute_url()).content.decode()
+    assert words in detail
+
+
+def test_a_survey_closing_time_reads_the_same_in_the_email_and_on_the_pages(chicago, client, wake):
+    world = chicago
+    survey = factories.SurveyFactory(
+        cohort=world.cohort,
+        status=Survey.Status.DRAFT,
+        closes_at=datetime(2027, 3, 3, 23, 0, tzinfo=UTC),
+    )
+    factories.QuestionFactory(survey=survey, kind=Question.Kind.SHORT_TEXT, choices=[])
+    survey_services.send_survey(survey, [world.participant_participant], actor=world.staff)
+    words = "Wednesday, March 3, 2027, 5:00 p.m. CST"
+    message = OutboxMessage.objects.get(kind="survey_invitation")
+    assert words in message.body_text and words in message.body_html
+    link = survey.recipients.get()
+    assert words in client.get(link.get_answer_url()).content.decode()

@@ -1,47 +1,40 @@
 """How formation deadlines read on pages and in lines that name a round: "Choices close on
-Friday 4 December at 5 pm". Used by the answer page and by the home page's list of rounds."""
+Friday, December 4, 2026, 5:00 p.m. EST", in the style of every date people read. Used by the answer
+page and by the home page's list of rounds."""
+
+import zoneinfo
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-
-def _time_words(moment):
-    """ "5 pm", "5:30 pm", "noon"."""
-    if moment.minute == 0 and moment.hour == 12:
-        return _("noon")
-    if moment.minute == 0 and moment.hour == 0:
-        return _("midnight")
-    hour = moment.hour % 12 or 12
-    suffix = _("am") if moment.hour < 12 else _("pm")
-    if moment.minute:
-        return f"{hour}:{moment.minute:02d} {suffix}"
-    return f"{hour} {suffix}"
+from cohorts.templatetags.zoned import when_text
 
 
-def _when(deadline, now):
-    local = timezone.localtime(deadline)
-    day = date_format(local, "l j F")
-    if local.year != timezone.localtime(now).year:
-        day = date_format(local, "l j F Y")
-    return {"day": day, "time": _time_words(local)}
+def _when(deadline, zone=None):
+    """The deadline in the one style of dates people read (see `cohorts.templatetags.zoned`),
+    in `zone` (a zone name) when given, else in the active zone."""
+    if not zone:
+        return {"when": when_text(deadline)}
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        return {"when": when_text(deadline)}
 
 
-def deadline_words(deadline, now=None):
-    """ "Choices close on Friday 4 December at 5 pm" (or "closed on ..." once past)."""
+def deadline_words(deadline, now=None, zone=None):
+    """ "Choices close on Friday, December 4, 2026, 5:00 p.m. EST" (or "closed on ..." once
+    past)."""
     if deadline is None:
         return ""
     now = now or timezone.now()
     if deadline <= now:
-        return _("Choices closed on %(day)s at %(time)s") % _when(deadline, now)
-    return _("Choices close on %(day)s at %(time)s") % _when(deadline, now)
+        return _("Choices closed on %(when)s") % _when(deadline, zone)
+    return _("Choices close on %(when)s") % _when(deadline, zone)
 
 
-def closes_words(deadline, now=None):
-    """ "closes on Friday 4 December at 5 pm", for a line that names the round first."""
+def closes_words(deadline, now=None, zone=None):
+    """ "closes on Friday, December 4, 2026, 5:00 p.m. EST", for a line naming the round."""
     if deadline is None:
         return ""
-    return _("closes on %(day)s at %(time)s") % _when(deadline, now or timezone.now())
+    return _("closes on %(when)s") % _when(deadline, zone)
 
 
 def names_text(items, shown=10):

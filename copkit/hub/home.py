@@ -203,7 +203,7 @@ def home(request):
                 }
             )
         for entry in participation.open_formation:
-            closes = closes_words(entry.round.deadline)
+            closes = closes_words(entry.round.deadline, zone=participation.cohort.time_zone)
             participation.asks.append(
                 {
                     "text": (

@@ -82,7 +82,11 @@ def answer(request, token):
             messages.success(
                 request,
                 _("Saved. You can change your choices until the deadline: %(when)s.")
-                % {"when": deadline_words(formation_round.deadline)},
+                % {
+                    "when": deadline_words(
+                        formation_round.deadline, zone=formation_round.cohort.time_zone
+                    )
+                },
             )
         else:
             messages.success(
@@ -100,7 +104,9 @@ def answer(request, token):
         "form": form if state == "open" else None,
         "asks": form is not None,
         "method": formation_round.method,
-        "deadline_text": deadline_words(formation_round.deadline),
+        "deadline_text": deadline_words(
+            formation_round.deadline, zone=formation_round.cohort.time_zone
+        ),
         # Closed before the deadline (staff formed the groups early): no "close on" date then.
         "deadline_passed": (
             formation_round.deadline is not None and formation_round.deadline <= timezone.now()
