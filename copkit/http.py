@@ -6,6 +6,7 @@ path of this site, or None. A view redirects to it with `HttpResponseRedirect`, 
 `next` would be reversed (NoReverseMatch, a server error) or, worse, name a page of its own.
 """
 
+from django.http import HttpResponseBadRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -20,3 +21,22 @@ def safe_next(request, value):
     ):
         return None
     return value
+
+
+class RefuseNulInQueryMiddleware:
+    """Answer 400 to a query string that carries a NUL character.
+
+    No link copkit makes has one, and PostgreSQL cannot hold one in a text value, so a search
+    box or a filter given `%00` would otherwise end in a server error when the value reaches a
+    query. Form posts are left to their forms, which name the field at fault."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.GET.urlencode() or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest("A link's query cannot hold a NUL character.")
+        return self.get_response(request)
