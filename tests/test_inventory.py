@@ -152,7 +152,7 @@ def test_leader_and_staff_add_for_a_member_chosen_among_the_community(world, cli
     assert response.status_code == 302
     made = InventoryEntry.objects.get()
     assert made.participant == world.participant_participant
-    assert made.source == InventoryEntry.Source.STAFF
+    assert made.source == InventoryEntry.Source.LEADER
 
     # Someone of the cohort outside the community cannot be chosen; nothing is saved.
     outside = factories.ParticipantFactory(cohort=world.cohort)

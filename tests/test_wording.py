@@ -237,3 +237,65 @@ def test_a_survey_closing_time_reads_the_same_in_the_email_and_on_the_pages(chic
     assert words in message.body_text and words in message.body_html
     link = survey.recipients.get()
     assert words in client.get(link.get_answer_url()).content.decode()
+
+
+# -- who entered it ------------------------------------------------------------------------
+
+
+def test_a_formation_entry_is_labelled_by_who_entered_it(world, client_for):
+    formation_round = factories.FormationRoundFactory(cohort=world.cohort)
+    now = timezone.now()
+    by_self = factories.FormationEntryFactory(
+        round=formation_round,
+        participant=world.participant_participant,
+        submitted_at=now,
+        entered_by=world.participant,
+    )
+    by_leader = factories.FormationEntryFactory(
+        round=formation_round,
+        participant=factories.ParticipantFactory(cohort=world.cohort, name="Nia North"),
+        submitted_at=now,
+        entered_by=world.leader,
+    )
+    by_staff = factories.FormationEntryFactory(
+        round=formation_round,
+        participant=factories.ParticipantFactory(cohort=world.cohort, name="Ola Ortiz"),
+        submitted_at=now,
+        entered_by=world.staff,
+    )
+    html = client_for("staff").get(formation_round.get_absolute_url()).content.decode()
+    rows = {
+        entry.participant.name: text_of(html.split(entry.participant.name, 1)[1].split("</tr>")[0])
+        for entry in (by_self, by_leader, by_staff)
+    }
+    assert "entered by" not in rows["Pat Participant"]
+    assert "entered by Lee Leader" in rows["Nia North"] and "staff" not in rows["Nia North"]
+    assert "entered by staff" in rows["Ola Ortiz"]
+    # The person's own page says the TTA team entered it only when it did.
+    own = client_for("participant").get(by_self.get_answer_url()).content.decode()
+    assert "Your TTA team entered these for you." not in own
+
+
+def test_an_inventory_entry_a_leader_typed_is_labelled_as_a_leaders(world, client_for):
+    from planning.needs.models import InventoryEntry
+
+    topic = world.topic
+    url = reverse(
+        "planning:inventory",
+        kwargs={"cohort_slug": world.cohort.slug, "community_slug": world.community.slug},
+    )
+    client = client_for("leader")
+    response = client.post(
+        url.replace("/needs/", "/needs/entries/new/"),
+        {
+            "participant": world.participant_participant.public_id,
+            "kind": "expertise",
+            "topic": topic.slug,
+            "description": "",
+        },
+    )
+    assert response.status_code in (200, 302), response.status_code
+    entry = InventoryEntry.objects.get(participant=world.participant_participant)
+    page = text_of(client.get(url).content.decode())
+    assert "entered by staff" not in page.lower()
+    assert entry.get_source_display() == "Entered by a leader"

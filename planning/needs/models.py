@@ -24,6 +24,7 @@ class InventoryEntry(TimeStampedModel):
         SURVEY = "survey", _("From a survey")
         LIVE = "live", _("From a live poll")
         STAFF = "staff", _("Entered by staff")
+        LEADER = "leader", _("Entered by a leader")
 
     participant = models.ForeignKey(
         "cohorts.Participant", on_delete=models.CASCADE, related_name="inventory"

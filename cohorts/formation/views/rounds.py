@@ -22,7 +22,7 @@ from cohorts.formation.forms.rounds import (
 from cohorts.formation.methods import method_of
 from cohorts.formation.services import reminders
 from cohorts.formation.services import setup as setup_service
-from cohorts.models import FormationEntry, FormationRound, Membership
+from cohorts.models import CohortRole, FormationEntry, FormationRound, Membership
 from copkit.errors import ServiceError, show_error
 
 PAGE_SIZE = 50
@@ -210,9 +210,14 @@ def round_detail(request, access, round_id):
     formation_round = _badge(get_round(access, round_id))
     summary = _summary(formation_round)
     query = request.GET.get("q", "").strip()
-    entries = formation_round.entries.select_related(
-        "participant__organization", "entered_by"
-    ).order_by("participant__name", "pk")
+    staff = CohortRole.objects.filter(
+        cohort_id=formation_round.cohort_id, user=OuterRef("entered_by"), role=CohortRole.Role.STAFF
+    )
+    entries = (
+        formation_round.entries.select_related("participant__organization", "entered_by")
+        .annotate(entered_by_staff=Exists(staff))
+        .order_by("participant__name", "pk")
+    )
     if query:
         entries = entries.filter(participant__name__icontains=query)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))

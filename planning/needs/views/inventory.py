@@ -185,6 +185,8 @@ def entry_add(request, access):
                 InventoryEntry.Source.SELF
                 if me is not None and participant.pk == me.pk
                 else InventoryEntry.Source.STAFF
+                if access.is_staff
+                else InventoryEntry.Source.LEADER
             ),
         )
     except ServiceError as error:
