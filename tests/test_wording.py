@@ -299,3 +299,40 @@ def test_an_inventory_entry_a_leader_typed_is_labelled_as_a_leaders(world, clien
     page = text_of(client.get(url).content.decode())
     assert "entered by staff" not in page.lower()
     assert entry.get_source_display() == "Entered by a leader"
+
+
+# -- the welcome page ----------------------------------------------------------------------
+
+WELCOME_PASSWORD = "a long enough pass phrase 42"
+
+
+def accept(client, participant, world):
+    invitation = factories.InvitationFactory(participant=participant, invited_by=world.staff)
+    return client.post(
+        invitation.get_accept_url(),
+        {"name": participant.name, "password1": WELCOME_PASSWORD, "password2": WELCOME_PASSWORD},
+        follow=True,
+    )
+
+
+def test_the_welcome_page_shows_the_profile_task_it_asks_for(world, client):
+    nia = factories.ParticipantFactory(
+        cohort=world.cohort, name="Nia North", email="nia@x.example", expertise=""
+    )
+    page = accept(client, nia, world).content.decode()
+    assert "Start by completing your profile" in text_of(page)
+    assert f'href="{reverse("cohorts:my-profile", args=[world.cohort.slug])}"' in page
+    assert "Complete your profile" in page
+
+
+def test_the_welcome_page_does_not_ask_for_a_complete_profile(world, client):
+    ola = factories.ParticipantFactory(
+        cohort=world.cohort,
+        name="Ola Ortiz",
+        email="ola@x.example",
+        expertise="Board development",
+        format_preference="virtual",
+    )
+    page = text_of(accept(client, ola, world).content.decode())
+    assert "Welcome to Riverbend Capacity Cohort!" in page
+    assert "completing your profile" not in page

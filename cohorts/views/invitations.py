@@ -176,9 +176,13 @@ def _accept_as_logged_in(request, invitation, context):
 
 
 def _welcome(request, invitation):
-    messages.success(
-        request,
-        _("Welcome to %(cohort)s! Start by completing your profile.")
-        % {"cohort": without_stop(invitation.cohort.name)},
+    participant = invitation.participant
+    # The home page shows the profile task only while the profile is incomplete.
+    complete = participant.expertise and participant.format_preference
+    text = (
+        _("Welcome to %(cohort)s!")
+        if complete
+        else _("Welcome to %(cohort)s! Start by completing your profile.")
     )
+    messages.success(request, text % {"cohort": without_stop(invitation.cohort.name)})
     return redirect("home")
