@@ -399,9 +399,9 @@ def test_build_problem_locks_become_pairs(world):
 
 def test_build_problem_empty_round(world):
     rnd = factories.FormationRoundFactory(cohort=world.cohort)
-    with pytest.raises(ServiceError, match="Nobody takes part in this round yet"):
+    with pytest.raises(ServiceError, match="No one takes part yet: add people on the People page"):
         build_problem(rnd)
-    with pytest.raises(ServiceError, match="Nobody takes part"):
+    with pytest.raises(ServiceError, match="No one takes part yet"):
         run_round(rnd, actor=world.users["staff"])
 
 

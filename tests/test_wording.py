@@ -336,3 +336,27 @@ def test_the_welcome_page_does_not_ask_for_a_complete_profile(world, client):
     page = text_of(accept(client, ola, world).content.decode())
     assert "Welcome to Riverbend Capacity Cohort!" in page
     assert "completing your profile" not in page
+
+
+# -- an empty formation round --------------------------------------------------------------
+
+NO_ONE = "No one takes part yet: add people on the People page"
+
+
+@pytest.mark.parametrize("method", ["topic", "matching", "preassign"])
+def test_an_empty_round_says_so_on_its_page_and_its_actions(world, client_for, method):
+    formation_round = factories.FormationRoundFactory(cohort=world.cohort, method=method)
+    assert not formation_round.entries.exists()
+    client = client_for("staff")
+    people = reverse("cohorts:participant-list", args=[world.cohort.slug])
+    page = client.get(formation_round.get_absolute_url()).content.decode()
+    assert NO_ONE in text_of(page)
+    assert text_of(page).count(NO_ONE) == 1
+    assert f'href="{people}"' in page
+    kwargs = {"cohort_slug": world.cohort.slug, "round_id": formation_round.public_id}
+    actions = [("cohorts:formation-run", {})]
+    if formation_round.asks_participants:
+        actions.append(("cohorts:formation-send", {"action": "send"}))
+    for name, data in actions:
+        response = client.post(reverse(name, kwargs=kwargs), data, follow=True)
+        assert NO_ONE in text_of(response.content.decode()), name

@@ -32,6 +32,12 @@ class InputError(ServiceError):
         self.field = field
 
 
+def check_has_people(formation_round):
+    """Raise ServiceError when no one takes part in the round (nothing to send or form)."""
+    if not formation_round.entries.exists():
+        raise ServiceError(_("No one takes part yet: add people on the People page."))
+
+
 def staff_actor(actor):
     """The staff user typing input in, or None for a person through their own link."""
     return actor if actor is not None and actor.is_authenticated else None

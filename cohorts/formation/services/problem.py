@@ -37,7 +37,7 @@ def build_problem(formation_round):
         )
     )
     if not entries:
-        raise ServiceError(_("Nobody takes part in this round yet. Add people to the round first."))
+        raise ServiceError(_("No one takes part yet: add people on the People page."))
     method = formation_round.method
     n = len(entries)
     warnings = []

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cohorts.formation.checks import check_has_people
 from cohorts.formation.methods import method_of
 from cohorts.models import FormationRound
 from cohorts.services.activity import record
@@ -78,6 +79,7 @@ def check_can_collect(formation_round, now=None):
         raise ServiceError(_("This method asks participants nothing: form the groups directly."))
     if formation_round.deadline is not None and formation_round.deadline <= now:
         raise ServiceError(_("The deadline has passed. Set a later one (or none) first."))
+    check_has_people(formation_round)
     method_of(formation_round).check_can_collect(formation_round)
 
 
