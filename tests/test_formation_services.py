@@ -399,7 +399,7 @@ def test_build_problem_locks_become_pairs(world):
 
 def test_build_problem_empty_round(world):
     rnd = factories.FormationRoundFactory(cohort=world.cohort)
-    with pytest.raises(ServiceError, match="No one takes part yet: add people on the People page"):
+    with pytest.raises(ServiceError, match="No one takes part yet: add people on the Participants"):
         build_problem(rnd)
     with pytest.raises(ServiceError, match="No one takes part yet"):
         run_round(rnd, actor=world.users["staff"])

@@ -340,7 +340,7 @@ def test_the_welcome_page_does_not_ask_for_a_complete_profile(world, client):
 
 # -- an empty formation round --------------------------------------------------------------
 
-NO_ONE = "No one takes part yet: add people on the People page"
+NO_ONE = "No one takes part yet: add people on the Participants page"
 
 
 @pytest.mark.parametrize("method", ["topic", "matching", "preassign"])

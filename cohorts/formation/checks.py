@@ -35,7 +35,7 @@ class InputError(ServiceError):
 def check_has_people(formation_round):
     """Raise ServiceError when no one takes part in the round (nothing to send or form)."""
     if not formation_round.entries.exists():
-        raise ServiceError(_("No one takes part yet: add people on the People page."))
+        raise ServiceError(_("No one takes part yet: add people on the Participants page."))
 
 
 def staff_actor(actor):

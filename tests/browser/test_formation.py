@@ -779,7 +779,7 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(world, live_server, 
     staff.goto(live_server.url + fr.get_absolute_url())
     expect(staff.get_by_role("button", name="Form groups")).to_be_disabled()
     expect(staff.locator("main")).to_contain_text(
-        "No one takes part yet: add people on the People page."
+        "No one takes part yet: add people on the Participants page."
     )
 
     # A choice naming someone taken out of the round is left out, and the board says so.

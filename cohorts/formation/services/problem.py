@@ -37,7 +37,7 @@ def build_problem(formation_round):
         )
     )
     if not entries:
-        raise ServiceError(_("No one takes part yet: add people on the People page."))
+        raise ServiceError(_("No one takes part yet: add people on the Participants page."))
     method = formation_round.method
     n = len(entries)
     warnings = []
