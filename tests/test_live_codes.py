@@ -1,7 +1,7 @@
 """Live-poll codes: guessing them is throttled per client address, and a closed session's
 code only says that the poll has ended."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -19,6 +19,15 @@ pytestmark = pytest.mark.django_db
 GUESSER = "203.0.113.7"
 NEIGHBOUR = "198.51.100.20"
 TOO_MANY = "Too many tries, wait a minute."
+# Counts run per minute of the clock: every test here starts at the top of a minute with the
+# clock stopped, so no count is cut by a minute ending halfway through a test.
+START = datetime(2026, 12, 4, 15, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_the_top_of_a_minute():
+    with time_machine.travel(START, tick=False):
+        yield
 
 
 @pytest.fixture
