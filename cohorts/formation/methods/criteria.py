@@ -17,6 +17,22 @@ from .base import FormationMethod, criterion_label
 from .registry import register
 
 
+def _in_round_order(formation_round):
+    """A sort key for (criterion name, value) pairs read from a JSON column: the order the
+    round lists its criteria in (PostgreSQL's jsonb keeps no key order of its own), then
+    copkit's order of attributes, then the name."""
+    chosen = [spec["attribute"] for spec in _specs(formation_round)]
+    known = list(ATTRIBUTES)
+
+    def key(item):
+        attribute = item[0].partition(" (")[0]
+        if attribute in chosen:
+            return (0, chosen.index(attribute), item[0])
+        return (1, known.index(attribute) if attribute in known else len(known), item[0])
+
+    return key
+
+
 class AnswersForm(EntryForm):
     """Criteria: one field per question the round asks."""
 
@@ -182,7 +198,7 @@ class Criteria(FormationMethod):
 
     def summary_rows(self, formation_round, scores, unit):
         rows = []
-        for name, value in scores.items():
+        for name, value in sorted(scores.items(), key=_in_round_order(formation_round)):
             if name in {"worst_group_score", "mean_group_score", "unmet_rules"}:
                 continue
             if isinstance(value, int | float):
@@ -202,10 +218,9 @@ class Criteria(FormationMethod):
     def group_figures(self, formation_round, details, unit):
         if not isinstance(details.get("criteria"), dict):
             return []
-        met = [criterion_label(n, formation_round) for n, ok in details["criteria"].items() if ok]
-        missed = [
-            criterion_label(n, formation_round) for n, ok in details["criteria"].items() if not ok
-        ]
+        results = sorted(details["criteria"].items(), key=_in_round_order(formation_round))
+        met = [criterion_label(n, formation_round) for n, ok in results if ok]
+        missed = [criterion_label(n, formation_round) for n, ok in results if not ok]
         parts = []
         if met:
             parts.append(_("Meets: %(list)s") % {"list": ", ".join(met)})
