@@ -39,9 +39,7 @@ def add_member(community, *, actor, participant, role=Membership.Role.MEMBER):
     )
     if not created:
         raise ServiceError(_("%(name)s is already a member.") % {"name": participant.name})
-    record(
-        community.cohort, actor, "added member", participant, community=community, role=role
-    )
+    record(community.cohort, actor, "added member", participant, community=community, role=role)
     return membership
 
 
