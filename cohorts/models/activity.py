@@ -267,7 +267,9 @@ class Activity(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    verb = models.CharField(_("action"), max_length=60, choices=Action.choices)
+    # One of Action's values (record() refuses any other). Not declared as the field's choices:
+    # a new action would otherwise need a migration that copies the whole list again.
+    verb = models.CharField(_("action"), max_length=60)
     # The target as a reference, and as its text read at the time (kept when it is deleted).
     target_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
