@@ -113,9 +113,8 @@ class TopicForm(EditConflictMixin, UniqueNameInCohortMixin, forms.ModelForm):
 
 
 class ZipPlaceMixin:
-    """A ModelForm with a `zip_code` field whose row also keeps the place the ZIP code
-    gives (offline, from the zipcodes package): state, latitude, longitude, and city where
-    the model has one. A ZIP code that does not exist is refused next to the field."""
+    """A ModelForm with a `zip_code` field: a ZIP code that does not exist is refused next
+    to the field. The service that saves the row keeps the place the ZIP code gives."""
 
     def clean_zip_code(self):
         raw = self.cleaned_data["zip_code"].strip()
@@ -128,19 +127,6 @@ class ZipPlaceMixin:
         if geo.lookup_zip(zip_code) is None:
             raise forms.ValidationError(_("There is no US ZIP code %(zip)s.") % {"zip": zip_code})
         return zip_code
-
-    def _post_clean(self):
-        super()._post_clean()
-        row = self.instance
-        if "zip_code" not in self.changed_data or "zip_code" in self.errors:
-            return
-        place = geo.lookup_zip(row.zip_code) if row.zip_code else None
-        row.latitude = place.latitude if place else None
-        row.longitude = place.longitude if place else None
-        if place:
-            row.state = place.state
-        if hasattr(row, "city"):
-            row.city = place.city if place else ""
 
 
 class OrganizationForm(EditConflictMixin, ZipPlaceMixin, UniqueNameInCohortMixin, forms.ModelForm):

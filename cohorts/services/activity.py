@@ -1,5 +1,5 @@
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 
 from cohorts.models import Activity, Community
 
@@ -37,17 +37,4 @@ def record(cohort, actor, verb, target="", **data):
     if community is not None:
         row.community = community
     row.save()
-    return row
-
-
-@transaction.atomic
-def save_form(form, *, cohort, actor, verb):
-    """Save a ModelForm for a row of `cohort` (a new row is put in the cohort) and record
-    the change with the fields it touched. Returns the saved row."""
-    row = form.save(commit=False)
-    if row.cohort_id is None:
-        row.cohort = cohort
-    row.save()
-    form.save_m2m()
-    record(cohort, actor, verb, row, fields=sorted(form.changed_data))
     return row

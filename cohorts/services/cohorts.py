@@ -1,4 +1,5 @@
-"""Writes about a cohort itself: creating it, its team, its topics, participants' profiles."""
+"""Writes about a cohort itself: creating it, its team, its topics, its organizations and
+participants' records and profiles."""
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -13,8 +14,10 @@ from django.utils.translation import gettext as _
 from cohorts.models import Cohort, CohortRole, Topic
 from cohorts.models.core import validate_time_zone
 from copkit import outbox
+from copkit.concurrency import record_values
 from copkit.errors import ServiceError
 
+from . import geo
 from .activity import record
 
 # What people already said reaches the inventory through these (cohorts may not import the
@@ -71,7 +74,7 @@ def add_team_member(cohort, *, actor, email, role, name=""):
         user.set_unusable_password()
         user.save(update_fields=["password"])
     if cohort.roles.filter(user=user).exists():
-        raise ServiceError(_("This person already has a role in this cohort."))
+        raise ServiceError(_("This person already has a role in this cohort."), field="email")
     cohort_role = CohortRole.objects.create(cohort=cohort, user=user, role=role)
     context = {
         "cohort": cohort,
@@ -176,3 +179,104 @@ def delete_topic(topic, *, actor):
     """Delete a topic; its communities keep going, without a topic."""
     topic.delete()
     record(topic.cohort, actor, "deleted topic", topic.name)
+
+
+def apply_values(row, values, allowed):
+    """Put `values` ({model field: value}, each one of `allowed`) on `row` and return the
+    names whose value differs from what is stored (from the model's defaults for a new row),
+    sorted. A ModelForm may have put the values on the instance already, so this compares
+    with the database, not with the instance."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"not a field this write changes: {', '.join(sorted(unknown))}")
+    stored = type(row)() if row.pk is None else type(row)._default_manager.get(pk=row.pk)
+    before = record_values(stored, values)
+    for name, value in values.items():
+        setattr(row, name, value)
+    after = record_values(row, values)
+    return sorted(name for name in values if before[name] != after[name])
+
+
+def _checked_zip(value):
+    """Five digits from a typed ZIP code ("" for none), or ServiceError on the field."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        zip_code = geo.clean_zip(text)
+    except ValueError as error:
+        raise ServiceError(str(error), field="zip_code") from None
+    if geo.lookup_zip(zip_code) is None:
+        raise ServiceError(
+            _("There is no US ZIP code %(zip)s.") % {"zip": zip_code}, field="zip_code"
+        )
+    return zip_code
+
+
+def _place_from_zip(row):
+    """Keep the place of `row`'s ZIP code on it: state, latitude, longitude, and city where
+    the model has one (no ZIP code: no coordinates or city; the state stays)."""
+    place = geo.lookup_zip(row.zip_code) if row.zip_code else None
+    row.latitude = place.latitude if place else None
+    row.longitude = place.longitude if place else None
+    if place:
+        row.state = place.state
+    if hasattr(row, "city"):
+        row.city = place.city if place else ""
+
+
+ORGANIZATION_FIELDS = ("name", "kind", "zip_code")
+PARTICIPANT_FIELDS = (
+    "name",
+    "email",
+    "organization",
+    "job_title",
+    "zip_code",
+    "expertise",
+    "format_preference",
+)
+PROFILE_FIELDS = ("name", "job_title", "expertise", "format_preference")
+
+
+def _save_person_or_place(row, values, allowed, *, actor, verb):
+    if "zip_code" in values:
+        values = {**values, "zip_code": _checked_zip(values["zip_code"])}
+    fields = apply_values(row, values, allowed)
+    if "zip_code" in fields:
+        _place_from_zip(row)
+    row.save()
+    record(row.cohort, actor, verb, row, fields=fields)
+    return fields
+
+
+@transaction.atomic
+def update_organization(organization, *, actor, **values):
+    """Change an organization's `name`, `kind` or `zip_code` (which also places it)."""
+    _save_person_or_place(
+        organization, values, ORGANIZATION_FIELDS, actor=actor, verb="updated organization"
+    )
+    return organization
+
+
+@transaction.atomic
+def update_participant(participant, *, actor, **values):
+    """Staff's change to a participant's record (any of PARTICIPANT_FIELDS)."""
+    if "email" in values:
+        values = {**values, "email": str(values["email"]).strip().lower()}
+    fields = _save_person_or_place(
+        participant, values, PARTICIPANT_FIELDS, actor=actor, verb="updated participant"
+    )
+    if "expertise" in fields:
+        expertise_written(participant.cohort, [participant], actor=actor, source="staff")
+    return participant
+
+
+@transaction.atomic
+def update_profile(participant, *, actor, **values):
+    """A participant's change to their own profile (any of PROFILE_FIELDS)."""
+    fields = _save_person_or_place(
+        participant, values, PROFILE_FIELDS, actor=actor, verb="updated own profile"
+    )
+    if "expertise" in fields:
+        expertise_written(participant.cohort, [participant], actor=actor, source="profile")
+    return participant

@@ -4,10 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cohorts.models import Membership
+from cohorts.models import Community, Membership
 
 from .activity import record
-from .cohorts import ServiceError
+from .cohorts import ServiceError, apply_values
 
 
 @transaction.atomic
@@ -74,3 +74,27 @@ def remove_member(membership, *, actor):
         membership.participant,
         community=membership.community,
     )
+
+
+COMMUNITY_FIELDS = ("name", "topic", "description", "work_type", "meeting_format", "phase")
+
+
+@transaction.atomic
+def create_community(cohort, *, actor, **values):
+    """A new community of `cohort` with `values` (any of COMMUNITY_FIELDS; `name` needed)."""
+    community = Community(cohort=cohort)
+    fields = apply_values(community, values, COMMUNITY_FIELDS)
+    community.save()
+    record(cohort, actor, "created community", community, fields=fields)
+    return community
+
+
+@transaction.atomic
+def update_community(community, *, actor, **values):
+    """Change a community's `values` (any of COMMUNITY_FIELDS). An archived one is read-only."""
+    if community.is_archived:
+        raise ServiceError(_("This community is archived; restore it before changing it."))
+    fields = apply_values(community, values, COMMUNITY_FIELDS)
+    community.save()
+    record(community.cohort, actor, "updated community", community, fields=fields)
+    return community

@@ -20,8 +20,8 @@ from cohorts.forms.cohorts import (
     TopicForm,
 )
 from cohorts.services import cohorts as services
-from cohorts.services.activity import save_form
 from copkit.concurrency import hold_for_saving
+from copkit.errors import ServiceError, show_error
 
 PAGE_SIZE = 50
 
@@ -64,8 +64,8 @@ def team(request, access):
     if request.method == "POST" and form.is_valid():
         try:
             role = services.add_team_member(cohort, actor=request.user, **form.cleaned_data)
-        except services.ServiceError as error:
-            form.add_error("email", str(error))
+        except ServiceError as error:
+            show_error(request, error, form)
         else:
             messages.success(
                 request,
@@ -83,8 +83,8 @@ def team_remove(request, access, role_id):
     cohort_role = get_object_or_404(access.cohort.roles.select_related("user"), public_id=role_id)
     try:
         services.remove_team_member(access.cohort, actor=request.user, cohort_role=cohort_role)
-    except services.ServiceError as error:
-        messages.error(request, str(error))
+    except ServiceError as error:
+        show_error(request, error)
     else:
         messages.success(
             request, _("%(email)s no longer has a role here.") % {"email": cohort_role.user.email}
@@ -140,9 +140,13 @@ def organization_edit(request, access, organization_id):
     organization = get_object_or_404(cohort.organizations, public_id=organization_id)
     form = OrganizationForm(request.POST or None, instance=organization, cohort=cohort)
     if request.method == "POST" and form.is_valid() and hold_for_saving(form, organization):
-        save_form(form, cohort=cohort, actor=request.user, verb="updated organization")
-        messages.success(request, _("%(name)s saved.") % {"name": organization.name})
-        return redirect("cohorts:organization-list", cohort_slug=cohort.slug)
+        try:
+            services.update_organization(organization, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": organization.name})
+            return redirect("cohorts:organization-list", cohort_slug=cohort.slug)
     participants = organization.participants.order_by("name")
     return render(
         request,
@@ -173,11 +177,7 @@ def my_profile(request, access):
     participant = access.participant
     form = ProfileForm(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
-        save_form(form, cohort=access.cohort, actor=request.user, verb="updated own profile")
-        if "expertise" in form.changed_data:
-            services.expertise_written(
-                access.cohort, [participant], actor=request.user, source="profile"
-            )
+        services.update_profile(participant, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile is saved."))
         return redirect("home")
     memberships = participant.memberships.select_related("community__cohort").filter(

@@ -14,9 +14,8 @@ from cohorts.access import cohort_view
 from cohorts.forms.communities import AddMemberForm, CommunityForm, MembershipForm
 from cohorts.models import Community
 from cohorts.services import communities as services
-from cohorts.services.activity import save_form
-from cohorts.services.cohorts import ServiceError
 from copkit.concurrency import hold_for_saving
+from copkit.errors import ServiceError, show_error
 from copkit.privacy import MIN_GROUP, hide_small
 
 PAGE_SIZE = 24
@@ -72,8 +71,8 @@ def community_list(request, access):
 def community_create(request, access):
     form = CommunityForm(request.POST or None, cohort=access.cohort)
     if request.method == "POST" and form.is_valid():
-        community = save_form(
-            form, cohort=access.cohort, actor=request.user, verb="created community"
+        community = services.create_community(
+            access.cohort, actor=request.user, **form.cleaned_data
         )
         messages.success(request, _("Community created. Now add its members and leaders."))
         return redirect(community)
@@ -88,9 +87,13 @@ def community_edit(request, access):
         raise PermissionDenied
     form = CommunityForm(request.POST or None, instance=community, cohort=access.cohort)
     if request.method == "POST" and form.is_valid() and hold_for_saving(form, community):
-        save_form(form, cohort=access.cohort, actor=request.user, verb="updated community")
-        messages.success(request, _("Community saved."))
-        return redirect(community)
+        try:
+            services.update_community(community, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("Community saved."))
+            return redirect(community)
     return render(
         request,
         "cohorts/community_form.html",
@@ -129,7 +132,7 @@ def membership_add(request, access):
                 role=form.cleaned_data["role"],
             )
         except ServiceError as error:
-            messages.error(request, str(error))
+            show_error(request, error)
         else:
             messages.success(
                 request,
@@ -164,5 +167,5 @@ def membership_edit(request, access, membership_id):
             else:
                 messages.error(request, _("Choose a role from the list."))
     except ServiceError as error:
-        messages.error(request, str(error))
+        show_error(request, error)
     return redirect(community)

@@ -13,8 +13,8 @@ from cohorts.access import cohort_view
 from cohorts.forms.cohorts import ParticipantForm
 from cohorts.models import Membership
 from cohorts.services import cohorts as services
-from cohorts.services.activity import save_form
 from copkit.concurrency import hold_for_saving
+from copkit.errors import ServiceError, show_error
 
 PAGE_SIZE = 50
 
@@ -84,13 +84,13 @@ def participant_edit(request, access, participant_id):
     )
     form = ParticipantForm(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid() and hold_for_saving(form, participant):
-        save_form(form, cohort=access.cohort, actor=request.user, verb="updated participant")
-        if "expertise" in form.changed_data:
-            services.expertise_written(
-                access.cohort, [participant], actor=request.user, source="staff"
-            )
-        messages.success(request, _("%(name)s saved.") % {"name": participant.name})
-        return redirect("cohorts:participant-list", cohort_slug=access.cohort.slug)
+        try:
+            services.update_participant(participant, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": participant.name})
+            return redirect("cohorts:participant-list", cohort_slug=access.cohort.slug)
     memberships = participant.memberships.select_related("community").order_by("community__name")
     return render(
         request,
