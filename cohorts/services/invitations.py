@@ -24,13 +24,14 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import Invitation, Participant, default_expiry, new_token
 from copkit import outbox
+from copkit.errors import ServiceError
 
 from .activity import record
 
 RESEND_COOLDOWN = timedelta(seconds=60)
 
 
-class InvitationError(ValueError):
+class InvitationError(ServiceError):
     """An invitation action refused for a reason the person can act on (the message)."""
 
 

@@ -18,6 +18,7 @@ from cohorts.forms.invitations import AcceptInvitationForm, InviteForm
 from cohorts.models import Invitation
 from cohorts.services import invitations as services
 from cohorts.templatetags.zoned import without_stop
+from copkit.errors import ServiceError, show_error
 
 _STATUS = re.compile(r"^[\w-]{1,40}$")
 
@@ -96,8 +97,8 @@ def invitation_resend(request, access, participant_id):
         return _back_to_list(request, access)
     try:
         services.resend_invitation(invitation, request.user)
-    except services.InvitationError as error:
-        messages.error(request, str(error))
+    except ServiceError as error:
+        show_error(request, error)
     else:
         messages.success(
             request,
@@ -150,9 +151,9 @@ def accept_invitation(request, token):
                 form.cleaned_data["password1"],
                 name=form.cleaned_data["name"],
             )
-        except services.InvitationError as error:
+        except ServiceError as error:
             # Used, expired or taken by an account between the page and the click.
-            messages.error(request, str(error))
+            show_error(request, error)
             return redirect(request.path)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return _welcome(request, invitation)
@@ -167,8 +168,8 @@ def _accept_as_logged_in(request, invitation, context):
     if request.method == "POST":
         try:
             services.accept_invitation(invitation, user=request.user)
-        except services.InvitationError as error:
-            messages.error(request, str(error))
+        except ServiceError as error:
+            show_error(request, error)
             return redirect(request.path)
         return _welcome(request, invitation)
     context["confirm_only"] = True

@@ -3,7 +3,7 @@
 from copkit.errors import ServiceError
 
 
-class RosterFileError(Exception):
+class RosterFileError(ServiceError):
     """The file as a whole cannot be read as a roster. The message says why, for its sender."""
 
 
@@ -11,6 +11,6 @@ class RosterConflict(Exception):
     """Someone else changed the same participants while this import was being saved."""
 
 
-class RosterHasErrors(ServiceError, ValueError):
+class RosterHasErrors(ServiceError):
     """import_roster was handed rows that still have problems (or, skipping them, no row
     without one)."""
