@@ -4,9 +4,9 @@ from functools import lru_cache
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cohorts import geo
 from cohorts.models import Cohort, CohortRole, FormatPreference, Organization, Participant, Topic
 from cohorts.models.core import default_time_zone
-from cohorts.services import geo
 from copkit.concurrency import EditConflictMixin
 from copkit.dates import sane_year
 

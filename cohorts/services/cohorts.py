@@ -11,13 +11,13 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cohorts import geo
 from cohorts.models import Cohort, CohortRole, Topic
 from cohorts.models.core import validate_time_zone
 from copkit import outbox
 from copkit.concurrency import record_values
 from copkit.errors import ServiceError
 
-from . import geo
 from .activity import record
 
 # What people already said reaches the inventory through these (cohorts may not import the

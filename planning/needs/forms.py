@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copkit.concurrency import EditConflictMixin
 from planning.models import CommonNeed, InterviewRotation, InventoryEntry
-from planning.needs.services.inventory import duplicate_message
-from planning.needs.services.voting import same_title
+from planning.needs.checks import duplicate_message, same_title
 
 
 class EntryForm(forms.Form):

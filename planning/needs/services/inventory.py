@@ -12,6 +12,7 @@ from cohorts.services.activity import record
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.models import Connection, InventoryEntry, Question
+from planning.needs.checks import duplicate_message
 
 # -- who may ----------------------------------------------------------------------------
 
@@ -65,12 +66,6 @@ def add_entry(*, community, actor, participant, kind, topic=None, description=""
         source=source,
     )
     return entry
-
-
-def duplicate_message(kind, topic):
-    if kind == InventoryEntry.Kind.NEED:
-        return _("This need is already listed for %(area)s.") % {"area": topic}
-    return _("This expertise is already listed for %(area)s.") % {"area": topic}
 
 
 @transaction.atomic

@@ -17,13 +17,9 @@ from cohorts.services.activity import record
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.models import CommonNeed, InventoryEntry, NeedVote
+from planning.needs.checks import same_title
 
 SUGGESTIONS = 5  # at most this many candidates from one "Suggest" click
-
-
-def same_title(a, b):
-    """The same need, whatever its case and spacing."""
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 def _hold_the_list(community):
