@@ -151,3 +151,23 @@ def test_the_sentence_is_read_through_gettext_when_shown(world, monkeypatch):
         raising=False,
     )
     assert Activity.objects.get(pk=row.pk).sentence == "Sam Staff a créé Board Builders"
+
+
+def test_answers_through_a_personal_link_are_told_as_the_persons_own(world):
+    """Someone with no account answers through their link: the feed names them, not copkit,
+    and the inventory filled from their answers is told as theirs (not "the answers to")."""
+    ivy = factories.ParticipantFactory(cohort=world.cohort, name="Ivy Tran", user=None)
+    survey = factories.SurveyFactory(cohort=world.cohort, title="Needs assessment")
+    answered = record(
+        world.cohort, ivy.user, "submitted survey answers", survey, participant=ivy.name
+    )
+    filled = record(world.cohort, None, "filled inventory from answers", ivy, entries=["need"])
+    assert answered.sentence == "Ivy Tran answered the survey Needs assessment"
+    assert filled.sentence == "copkit filled the inventory of Ivy Tran"
+    # Someone with an account is named by it; a row with no one named is still copkit's.
+    assert record(world.cohort, world.participant, "submitted survey answers", survey).sentence == (
+        "Pat Participant answered the survey Needs assessment"
+    )
+    assert record(world.cohort, None, "sent survey reminders", survey).sentence == (
+        "copkit sent reminders for the survey Needs assessment"
+    )

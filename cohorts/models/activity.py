@@ -158,7 +158,7 @@ class Action(models.TextChoices):
     REMOVED_CONNECTION = "removed connection", _("%(actor)s removed a connection: %(target)s")
     FILLED_INVENTORY_FROM_ANSWERS = (
         "filled inventory from answers",
-        _("%(actor)s filled the inventory from the answers to %(target)s"),
+        _("%(actor)s filled the inventory of %(target)s"),
     )
     ADDED_A_COMMON_NEED = "added a common need", _("%(actor)s added the common need %(target)s")
     SUGGESTED_COMMON_NEEDS = (
@@ -299,7 +299,9 @@ class Activity(models.Model):
     @property
     def sentence(self):
         """The action as a sentence in the active language: "Ann created the community X"."""
-        actor = self.actor.get_full_name() if self.actor_id else _("copkit")
+        # Someone without an account acts through their personal link: named in the data.
+        actor = self.actor.get_full_name() if self.actor_id else None
+        actor = actor or self.data.get("participant") or _("copkit")
         if self.verb not in Action.values:  # a row older than its action's retirement
             return f"{actor} {self.verb} {self.target}".strip()
         return Action(self.verb).label % {"actor": actor, "target": self.target}
