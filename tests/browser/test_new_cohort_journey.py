@@ -213,6 +213,7 @@ def test_a_brand_new_cohort_from_roster_to_led_communities(
     main = page.locator("main")
     expect(main).to_contain_text("Raising funds")
     expect(main).to_contain_text("Board development")
+    expect(main).to_contain_text("Ana Ruiz answered the survey Needs assessment")
     check_a11y(page, "dashboard with needs")
 
     # 5. A pre-assign round forms two groups; a leader for each; publish.
