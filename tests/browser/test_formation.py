@@ -628,6 +628,9 @@ def test_map_from_setup_to_communities(world, live_server, new_page, sweeps):
     expect(svg.locator("circle[data-id]")).to_have_count(7)
     table = staff.locator("table", has=staff.get_by_text("How spread out each group is"))
     spread_km = groups[0].details["spread_km"]
+    # A cohort in a US time zone reads miles first; kilometres are a click away, and back.
+    expect(table.locator("tbody tr").first).to_contain_text(f"{spread_km / 1.609344:,.1f} mi")
+    staff.get_by_role("link", name="km").click()
     expect(table.locator("tbody tr").first).to_contain_text(f"{spread_km:,.1f} km")
     expect(figure(staff, "Largest distance to the group's centre")).to_contain_text(" km")
 
