@@ -43,13 +43,16 @@ test: install var
 	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: running in $(CHROMIUM)"; \
 	else echo "Browser tests: SKIPPED, no Chromium at $(CHROMIUM) (apt-get install chromium)"; fi
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-dates
 
 # The date-sensitive tests with the clock set to a DST change (01:30 in New York on the day
 # clocks spring forward), a leap day and a year's end: a test that passes only today fails here.
 DATE_TESTS := tests/test_meetings.py tests/test_schedule.py tests/test_calendar.py \
 	tests/test_plans.py tests/test_plan_review.py tests/test_surveys.py \
 	tests/test_survey_sending.py tests/test_formation_rounds.py tests/test_participation.py \
-	tests/test_meeting_reminders.py tests/test_outbox.py
+	tests/test_meeting_reminders.py tests/test_outbox.py tests/test_time_zones.py \
+	tests/test_schedule_skip.py tests/test_leader_next_steps.py tests/test_wording.py \
+	tests/test_formation_answer.py
 TEST_DATES := 2027-03-14T06:30:00+00:00 2028-02-29T12:00:00+00:00 2026-12-31T23:30:00+00:00
 
 test-dates: install var

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -223,7 +224,9 @@ def test_a_formation_deadline_reads_the_same_in_the_email_and_on_the_pages(
     assert words in detail
 
 
+@time_machine.travel(datetime(2027, 2, 1, 15, 0, tzinfo=UTC), tick=True)
 def test_a_survey_closing_time_reads_the_same_in_the_email_and_on_the_pages(chicago, client, wake):
+    # On a fixed day a month before the closing time, so the survey is open whatever today is.
     world = chicago
     survey = factories.SurveyFactory(
         cohort=world.cohort,
