@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl.utils import get_column_letter
 
+from cohorts import geo
 from cohorts.models import Activity, FormatPreference, Organization, Participant
-from cohorts.services import geo
 from cohorts.services.roster import (
     EMAIL,
     NAME,

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from cohorts.geo import community_time_zone, time_zone_for_zips
 from cohorts.models import Cohort
 from cohorts.services import cohorts as cohort_services
-from cohorts.services.geo import community_time_zone, time_zone_for_zips
 from copkit import outbox
 from copkit.errors import ServiceError
 from planning.meetings.services import meetings as meeting_services

@@ -7,8 +7,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cohorts import geo
 from cohorts.models import Community, Invitation, Organization, Participant, Topic
-from cohorts.services import geo
 
 from .data import COMMON_EXPERTISE, COMMON_JOB_TITLES, FORMATS, KINDS, PLACES, TOPICS
 

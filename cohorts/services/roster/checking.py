@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from cohorts.services import geo
+from cohorts import geo
 
 from .columns import (
     BLANK_SPELLINGS,

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from cohorts import geo
 from cohorts.models import Participant
-from cohorts.services import geo
 
 from .columns import EMAIL, FIRST_NAME, LAST_NAME, NAME, ORGANIZATION, ZIP_CODE
 

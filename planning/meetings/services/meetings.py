@@ -15,8 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cohorts.geo import community_time_zone
 from cohorts.services.activity import record
-from cohorts.services.geo import community_time_zone
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.meetings import ical as calendar
