@@ -8,5 +8,6 @@ class CohortsConfig(AppConfig):
 
     def ready(self):
         # Register this app's copkit.later sweeps in every process (a worker would also
-        # find them through the tasks' autodiscovery).
+        # find them through the tasks' autodiscovery) and the kinds of email it sends.
+        import cohorts.messages
         import cohorts.tasks  # noqa: F401

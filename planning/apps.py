@@ -8,8 +8,12 @@ class PlanningConfig(AppConfig):
 
     def ready(self):
         # Register this app's copkit.later sweeps in every process (a worker would also
-        # find them through the tasks' autodiscovery).
+        # find them through the tasks' autodiscovery), the kinds of email each stage sends
+        # (copkit.kinds), and the receivers that fill the inventory when cohorts writes
+        # topics or expertise.
+        import planning.checkins.messages
+        import planning.deeper.messages
+        import planning.messages
+        import planning.support.messages
         import planning.tasks  # noqa: F401
-
-        # The receivers that fill the inventory when cohorts writes topics or expertise.
         from planning.needs.services import filling  # noqa: F401

@@ -3,12 +3,15 @@ stage's patterns, with their names and paths as they were before the stages had 
 
 from django.urls import include, path
 
+from planning.checkins import urls as checkins
+from planning.deeper import urls as deeper
 from planning.meetings import urls as meetings
 from planning.needs import urls as needs
 from planning.plans import urls as plans
+from planning.support import urls as support
 from planning.surveys import urls as surveys
 
-STAGES = (surveys, needs, plans, meetings)
+STAGES = (surveys, needs, plans, meetings, checkins, support, deeper)
 
 app_name = "planning"
 

@@ -4,6 +4,9 @@ A URL pattern of copkit's own that is missing from MATRIX fails `test_every_url_
 so a new view cannot land without saying who may use it.
 """
 
+import importlib
+import importlib.util
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -225,6 +228,16 @@ MATRIX = {
     "formation-answer": ("get", dict.fromkeys(PERSONAS, 200)),
 }
 
+# Later stages keep their rows in a module of their own, tests/matrix_<stage>.py, with
+# MATRIX (rows as above) and url_for(name, world) -> the URL of one of its names.
+STAGE_MATRICES = tuple(
+    importlib.import_module(f"tests.matrix_{stage}")
+    for stage in ("checkins", "support", "deeper", "messages")
+    if importlib.util.find_spec(f"tests.matrix_{stage}") is not None
+)
+for _stage in STAGE_MATRICES:
+    MATRIX.update(_stage.MATRIX)
+
 # Third-party URL sets, tested by their authors; copkit only restyles them.
 EXCLUDED_NAMESPACES = {"admin"}
 EXCLUDED_PREFIXES = ("account_",)
@@ -376,6 +389,9 @@ def formation_kwargs(name, world):
 
 
 def _url_for(name, world):
+    for stage in STAGE_MATRICES:
+        if name in stage.MATRIX:
+            return stage.url_for(name, world)
     cohort = world.cohort.slug
     community = world.community.slug
     if name.startswith("cohorts:formation-") or name == "formation-answer":

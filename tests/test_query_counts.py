@@ -15,7 +15,7 @@ from django.utils import timezone
 from cohorts.models import Membership
 from tests import factories
 from tests.queries import count_queries
-from tests.test_permissions import MATRIX
+from tests.test_permissions import MATRIX, STAGE_MATRICES
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +183,10 @@ PINNED_BESIDE_THE_FEATURE = {
 
 FORM = "a form page for one object; it lists no rows that grow"
 DOWNLOAD = "a file download, not a page; measured by `make bench`"
+# Later stages' pins, named in their tests/matrix_<stage>.py as PINNED (same form as above).
+for _stage in STAGE_MATRICES:
+    PINNED_BESIDE_THE_FEATURE.update(getattr(_stage, "PINNED", {}))
+
 EXEMPT = {
     "accept-invitation": "one invitation's page, for one person; it lists nothing",
     "healthz": "the health check: no list, at most one query",

@@ -1,0 +1,1 @@
+"""Leader check-ins: the cadence, the prompts, the answers, overdue escalation, follow-ups."""
