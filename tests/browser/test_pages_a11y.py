@@ -1,18 +1,35 @@
 """Every main page, as the persona who uses it, at desktop and phone width: axe-core finds no
 serious or critical violation, the phone layout never scrolls sideways, and the browser
 reports no Content Security Policy violation.
+
+The pages are only read, so the busy cohort they show is built once per module (once per
+xdist worker), committed, served by a live server of the module's own and flushed when the
+module is done; each persona logs in once, and every case opens a fresh browser context with
+that login's cookies. Building the cohort and logging in again for each of the ~160 cases
+took most of this module's time.
 """
 
+from types import SimpleNamespace
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from cohorts.models import CohortRole, Membership
 from devtools.demo.planning import add_planning_data
 from planning.surveys.services.live import start_session
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    TIMEOUT_MS,
+    assert_no_horizontal_scroll,
+    check_a11y,
+    login,
+)
+from tests.conftest import build_world, fixed_clock
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 expect = pytest.importorskip("playwright.sync_api").expect
 
 # (URL name, persona who uses the page). Anonymous pages have persona None.
@@ -244,8 +261,7 @@ def add_formation_rounds(world):
     return {str(method): r for method, r in rounds.items()}
 
 
-@pytest.fixture
-def busy_world(world):
+def build_busy_world(world):
     """The personas' cohort with the long names, long emails and mixed statuses that break
     layouts: an invited participant, one not invited, an expired invitation, a co-leader
     with a custom role, a second topic and community, a team of three."""
@@ -308,27 +324,74 @@ def busy_world(world):
     return world
 
 
-def open_page(new_page, live_server, world, persona, kind):
-    page = new_page(kind)
-    csp_messages = []
-    page.on(
-        "console",
-        lambda message: csp_messages.append(message.text) if CSP_MARKER in message.text else None,
-    )
-    if persona is not None:
-        login(page, live_server, world.users[persona].email, world.password)
-    return page, csp_messages
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker, browser):
+    """The busy cohort, committed, behind a live server of this module's own, with each
+    persona's login cookies: SimpleNamespace(url=, urls={page name: path}, logins={persona:
+    storage state}). Everything is flushed when the module is done.
+
+    Not the `live_server` fixture: asking for it makes every test transactional, and the
+    flush after each test would empty the cohort the next one needs."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock(), fixed_clock():
+        server = None
+        try:
+            world = build_busy_world(build_world())
+            urls = {name: url_for(name, world) for name, _persona in PAGES}
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            logins = {}
+            for persona in {persona for _name, persona in PAGES if persona}:
+                context = browser.new_context(**DESKTOP)
+                context.set_default_timeout(TIMEOUT_MS)
+                login(context.new_page(), server, world.users[persona].email, world.password)
+                logins[persona] = context.storage_state()
+                context.close()
+            yield SimpleNamespace(url=server.url, urls=urls, logins=logins)
+        finally:
+            if server is not None:
+                server._live_server_modified_settings.disable()
+                server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def open_page(site, browser):
+    """open_page(persona, kind) -> (page, CSP messages): a fresh context, logged in as
+    `persona` (None: anonymous), at desktop or phone size."""
+    contexts = []
+
+    def make(persona, kind):
+        options = PHONE if kind == "phone" else DESKTOP
+        state = site.logins[persona] if persona else None
+        context = browser.new_context(**options, storage_state=state)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        csp_messages = []
+        page.on(
+            "console",
+            lambda message: (
+                csp_messages.append(message.text) if CSP_MARKER in message.text else None
+            ),
+        )
+        return page, csp_messages
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
 @pytest.mark.parametrize(
     ("name", "persona"), PAGES, ids=[f"{name}-{persona or 'anonymous'}" for name, persona in PAGES]
 )
-def test_page_is_accessible(name, persona, kind, busy_world, live_server, new_page):
-    world = busy_world
-    page, csp_messages = open_page(new_page, live_server, world, persona, kind)
-    url = url_for(name, world)
-    response = page.goto(live_server.url + url)
+def test_page_is_accessible(name, persona, kind, site, open_page):
+    page, csp_messages = open_page(persona, kind)
+    url = site.urls[name]
+    response = page.goto(site.url + url)
     assert response.status == 200, f"{url} as {persona}: {response.status}"
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
     check_a11y(page, f"{name} as {persona or 'anonymous'} ({kind})")
@@ -337,15 +400,14 @@ def test_page_is_accessible(name, persona, kind, busy_world, live_server, new_pa
     assert not csp_messages, f"CSP violations on {url}: {csp_messages}"
 
 
-def test_no_content_security_policy_violations(busy_world, live_server, new_page):
+def test_no_content_security_policy_violations(site, open_page):
     """Walk the pages and their small behaviours (menu toggle, select-all, a confirm dialog,
     a form with errors) and fail on any CSP report in the console: the policy forbids inline
     script and style, and a violation means something silently does not work."""
-    world = busy_world
-    page, csp_messages = open_page(new_page, live_server, world, "staff", "phone")
+    page, csp_messages = open_page("staff", "phone")
     for name, persona in PAGES:
         if persona == "staff":
-            page.goto(live_server.url + url_for(name, world))
+            page.goto(site.url + site.urls[name])
             page.wait_for_load_state("load")
 
     # The collapsed menu opens (Bootstrap's JS runs under the CSP).
@@ -357,8 +419,8 @@ def test_no_content_security_policy_violations(busy_world, live_server, new_page
 
     # Select-all ticks every row (copkit.js runs under the CSP). At desktop width: on a
     # phone the table header, and the select-all box in it, is visually hidden.
-    page, desktop_csp = open_page(new_page, live_server, world, "staff", "desktop")
-    page.goto(live_server.url + url_for("cohorts:participant-list", world))
+    page, desktop_csp = open_page("staff", "desktop")
+    page.goto(site.url + site.urls["cohorts:participant-list"])
     page.get_by_label("Select all on this page").check()
     boxes = page.locator('input[type="checkbox"][name="participants"]')
     assert boxes.count() > 1
@@ -366,51 +428,16 @@ def test_no_content_security_policy_violations(busy_world, live_server, new_page
         expect(boxes.nth(index)).to_be_checked()
 
     # A form with errors re-renders with its messages.
-    page.goto(live_server.url + url_for("cohorts:community-create", world))
+    page.goto(site.url + site.urls["cohorts:community-create"])
     with page.expect_navigation():
         page.get_by_role("button", name="Create community").click()
     expect(page.locator(".invalid-feedback, .errorlist").first).to_be_visible()
 
     # An anonymous visitor's pages too.
-    anonymous, anonymous_csp = open_page(new_page, live_server, world, None, "desktop")
+    anonymous, anonymous_csp = open_page(None, "desktop")
     for url in (reverse("account_login"), reverse("account_reset_password")):
-        anonymous.goto(live_server.url + url)
+        anonymous.goto(site.url + url)
         anonymous.wait_for_load_state("load")
 
     everything = csp_messages + desktop_csp + anonymous_csp
     assert not everything, "\n".join(everything)
-
-
-def test_the_checks_catch_what_they_are_for(world, live_server, new_page):
-    """axe runs on copkit's pages under their real CSP and fails the test on a serious
-    violation; the sideways-scroll check fails on a too-wide element. Each check passes on
-    the untouched page first, so the failure comes from the injected fault."""
-    page = new_page("phone")
-    page.goto(live_server.url + reverse("account_login"))
-    assert "script-src 'self'" in page.evaluate(
-        "fetch(location.href).then(r => r.headers.get('Content-Security-Policy'))"
-    )
-    check_a11y(page, "login page, untouched")
-    assert_no_horizontal_scroll(page, 375)
-
-    page.evaluate(
-        """() => {
-            const img = document.createElement('img');
-            img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
-            document.querySelector('main').append(img);
-        }"""
-    )
-    with pytest.raises(AssertionError, match="image-alt"):
-        check_a11y(page, "login page with an image without alt text")
-
-    page.evaluate(
-        """() => {
-            const wide = document.createElement('div');
-            wide.id = 'too-wide';
-            wide.textContent = 'x'.repeat(200);
-            wide.className = 'text-nowrap';
-            document.querySelector('main').append(wide);
-        }"""
-    )
-    with pytest.raises(AssertionError, match="too-wide"):
-        assert_no_horizontal_scroll(page, 375)
