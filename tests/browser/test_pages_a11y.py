@@ -29,7 +29,10 @@ from tests.browser.conftest import (
 )
 from tests.conftest import build_world, fixed_clock
 
-pytestmark = [pytest.mark.browser]
+# django_db (not transactional): it tells pytest-django to create the test database, and each
+# case runs in a transaction of its own that the live server, on its own connection, never
+# sees; the cohort the pages show is committed by `site`.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 expect = pytest.importorskip("playwright.sync_api").expect
 
 # (URL name, persona who uses the page). Anonymous pages have persona None.
