@@ -1,6 +1,7 @@
 """What a COP does, stage by stage; every stage's models are re-exported here, so the app
 label ("planning") and the tables never move when a stage's code does."""
 
+from planning.checkins.models import CheckIn
 from planning.meetings.models import Attendance, CalendarFeed, Meeting, MeetingSettings
 from planning.needs.models import (
     CommonNeed,
@@ -25,6 +26,7 @@ __all__ = [
     "Answer",
     "Attendance",
     "CalendarFeed",
+    "CheckIn",
     "CommonNeed",
     "Connection",
     "InterviewPair",
