@@ -42,8 +42,8 @@ test: install var
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: running in $(CHROMIUM)"; \
 	else echo "Browser tests: SKIPPED, no Chromium at $(CHROMIUM) (apt-get install chromium)"; fi
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
-	$(MAKE) --no-print-directory test-dates
+	COPKIT_TEST_DATES="$(TEST_DATES)" COPKIT_DATE_TESTS="$(DATE_TESTS)" \
+		$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # The date-sensitive tests with the clock set to a DST change (01:30 in New York on the day
 # clocks spring forward), a leap day and a year's end: a test that passes only today fails here.
@@ -52,15 +52,13 @@ DATE_TESTS := tests/test_meetings.py tests/test_schedule.py tests/test_calendar.
 	tests/test_survey_sending.py tests/test_formation_rounds.py tests/test_participation.py \
 	tests/test_meeting_reminders.py tests/test_outbox.py tests/test_time_zones.py \
 	tests/test_schedule_skip.py tests/test_leader_next_steps.py tests/test_wording.py \
-	tests/test_formation_answer.py
+	tests/test_formation_answer.py tests/test_suite.py
 TEST_DATES := 2027-03-14T06:30:00+00:00 2028-02-29T12:00:00+00:00 2026-12-31T23:30:00+00:00
 
+# `make test` runs these within its one parallel run (tests/conftest.py); alone:
 test-dates: install var
-	@status=0; for now in $(TEST_DATES); do \
-		echo "Date-sensitive tests with the clock at $$now"; \
-		COPKIT_TEST_NOW=$$now $(BIN)/python -m pytest -n auto -q $(DATE_TESTS) \
-			$(PYTEST_ARGS) || status=1; \
-	done; exit $$status
+	COPKIT_TEST_DATES="$(TEST_DATES)" COPKIT_DATE_TESTS="$(DATE_TESTS)" \
+		$(BIN)/python -m pytest -n auto -q $(DATE_TESTS) $(PYTEST_ARGS)
 
 bench: install var
 	$(BIN)/python manage.py bench $(BENCH_ARGS)

@@ -66,13 +66,37 @@ def fixed_now(value):
 
 TEST_NOW = fixed_now(os.environ["COPKIT_TEST_NOW"]) if os.environ.get("COPKIT_TEST_NOW") else None
 
+# `make test` runs the date-sensitive modules (COPKIT_DATE_TESTS, paths from the root) once more
+# at each moment of COPKIT_TEST_DATES (a DST change, a leap day, a year's end), in the same
+# parallel run as the rest: a test that passes only today fails at one of them.
+DATE_MOMENTS = [fixed_now(value) for value in os.environ.get("COPKIT_TEST_DATES", "").split()]
+DATE_MODULES = set(os.environ.get("COPKIT_DATE_TESTS", "").split())
+
+
+def pytest_generate_tests(metafunc):
+    if not DATE_MOMENTS or "clock_at" not in metafunc.fixturenames:
+        return
+    path = metafunc.definition.path.relative_to(metafunc.config.rootpath).as_posix()
+    if path in DATE_MODULES:
+        metafunc.parametrize(
+            "clock_at",
+            [TEST_NOW, *DATE_MOMENTS],
+            indirect=True,
+            ids=lambda moment: f"at-{moment:%Y-%m-%dT%H%M}" if moment else "now",
+        )
+
+
+@pytest.fixture
+def clock_at(request):
+    """The moment this test's clock starts at: COPKIT_TEST_NOW, or one of COPKIT_TEST_DATES
+    for a date-sensitive test; None for the real clock."""
+    return getattr(request, "param", TEST_NOW)
+
 
 @pytest.fixture(autouse=True)
-def _fixed_clock():
-    """With COPKIT_TEST_NOW set (an ISO datetime), every test runs with the clock starting at
-    that moment and ticking on: `make test-dates` runs the date-sensitive tests across a DST
-    change, a leap day and a year's end, so a test that only passes today shows itself."""
-    with fixed_clock():
+def _fixed_clock(clock_at):
+    """With a moment set, every test runs with the clock starting there and ticking on."""
+    with time_machine.travel(clock_at, tick=True) if clock_at else nullcontext():
         yield
 
 
