@@ -22,4 +22,19 @@
       other.checked = box.checked;
     });
   });
+
+  // Once a person submits an ordinary form, the page is on its way out: polls (hx-trigger
+  // "every 1s") neither start nor act on their answer, so a poll that answers "reload"
+  // (HX-Refresh) cannot abort the page the person asked for. A form that leads nowhere (a
+  // download) lets the polls go on after a while.
+  var leavingUntil = 0;
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) { leavingUntil = Date.now() + 15000; }
+  });
+  window.addEventListener("pageshow", function () { leavingUntil = 0; });
+  function holdWhileLeaving(event) {
+    if (Date.now() < leavingUntil) { event.preventDefault(); }
+  }
+  document.addEventListener("htmx:beforeRequest", holdWhileLeaving);
+  document.addEventListener("htmx:beforeOnLoad", holdWhileLeaving);
 })();
