@@ -447,3 +447,69 @@ def test_cadence_refuses_bad_values_and_saves_good_ones(world, cohort):
     assert rules.cohort_cadence(cohort) is None
     rules.set_cadence(cohort, actor=world.staff, **{**values, "every_weeks": 2})
     assert rules.cohort_cadence(cohort).every_weeks == 2
+
+
+# -- many workers at once (PostgreSQL) --
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_cycles_open_and_prompt_each_check_in_exactly_once(world):
+    import dataclasses
+    import threading
+    from collections import Counter
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing would race")
+    world.cohort.time_zone = NEW_YORK
+    world.cohort.save()
+    for i in range(30):
+        community = factories.CommunityFactory(cohort=world.cohort, name=f"COP {i}")
+        person = factories.ParticipantFactory(cohort=world.cohort, email=f"lead{i}@x.example")
+        factories.MembershipFactory(
+            community=community, participant=person, role=Membership.Role.LEADER
+        )
+    rules.set_cadence(
+        world.cohort,
+        actor=world.staff,
+        every_weeks=2,
+        starts_on=date(2026, 3, 2),
+        paused=False,
+        remind_after_days=3,
+        escalate_after_days=7,
+    )
+    calls = Counter()
+    lock = threading.Lock()
+
+    def counting(row, now):
+        with lock:
+            calls[row.pk] += 1
+        return cycle.send_prompt(row, now)
+
+    sweep = dataclasses.replace(cycle.checkin_prompts, handle=counting, after=None)
+    workers = 4
+    start = threading.Barrier(workers)
+    results, errors = [], []
+
+    def run():
+        try:
+            start.wait(timeout=10)
+            results.append(sweep.run(utc(2026, 3, 2, 14)))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    rows = CheckIn.objects.all()
+    assert rows.count() == 31  # Lee and the 30 new leaders, one row each
+    assert calls == Counter({row.pk: 1 for row in rows})
+    assert OutboxMessage.objects.filter(kind="checkin_prompt").count() == 31

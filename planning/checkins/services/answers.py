@@ -45,7 +45,7 @@ def answer(checkin, *, values, user=None):
     now = timezone.now()
     with transaction.atomic():
         checkin = (
-            CheckIn.objects.select_for_update()
+            CheckIn.objects.select_for_update(of=("self",))
             .select_related("community__cohort", "participant")
             .get(pk=checkin.pk)
         )
