@@ -420,3 +420,31 @@ def test_the_sweep_time_zone_is_the_cohort_s(world):
     set_cadence(world, starts_on=date(2026, 7, 6))
     cycle.run_cycle(datetime(2026, 7, 6, 16, tzinfo=UTC))
     assert CheckIn.objects.get().due_at == datetime(2026, 7, 6, 16, tzinfo=UTC)
+
+
+def test_any_staff_member_follows_up_not_only_the_coach(world, client_for, client):
+    """The coach is who is asked first; every staff member of the cohort may act."""
+    row = answered(world, support_wanted="A facilitator")
+    followup = FollowUp.objects.get(checkin=row)
+    other = factories.UserFactory(email="ola@tta.example", name="Ola Other")
+    factories.CohortRoleFactory(cohort=world.cohort, user=other, role=CohortRole.Role.STAFF)
+    client.force_login(other)
+    url = reverse("planning:followup-edit", args=[world.cohort.slug, followup.public_id])
+    assert client.post(url, {"state": "done", "reply": "Found one."}).status_code == 302
+    followup.refresh_from_db()
+    assert (followup.state, followup.replied_by) == ("done", other)
+    # Only the coach (Sam, the default) has it on the home page, not Ola.
+    row2 = answered(world, support_wanted="Another", days_ago=20)
+    assert FollowUp.objects.filter(checkin=row2).exists()
+    assert "Another" not in client.get(reverse("home")).content.decode()
+    assert "Another" in client_for("staff").get(reverse("home")).content.decode()
+
+
+def test_the_chart_is_escaped_and_labelled():
+    from planning.checkins.chart import scale_chart
+
+    svg = scale_chart([("May 1", 2), ("May 15", 4)], label="<b>Board</b> & co")
+    assert "&lt;b&gt;Board&lt;/b&gt; &amp; co" in svg
+    assert "<b>" not in svg
+    assert svg.count("<circle") == 2
+    assert "May 15: 4" in svg

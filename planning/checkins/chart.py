@@ -6,8 +6,10 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 WIDTH, HEIGHT, PAD = 160, 44, 6
+LEFT = 14  # room for the "5" and "1" at the left of the lines
 LINE = "#0b5394"
 GRID = "#c8ced3"
+MUTED = "#57606a"
 
 
 def _num(value):
@@ -30,14 +32,19 @@ def scale_chart(points, *, label, id_prefix="scale", width=WIDTH, height=HEIGHT)
     for level in (1, 3, 5):
         y = PAD + inner_h * (5 - level) / 4
         out.append(
-            f'<line x1="{PAD}" y1="{_num(y)}" x2="{width - PAD}" y2="{_num(y)}"'
+            f'<line x1="{LEFT}" y1="{_num(y)}" x2="{width - PAD}" y2="{_num(y)}"'
             f' stroke="{GRID}" stroke-width="1"/>'
         )
+        if level != 3:
+            out.append(
+                f'<text x="2" y="{_num(y + 3)}" font-size="9" fill="{MUTED}"'
+                f' aria-hidden="true">{level}</text>'
+            )
     if points:
-        step = (width - 2 * PAD) / max(len(points) - 1, 1)
+        step = (width - LEFT - PAD - 4) / max(len(points) - 1, 1)
         coords = []
         for index, (day, scale) in enumerate(points):
-            x = PAD + step * index if len(points) > 1 else width / 2
+            x = LEFT + 4 + step * index if len(points) > 1 else (width + LEFT) / 2
             y = PAD + inner_h * (5 - scale) / 4
             coords.append((x, y, day, scale))
         if len(coords) > 1:
