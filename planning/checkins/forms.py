@@ -132,6 +132,14 @@ class LogCallForm(AnswerFields):
         self.fields["participant"].choices = [("", _("No leader in particular"))] + [
             (key, person.name) for key, person in self.leaders.items()
         ]
+        if len(self.leaders) == 1 and not self.is_bound:
+            self.initial.setdefault("participant", next(iter(self.leaders)))
+        # Staff ask the leader the same questions, in the third person.
+        self.fields["scale"].label = _("How is the COP doing?")
+        self.fields["support_wanted"].label = _("Support the leaders would like")
+        self.fields["support_wanted"].help_text = _(
+            "It becomes a follow-up for the community's coach."
+        )
 
     def clean_participant(self):
         return self.leaders.get(self.cleaned_data.get("participant") or "")
