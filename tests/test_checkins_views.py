@@ -448,3 +448,17 @@ def test_the_chart_is_escaped_and_labelled():
     assert "<b>" not in svg
     assert svg.count("<circle") == 2
     assert "May 15: 4" in svg
+
+
+def test_an_archived_community_s_follow_up_is_read_only(world, client_for):
+    row = answered(world, support_wanted="A room")
+    followup = FollowUp.objects.get(checkin=row)
+    world.community.archived_at = timezone.now()
+    world.community.save()
+    client = client_for("staff")
+    url = reverse("planning:followup-edit", args=[world.cohort.slug, followup.public_id])
+    response = client.post(url, {"state": "done", "reply": "Late"})
+    assert response.status_code == 200
+    assert "archived" in response.content.decode()
+    followup.refresh_from_db()
+    assert followup.state == "new"

@@ -179,6 +179,7 @@ def update_followup(followup, *, actor, state, reply, token=None):
     """The coach moves a follow-up on and answers it; a new or changed reply goes to the
     leader who asked (or, for a call logged without one, the community's leaders).
     `token`: the edit form's fingerprint (copkit.concurrency)."""
+    refuse_if_archived(followup.community)
     if state not in FollowUp.State.values:
         raise ServiceError(_("Choose a state."), field="state")
     reply = (reply or "").strip()
