@@ -1,6 +1,7 @@
 """What a COP's phase asks of its leaders and members next, in copkit's own words,
 drawn from TTA practice for communities of practice."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Community
@@ -43,3 +44,21 @@ MEMBER_NEXT_STEP = {
 def next_step(community, leading):
     table = LEADER_NEXT_STEP if leading else MEMBER_NEXT_STEP
     return table.get(community.phase, "")
+
+
+# Where a leader's next step is done, when a page is there for it (URL name, link text).
+LEADER_NEXT_LINK = {
+    Phase.ACTIVE: ("planning:community-checkins", _("Go to your check-ins")),
+}
+
+
+def next_link(community, leading):
+    """{"url", "label"} of the page where the leader's next step is done, or None."""
+    entry = LEADER_NEXT_LINK.get(community.phase) if leading else None
+    if entry is None:
+        return None
+    name, label = entry
+    url = reverse(
+        name, kwargs={"cohort_slug": community.cohort.slug, "community_slug": community.slug}
+    )
+    return {"url": url, "label": label}

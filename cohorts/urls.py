@@ -26,6 +26,7 @@ cohort_urls = [
     path("edit/", cohorts.cohort_edit, name="cohort-edit"),
     path("team/", cohorts.team, name="team"),
     path("team/<uuid:role_id>/remove/", cohorts.team_remove, name="team-remove"),
+    path("team/coaches/", cohorts.team_coaches, name="team-coaches"),
     path("topics/", cohorts.topic_list, name="topic-list"),
     path("topics/<slug:topic_slug>/", cohorts.topic_edit, name="topic-edit"),
     path("topics/<slug:topic_slug>/delete/", cohorts.topic_delete, name="topic-delete"),

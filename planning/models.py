@@ -1,7 +1,7 @@
 """What a COP does, stage by stage; every stage's models are re-exported here, so the app
 label ("planning") and the tables never move when a stage's code does."""
 
-from planning.checkins.models import CheckIn
+from planning.checkins.models import Cadence, CheckIn, FollowUp
 from planning.meetings.models import Attendance, CalendarFeed, Meeting, MeetingSettings
 from planning.needs.models import (
     CommonNeed,
@@ -25,10 +25,12 @@ __all__ = [
     "ActionPlan",
     "Answer",
     "Attendance",
+    "Cadence",
     "CalendarFeed",
     "CheckIn",
     "CommonNeed",
     "Connection",
+    "FollowUp",
     "InterviewPair",
     "InterviewRotation",
     "InventoryEntry",

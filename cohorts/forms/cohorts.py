@@ -81,6 +81,47 @@ class TeamMemberForm(forms.Form):
         return email
 
 
+class CoachesForm(forms.Form):
+    """One choice per community: its coach among the cohort's staff, or the default (the
+    first staff member). Cleans to {community: user or None}."""
+
+    def __init__(self, *args, communities, staff, default, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.communities = list(communities)
+        self.staff = {str(user.pk): user for user in staff}
+        default_label = (
+            _("Default: %(name)s") % {"name": default.get_full_name()}
+            if default is not None
+            else _("Default: the first staff member")
+        )
+        choices = [("", default_label)] + [
+            (pk, user.get_full_name()) for pk, user in self.staff.items()
+        ]
+        for community in self.communities:
+            self.fields[self.field_name(community)] = forms.ChoiceField(
+                label=_("Coach of %(name)s") % {"name": community.name},
+                choices=choices,
+                required=False,
+                initial=str(community.coach_id) if community.coach_id else "",
+            )
+
+    @staticmethod
+    def field_name(community):
+        return f"coach-{community.slug}"
+
+    def rows(self):
+        return [(community, self[self.field_name(community)]) for community in self.communities]
+
+    def clean(self):
+        cleaned = super().clean()
+        coaches = {}
+        for community in self.communities:
+            value = cleaned.get(self.field_name(community)) or ""
+            coaches[community] = self.staff.get(value)
+        cleaned["coaches"] = coaches
+        return cleaned
+
+
 class UniqueNameInCohortMixin:
     """A ModelForm for a row of `self.cohort` whose name is unique in the cohort, ignoring
     case and repeated spaces. Subclasses name the cohort's related set and the message."""

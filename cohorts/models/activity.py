@@ -43,6 +43,27 @@ class Action(models.TextChoices):
     ADDED_MEMBER = "added member", _("%(actor)s added %(target)s to a community")
     CHANGED_MEMBER_ROLE = "changed member role", _("%(actor)s changed the role of %(target)s")
     REMOVED_MEMBER = "removed member", _("%(actor)s removed %(target)s from a community")
+    ASSIGNED_COACH = "assigned coach", _("%(actor)s chose the coach of %(target)s")
+    # Check-ins (planning.checkins)
+    SET_CHECKIN_CADENCE = (
+        "set check-in cadence",
+        _("%(actor)s set the check-in cadence of %(target)s"),
+    )
+    SENT_CHECKIN_PROMPTS = (
+        "sent check-in prompts",
+        _("%(actor)s asked %(target)s's leaders to check in"),
+    )
+    SENT_CHECKIN_REMINDER = (
+        "sent check-in reminder",
+        _("%(actor)s reminded %(target)s's leader to check in"),
+    )
+    ESCALATED_CHECKIN = (
+        "escalated check-in",
+        _("%(actor)s told the coach that %(target)s's check-in is late"),
+    )
+    ANSWERED_CHECKIN = "answered check-in", _("%(actor)s answered the check-in of %(target)s")
+    LOGGED_CHECKIN = "logged check-in", _("%(actor)s logged a check-in call with %(target)s")
+    UPDATED_FOLLOWUP = "updated follow-up", _("%(actor)s answered a follow-up of %(target)s")
     # Formation
     CREATED_FORMATION_ROUND = (
         "created formation round",

@@ -372,6 +372,16 @@ class Community(TimeStampedModel):
         _("phase"), max_length=20, choices=Phase.choices, default=Phase.FORMING
     )
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The staff member responsible for this COP's check-ins and follow-ups. Empty: the
+    # cohort's first staff member (cohorts.coaches.coach_ids).
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coached_communities",
+        verbose_name=_("coach"),
+    )
 
     objects = CommunityQuerySet.as_manager()
 

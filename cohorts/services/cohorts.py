@@ -108,6 +108,8 @@ def remove_team_member(cohort, *, actor, cohort_role):
     ):
         raise ServiceError(_("A cohort needs at least one staff member; add another one first."))
     cohort_role.delete()
+    # A coach who leaves the team is no one's coach any more: the default takes over.
+    cohort.communities.filter(coach=cohort_role.user).update(coach=None)
     record(cohort, actor, "removed from team", cohort_role.user, role=cohort_role.role)
 
 

@@ -8,17 +8,21 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import cohort_view
 from cohorts.forms.cohorts import (
+    CoachesForm,
     CohortForm,
     OrganizationForm,
     ProfileForm,
     TeamMemberForm,
     TopicForm,
 )
+from cohorts.services import coaches
 from cohorts.services import cohorts as services
 from copkit.concurrency import hold_for_saving
 from copkit.errors import ServiceError, show_error
@@ -74,7 +78,45 @@ def team(request, access):
             )
             return redirect("cohorts:team", cohort_slug=cohort.slug)
     roles = cohort.roles.select_related("user").order_by("role", "user__name", "user__email")
-    return render(request, "cohorts/team.html", {"form": form, "roles": roles})
+    return render(
+        request,
+        "cohorts/team.html",
+        {"form": form, "roles": roles, "coaches_form": _coaches_form(cohort)},
+    )
+
+
+def _coaches_form(cohort, data=None):
+    """The coach of each open community, chosen among the staff (a fixed number of
+    queries however many communities)."""
+    staff = coaches.staff_users(cohort)
+    first = coaches.first_staff_ids([cohort.pk]).get(cohort.pk)
+    default = next((user for user in staff if user.pk == first), None)
+    communities = cohort.communities.active().order_by("name")
+    return CoachesForm(data, communities=communities, staff=staff, default=default)
+
+
+@require_POST
+@cohort_view("cohort.manage")
+def team_coaches(request, access):
+    form = _coaches_form(access.cohort, request.POST)
+    if form.is_valid():
+        try:
+            changed = coaches.assign_coaches(
+                access.cohort, actor=request.user, coaches=form.cleaned_data["coaches"]
+            )
+        except ServiceError as error:
+            show_error(request, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)d coach changed.", "%(n)d coaches changed.", changed)
+                % {"n": changed},
+            )
+    else:
+        messages.error(request, _("Choose a staff member of this cohort for each community."))
+    return redirect(
+        reverse("cohorts:team", kwargs={"cohort_slug": access.cohort.slug}) + "#coaches"
+    )
 
 
 @require_POST

@@ -4,9 +4,10 @@ from django.shortcuts import render
 
 from cohorts.access import cohort_view
 from cohorts.forms.communities import AddMemberForm
-from cohorts.guidance import next_step
+from cohorts.guidance import next_link, next_step
 from cohorts.models import Membership
 from copkit.privacy import MIN_GROUP, hide_small
+from planning.checkins.services.overview import latest_status as checkin_status
 from planning.meetings import participation
 
 
@@ -21,6 +22,7 @@ def community_detail(request, access):
         "can_manage": access.can("community.manage"),
         "can_edit": access.can("community.lead") and not community.is_archived,
         "next_step": next_step(community, membership.is_leading) if membership else "",
+        "next_link": next_link(community, membership.is_leading) if membership else None,
         "top_needs": community.common_needs.filter(chosen_rank__isnull=False).order_by(
             "chosen_rank"
         ),
@@ -42,6 +44,10 @@ def community_detail(request, access):
         role__in=Membership.LEADING_ROLES
     ).exists()
     context["min_group"] = MIN_GROUP
+    if access.can("community.lead"):
+        # The check-in steps (asked, reminded, coach told, answered): staff and leaders.
+        context["show_checkins"] = True
+        context["checkin"] = checkin_status(community)
     context.update(_participation(access, community, membership))
     return render(request, "cohorts/community_detail.html", context)
 

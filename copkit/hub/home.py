@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.formation.wording import closes_words
-from cohorts.guidance import next_step
+from cohorts.guidance import next_link, next_step
 from cohorts.models import CohortRole, Community, FormationEntry, FormationRound, Membership
 from cohorts.templatetags.zoned import day_text
+from planning.checkins.services.overview import coach_followups, open_for_people
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
 
@@ -121,7 +122,7 @@ def home(request):
     """A person's home: the cohorts they run or observe, and, as a participant, their
     communities and what each asks of them next."""
     user = request.user
-    roles = (
+    roles = list(
         CohortRole.objects.filter(user=user)
         .select_related("cohort")
         .order_by("-cohort__starts_on", "cohort__name")
@@ -167,6 +168,10 @@ def home(request):
             if membership.is_leading
         ]
     )
+    # Check-ins waiting for the leader's answer, and the follow-ups waiting for the coach.
+    waiting_checkins = open_for_people(participation.pk for participation in participations)
+    staff_cohorts = [role.cohort_id for role in roles if role.role == CohortRole.Role.STAFF]
+    followups = coach_followups(user, staff_cohorts)
     for participation in participations:
         participation.asks = []
         # A leader's steps in each community they lead; a survey of that community is asked
@@ -182,7 +187,21 @@ def home(request):
                 ]
                 in_steps.update(link.pk for link in links)
                 membership.steps = lead.steps(membership.community, links)
+                checkin = waiting_checkins.get((participation.pk, membership.community_id))
+                if checkin is not None:
+                    membership.steps.insert(
+                        0,
+                        step(
+                            _(
+                                "Tell your TTA coach how things are going: your check-in is "
+                                "waiting."
+                            ),
+                            reverse("checkin-answer", kwargs={"token": checkin.token}),
+                            _("Check in"),
+                        ),
+                    )
             membership.next_step = next_step(membership.community, membership.is_leading)
+            membership.next_link = next_link(membership.community, membership.is_leading)
         if not participation.expertise or not participation.format_preference:
             participation.asks.append(
                 {
@@ -232,6 +251,7 @@ def home(request):
         "home.html",
         {
             "roles": roles,
+            "followups": followups,
             "participations": participations,
             "can_create_cohorts": user.can_create_cohorts or user.is_superuser,
         },

@@ -66,6 +66,18 @@ class CheckIn(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Added by the check-in cycle (0008): the leader asked (a participant, who may have no
+    # account yet), and the claim columns of the prompt, reminder and escalation sweeps.
+    participant = models.ForeignKey(
+        "cohorts.Participant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checkins",
+    )
+    prompted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-period", "community_id"]
@@ -74,7 +86,12 @@ class CheckIn(TimeStampedModel):
                 fields=["community", "leader", "period"],
                 condition=models.Q(leader__isnull=False),
                 name="checkin_once_per_leader_period",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["community", "participant", "period"],
+                condition=models.Q(participant__isnull=False),
+                name="checkin_once_per_person_period",
+            ),
         ]
         indexes = [models.Index(fields=["community", "answered_at"], name="checkin_answered")]
 
@@ -84,3 +101,77 @@ class CheckIn(TimeStampedModel):
     @property
     def answered(self):
         return self.answered_at is not None
+
+
+class Cadence(TimeStampedModel):
+    """How often a cohort's leaders check in: the cohort's own row (no community), and a
+    community's row where staff changed it for that community or paused it there."""
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", on_delete=models.CASCADE, related_name="checkin_cadences"
+    )
+    community = models.OneToOneField(
+        "cohorts.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="checkin_cadence",
+    )
+    every_weeks = models.PositiveSmallIntegerField(_("every how many weeks"), default=2)
+    starts_on = models.DateField(_("first check-in"))
+    paused = models.BooleanField(_("paused"), default=False)
+    remind_after_days = models.PositiveSmallIntegerField(
+        _("remind the leader after this many days late"), default=3
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("tell the coach after this many days late"), default=7
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort"],
+                condition=models.Q(community__isnull=True),
+                name="cadence_one_per_cohort",
+            )
+        ]
+
+    def __str__(self):
+        where = self.community or self.cohort
+        return f"Check-in cadence of {where}"
+
+
+class FollowUp(TimeStampedModel):
+    """A leader's "support wanted" answer, for the community's coach to act on and answer."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    checkin = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="followup")
+    community = models.ForeignKey(
+        "cohorts.Community", on_delete=models.CASCADE, related_name="checkin_followups"
+    )
+    request = models.TextField(_("support wanted"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.NEW)
+    reply = models.TextField(_("reply to the leader"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True, editable=False)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "state"], name="followup_state")]
+
+    def __str__(self):
+        return f"Follow-up of {self.community}: {self.request[:40]}"
+
+    @property
+    def is_open(self):
+        return self.state != self.State.DONE
