@@ -4,6 +4,7 @@ convening reminder sweep, registered with copkit.later by importing its module."
 from django.utils.translation import gettext_lazy as _
 
 from copkit import kinds
+from planning.support import ical  # noqa: F401  (convenings in leaders' calendar feeds)
 from planning.support.services import reminders  # noqa: F401  (registers the sweep)
 
 kinds.register(

@@ -240,12 +240,12 @@ def attendance_open(convening, now=None):
     return not convening.is_cancelled and convening.starts_at - ATTENDANCE_OPENS_BEFORE <= now
 
 
-def record_attendance(convening, *, actor, statuses):
+def record_attendance(convening, *, actor, statuses, now=None):
     """Save who came: `statuses` maps a leader's public id (str) to present, absent or
     excused. Anyone who is not a leader of the cohort refuses the whole batch."""
     if convening.is_cancelled:
         raise ServiceError(_("This convening is cancelled: there is no attendance to record."))
-    if not attendance_open(convening):
+    if not attendance_open(convening, now):
         raise ServiceError(_("Attendance can be recorded once the convening has started."))
     if not statuses:
         raise ServiceError(_("Mark each leader present, absent or excused, then save."))
