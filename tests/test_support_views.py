@@ -393,5 +393,7 @@ def test_the_home_page_shows_the_next_convening_past_ones_and_posts(world, clien
     assert [c.title for c in page.context["past"]] == ["March circle"]
     html = page.content.decode()
     assert "1 leader came" in html
+    convening_of(world, starts_at=now - timedelta(days=60), title="February circle")
+    assert "Attendance not recorded" in client_for("leader").get(circle_url(world)).content.decode()
     assert "Who has run a board retreat?" in html
     assert "Schedule convenings" not in html  # a leader schedules nothing

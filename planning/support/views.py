@@ -88,7 +88,8 @@ def _posts(access):
 def circle_home(request, access):
     now = timezone.now()
     convenings = access.cohort.convenings.annotate(
-        present_count=Count("attendance", filter=Q(attendance__status=PRESENT))
+        present_count=Count("attendance", filter=Q(attendance__status=PRESENT)),
+        marked_count=Count("attendance"),
     )
     upcoming = list(
         convenings.filter(starts_at__gte=now - timedelta(hours=3)).order_by("starts_at", "pk")[:6]
