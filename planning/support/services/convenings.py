@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Membership, Participant
@@ -214,7 +214,8 @@ def draft_text(convening):
     since, _until = window(convening)
     since_text = ""
     if since is not None:
-        since_text = formats.date_format(timezone.localtime(since, cohort_zone(convening.cohort)))
+        local = timezone.localtime(since, cohort_zone(convening.cohort))
+        since_text = dateformat.format(local, "F j, Y")
     return drafting.as_text(draft(convening), since_text)
 
 
