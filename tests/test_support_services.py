@@ -182,3 +182,17 @@ def test_attendance_refuses_people_who_lead_nothing(world):
         item, actor=world.staff, statuses={leader: "present"}, now=START
     )
     assert saved == 1
+
+
+def test_a_reply_tells_the_thread_but_not_the_one_replying(world, leaders):
+    post = discussion.create_post(world.cohort, author=world.leader, title="Hi", body="Hello")
+    OutboxMessage.objects.all().delete()
+    first = discussion.reply(post, author=world.staff, body="Welcome")
+    assert reminder_emails("circle_post") == [world.leader.email]
+    message = OutboxMessage.objects.get()
+    assert message.key == f"circle_reply:{first.pk}:{world.leader.pk}"
+    assert "Sam Staff replied to “Hi”" in message.subject
+    assert "Welcome" in message.body_text
+    OutboxMessage.objects.all().delete()
+    discussion.reply(post, author=world.leader, body="Thanks")
+    assert reminder_emails("circle_post") == [world.staff.email]

@@ -72,11 +72,47 @@ def _author_name(user):
 
 @transaction.atomic
 def reply(post, *, author, body):
+    """A reply under `post`, and an email to the post's author and to those who replied
+    before (not to the one replying). Returns the reply."""
     body = _clean(body, field="body", limit=MAX_BODY, empty=_("Write a reply."))
     row = CircleReply.objects.create(post=post, author=author, body=body)
     CirclePost.objects.filter(pk=post.pk).update(last_activity_at=row.created_at)
     record(post.cohort, author, "replied in the circle", post.cohort)
+    notify_thread(post, row)
     return row
+
+
+def notify_thread(post, reply_row):
+    """Queue one `circle_post` email about `reply_row` to each person in the thread (the
+    post's author, earlier repliers) other than its author. Returns how many were queued."""
+    people = {}
+    if post.author is not None:
+        people[post.author.pk] = post.author
+    for earlier in post.replies.select_related("author").exclude(pk=reply_row.pk):
+        if earlier.author is not None:
+            people.setdefault(earlier.author.pk, earlier.author)
+    people.pop(reply_row.author_id, None)
+    url = settings.SITE_URL + post.get_absolute_url()
+    return outbox.enqueue_many(
+        [
+            {
+                "key": f"circle_reply:{reply_row.pk}:{user.pk}",
+                "kind": "circle_post",
+                "to_email": user.email,
+                "template": "circle_reply",
+                "context": {
+                    "name": _author_name(user),
+                    "post": post,
+                    "reply": reply_row,
+                    "author_name": _author_name(reply_row.author),
+                    "cohort": post.cohort,
+                    "post_url": url,
+                },
+            }
+            for user in people.values()
+            if user.email
+        ]
+    )
 
 
 @transaction.atomic
