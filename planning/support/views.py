@@ -6,7 +6,7 @@ Only the cohort's staff and the leaders and co-leaders of its communities come i
 else of the cohort gets 403, anyone outside it 404 (cohort_view). Scheduling and the agenda,
 notes and attendance are the staff's; a post is changed only by its author."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -39,6 +39,7 @@ from planning.support.services import discussion
 PRESENT = ConveningAttendance.Status.PRESENT
 RECENT_POSTS = 5
 PAST_SHOWN = 24
+DEFAULT_START = time(15, 0)
 
 
 def in_circle(access):
@@ -123,11 +124,13 @@ def circle_schedule(request, access):
     zone = services.cohort_zone(cohort)
     today = timezone.localdate(timezone=zone)
     initial = {
-        "first_date": max(today, cohort.starts_on) if cohort.starts_on else today,
+        "first_date": max(today, cohort.starts_on),
         "frequency": schedule.MONTHLY,
         "week_of_month": "1",
         "weekday": "2",
+        "start_time": DEFAULT_START,
         "length_minutes": 60,
+        "mode": "virtual",
         "until": cohort.ends_on,
     }
     form = CircleScheduleForm(request.POST or None, initial=initial, zone_name=zone.key)
