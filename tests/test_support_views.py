@@ -397,3 +397,21 @@ def test_the_home_page_shows_the_next_convening_past_ones_and_posts(world, clien
     assert "Attendance not recorded" in client_for("leader").get(circle_url(world)).content.decode()
     assert "Who has run a board retreat?" in html
     assert "Schedule convenings" not in html  # a leader schedules nothing
+
+
+def test_every_staff_member_runs_the_circle_not_only_a_coach(world, client):
+    """The circle is the cohort's, not one community's: a second staff member, coach of no
+    community, has the staff's pages; a leader of another cohort gets 404."""
+    second = factories.UserFactory(email="sue@tta.example", name="Sue Second")
+    factories.CohortRoleFactory(cohort=world.cohort, user=second, role="staff")
+    client.force_login(second)
+    for name in ("planning:circle-schedule", "planning:convening-agenda"):
+        assert client.get(url_for(name, world)).status_code == 200, name
+    elsewhere = factories.CommunityFactory(cohort=world.other_cohort)
+    foreign = factories.MembershipFactory(community=elsewhere, role=Membership.Role.LEADER)
+    foreign_user = factories.UserFactory(email="fay@elsewhere.example")
+    foreign.participant.user = foreign_user
+    foreign.participant.save()
+    client.force_login(foreign_user)
+    assert client.get(circle_url(world)).status_code == 404
+    assert client.get(reverse("planning:circle", args=[world.other_cohort.slug])).status_code == 200
