@@ -12,6 +12,7 @@ from planning.needs.models import (
     NeedVote,
 )
 from planning.plans.models import ActionPlan, PlanComment, PlanPart, PlanTemplate, PlanVersion
+from planning.support.models import CirclePost, CircleReply, Convening, ConveningAttendance
 from planning.surveys.models import (
     Answer,
     LiveSession,
@@ -28,8 +29,12 @@ __all__ = [
     "Cadence",
     "CalendarFeed",
     "CheckIn",
+    "CirclePost",
+    "CircleReply",
     "CommonNeed",
     "Connection",
+    "Convening",
+    "ConveningAttendance",
     "FollowUp",
     "InterviewPair",
     "InterviewRotation",

@@ -267,6 +267,28 @@ class Action(models.TextChoices):
         "turned meeting reminders off",
         _("%(actor)s turned meeting reminders off for %(target)s"),
     )
+    # The leaders' circle (planning/support)
+    SCHEDULED_CONVENINGS = "scheduled convenings", _("%(actor)s scheduled the leaders' circle")
+    ADDED_A_CONVENING = "added a convening", _("%(actor)s added the convening %(target)s")
+    DRAFTED_A_CONVENING_AGENDA = (
+        "drafted a convening agenda",
+        _("%(actor)s drafted the agenda of %(target)s"),
+    )
+    CHANGED_A_CONVENING = "changed a convening", _("%(actor)s changed the convening %(target)s")
+    RECORDED_CONVENING_ATTENDANCE = (
+        "recorded convening attendance",
+        _("%(actor)s recorded attendance at %(target)s"),
+    )
+    SENT_CONVENING_REMINDERS = (
+        "sent convening reminders",
+        _("%(actor)s sent reminders of %(target)s"),
+    )
+    POSTED_IN_THE_CIRCLE = "posted in the circle", _("%(actor)s posted in the leaders' circle")
+    REPLIED_IN_THE_CIRCLE = "replied in the circle", _("%(actor)s replied in the leaders' circle")
+    EDITED_A_CIRCLE_POST = (
+        "edited a circle post",
+        _("%(actor)s edited a post in the leaders' circle"),
+    )
 
 
 class ActivityQuerySet(models.QuerySet):

@@ -122,10 +122,11 @@ def site_url(meeting):
     return settings.SITE_URL + meeting.get_absolute_url()
 
 
-def calendar(meetings, name, url_for=site_url):
+def calendar(meetings, name, url_for=site_url, extra=()):
     """A VCALENDAR named `name` with one VEVENT per meeting, as bytes. `url_for(meeting)`
     gives the absolute address of a meeting's page. Each meeting needs its community, the
-    community's cohort and meeting settings loaded, or each costs queries."""
+    community's cohort and meeting settings loaded, or each costs queries. `extra`: more
+    VEVENTs made elsewhere (a later stage's events in a person's feed)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -137,4 +138,6 @@ def calendar(meetings, name, url_for=site_url):
     stamp = timezone.now()
     for meeting in meetings:
         cal.add_component(meeting_event(meeting, url_for(meeting), stamp=stamp))
+    for event in extra:
+        cal.add_component(event)
     return cal.to_ical()

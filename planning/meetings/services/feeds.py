@@ -35,6 +35,26 @@ def reset_feed(participant, *, actor):
     return feed
 
 
+# Later stages put events of their own in a person's feed (the leaders' circle its
+# convenings): each source is a function (participant, since, absolute) -> VEVENTs, where
+# `absolute(path)` makes a page's address absolute. Registered when their app loads.
+_sources = []
+
+
+def add_feed_source(source):
+    """Add `source` to the feed's event sources (once, however often it is registered)."""
+    if source not in _sources:
+        _sources.append(source)
+    return source
+
+
+def extra_events(participant, absolute, *, since=None, now=None):
+    """The events every registered source gives for the participant's feed."""
+    now = now or timezone.now()
+    since = since if since is not None else now - FEED_HISTORY
+    return [event for source in _sources for event in source(participant, since, absolute)]
+
+
 def feed_by_token(token):
     """The feed with this token, with its participant and cohort, or None."""
     if not token:

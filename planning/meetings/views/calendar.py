@@ -139,6 +139,7 @@ def calendar_feed(request, token):
         services.meetings_for(participant),
         _("%(cohort)s: my community meetings") % {"cohort": participant.cohort.name},
         url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+        extra=services.extra_events(participant, request.build_absolute_uri),
     )
     response = HttpResponse(body, content_type=CONTENT_TYPE)
     response["Cache-Control"] = "private, max-age=300"
