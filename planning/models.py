@@ -2,6 +2,7 @@
 label ("planning") and the tables never move when a stage's code does."""
 
 from planning.checkins.models import CheckIn
+from planning.deeper.models import DeeperActivity, DeeperSuggestion
 from planning.meetings.models import Attendance, CalendarFeed, Meeting, MeetingSettings
 from planning.needs.models import (
     CommonNeed,
@@ -29,6 +30,8 @@ __all__ = [
     "CheckIn",
     "CommonNeed",
     "Connection",
+    "DeeperActivity",
+    "DeeperSuggestion",
     "InterviewPair",
     "InterviewRotation",
     "InventoryEntry",
