@@ -7,6 +7,7 @@ from cohorts.forms.communities import AddMemberForm
 from cohorts.guidance import next_step
 from cohorts.models import Membership
 from copkit.privacy import MIN_GROUP, hide_small
+from planning.deeper import summaries as deeper
 from planning.meetings import participation
 
 
@@ -43,6 +44,10 @@ def community_detail(request, access):
     ).exists()
     context["min_group"] = MIN_GROUP
     context.update(_participation(access, community, membership))
+    if context["can_see_members"]:  # going-deeper activities: members and staff
+        context["deeper"] = deeper.community_suggestions(
+            community, sees_all=access.can("community.lead")
+        )
     return render(request, "cohorts/community_detail.html", context)
 
 
