@@ -201,7 +201,7 @@ def test_accept_plan_and_mark_done_through_the_pages(world, client_for):
     meeting = factories.MeetingFactory(community=world.community, title="April meeting")
     client = client_for("leader")
     page = client.get(suggestion.get_absolute_url()).content.decode()
-    assert "Will the group do it?" in page and "April meeting" in page
+    assert "Will the group do it?" in page and "Mark it done" not in page
 
     response = client.post(
         community_url(world, "deeper-answer", suggestion.public_id), {"answer": "accept"}
@@ -211,6 +211,8 @@ def test_accept_plan_and_mark_done_through_the_pages(world, client_for):
     assert suggestion.state == State.ACCEPTED
     home = client.get(reverse("home")).content.decode()
     assert "Plan “Review each other&#x27;s grant proposals” onto one of your meetings" in home
+    page = client.get(suggestion.get_absolute_url()).content.decode()
+    assert "April meeting" in page and "Will the group do it?" not in page
 
     response = client.post(
         community_url(world, "deeper-plan", suggestion.public_id), {"meeting": meeting.public_id}

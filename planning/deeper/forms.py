@@ -118,7 +118,7 @@ class AnswerForm(forms.Form):
 
 class PlanForm(forms.Form):
     meeting = forms.ModelChoiceField(
-        label=_("Meeting"),
+        label=_("Which meeting"),
         queryset=None,
         to_field_name="public_id",
         empty_label=_("Choose a meeting"),

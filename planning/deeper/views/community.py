@@ -57,10 +57,12 @@ def _page(request, access, suggestion, *, answer=None, plan=None, done=None, sta
         "zone": zone,
         "can_act": can_act,
     }
-    if can_act:
+    # A suggestion is answered first; a meeting or reflection sent with it shows its errors.
+    context["answering"] = suggestion.state == State.SUGGESTED and plan is None and done is None
+    if can_act and context["answering"]:
+        context["answer_form"] = answer or AnswerForm()
+    elif can_act:
         meetings = services.plannable_meetings(community)
-        if suggestion.state == State.SUGGESTED:
-            context["answer_form"] = answer or AnswerForm()
         context["plan_form"] = plan or PlanForm(
             meetings=meetings,
             zone=zone,
