@@ -112,8 +112,7 @@ def board(cohort):
             "community_id",
             "state",
             "due_on",
-            "decline_reason",
-            "what_we_learned",
+            "done_at",
         )
         .order_by("created_at", "pk")
     )
