@@ -114,6 +114,9 @@ class DeeperSuggestion(TimeStampedModel):
     )
     what_we_did = models.TextField(_("what the group did"), blank=True)
     what_we_learned = models.TextField(_("what the group learned"), blank=True)
+    # When the leaders were reminded that the date to do it by is near (the due-date sweep's
+    # claim column); empty while not reminded.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_on", "pk"]
