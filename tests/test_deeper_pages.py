@@ -423,3 +423,47 @@ def test_the_home_page_count_stays_flat_with_suggestions(world, client_for):
     large, response = count_queries(client, reverse("home"))
     assert large == small
     assert response.content.decode().count("Accept or decline") == 21
+
+
+# -- hostile input ---------------------------------------------------------------------
+
+HOSTILE = ["\x00", "x" * 5000, "<script>alert(1)</script>", "9999-99-99", "\u2019" * 300]
+# Values no text field takes (PostgreSQL cannot store a NUL; every text is kept under 4000).
+REFUSED_EVERYWHERE = {"\x00", "x" * 5000}
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_is_never_a_server_error(world, client_for, value):
+    activity = grant_review(world)
+    suggestion = suggested(world)
+    staff = client_for("staff")
+    posts = [
+        (
+            cohort_url(world, "deeper-activity-create"),
+            {"title": value[:200], "training": value, "description": value, "steps": value},
+        ),
+        (
+            cohort_url(world, "deeper-suggest", activity.public_id),
+            {"to": value, "training": value, "due_on": value, "note": value},
+        ),
+        (community_url(world, "deeper-answer", suggestion.public_id), {"answer": value}),
+        (community_url(world, "deeper-plan", suggestion.public_id), {"meeting": value}),
+        (
+            community_url(world, "deeper-done", suggestion.public_id),
+            {"what_we_did": value, "what_we_learned": value},
+        ),
+    ]
+    activities = world.cohort.deeper_activities.count()
+    for url, data in posts:
+        response = staff.post(url, data)
+        assert response.status_code < 500, (url, data)
+    # No suggestion is made from a bad recipient and date, whatever else was typed.
+    assert DeeperSuggestion.objects.count() == 1
+    suggestion.refresh_from_db()
+    if value in REFUSED_EVERYWHERE:
+        assert suggestion.state == State.SUGGESTED
+        assert world.cohort.deeper_activities.count() == activities
+    else:  # valid text: the reflection is taken, and shown escaped
+        assert suggestion.state == State.DONE
+        page = staff.get(suggestion.get_absolute_url()).content.decode()
+        assert "<script>alert(1)</script>" not in page
