@@ -467,3 +467,16 @@ def test_hostile_input_is_never_a_server_error(world, client_for, value):
         assert suggestion.state == State.DONE
         page = staff.get(suggestion.get_absolute_url()).content.decode()
         assert "<script>alert(1)</script>" not in page
+
+
+def test_a_cancelled_meeting_asks_the_leader_to_plan_it_again(world, client_for):
+    suggestion = suggested(world)
+    meeting = factories.MeetingFactory(community=world.community)
+    services.plan(suggestion, actor=world.leader, meeting=meeting)
+    client = client_for("leader")
+    assert suggestion.get_absolute_url() not in client.get(reverse("home")).content.decode()
+    meeting.cancelled_at = timezone.now()
+    meeting.save()
+    home = client.get(reverse("home")).content.decode()
+    assert "was planned for is cancelled: plan it again" in home
+    assert suggestion.get_absolute_url() in home

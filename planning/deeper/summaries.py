@@ -24,8 +24,8 @@ def _url(suggestion, community):
 
 def leader_steps(community_ids, now):
     """{community id: [next step]} for the leaders of the communities `community_ids`: a
-    suggestion to answer, an accepted one to put on a meeting, a planned one whose meeting
-    is over to mark done. One query."""
+    suggestion to answer, an accepted one (or one whose meeting was cancelled) to put on a
+    meeting, a planned one whose meeting is over to mark done. One query."""
     if not community_ids:
         return {}
     rows = (
@@ -43,7 +43,10 @@ def leader_steps(community_ids, now):
         elif suggestion.state == State.ACCEPTED:
             text = _("Plan “%(title)s” onto one of your meetings.")
             label = _("Plan it")
-        elif suggestion.meeting is not None and suggestion.meeting.starts_at <= now:
+        elif suggestion.meeting is None or suggestion.meeting.is_cancelled:
+            text = _("The meeting “%(title)s” was planned for is cancelled: plan it again.")
+            label = _("Plan it")
+        elif suggestion.meeting.starts_at <= now:
             text = _("Did the group do “%(title)s”? Mark it done and say what it learned.")
             label = _("Mark it done")
         else:
