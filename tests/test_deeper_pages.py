@@ -238,6 +238,7 @@ def test_accept_plan_and_mark_done_through_the_pages(world, client_for):
     assert suggestion.state == State.DONE
     page = client.get(suggestion.get_absolute_url()).content.decode()
     assert "Shorter is better." in page and "Mark it done" not in page
+    assert "Marked done by Lee Leader" in page and "suggested by Sam Staff" in page
 
 
 def test_declining_without_a_reason_is_named_beside_the_field(world, client_for):
