@@ -2,6 +2,7 @@
 label ("planning") and the tables never move when a stage's code does."""
 
 from planning.checkins.models import Cadence, CheckIn, FollowUp
+from planning.deeper.models import DeeperActivity, DeeperSuggestion
 from planning.meetings.models import Attendance, CalendarFeed, Meeting, MeetingSettings
 from planning.needs.models import (
     CommonNeed,
@@ -35,6 +36,8 @@ __all__ = [
     "Connection",
     "Convening",
     "ConveningAttendance",
+    "DeeperActivity",
+    "DeeperSuggestion",
     "FollowUp",
     "InterviewPair",
     "InterviewRotation",

@@ -289,6 +289,43 @@ class Action(models.TextChoices):
         "edited a circle post",
         _("%(actor)s edited a post in the leaders' circle"),
     )
+    # Going-deeper activities
+    ADDED_A_DEEPER_ACTIVITY = (
+        "added a going-deeper activity",
+        _("%(actor)s added the going-deeper activity %(target)s"),
+    )
+    CHANGED_A_DEEPER_ACTIVITY = (
+        "changed a going-deeper activity",
+        _("%(actor)s changed the going-deeper activity %(target)s"),
+    )
+    RETIRED_A_DEEPER_ACTIVITY = (
+        "retired a going-deeper activity",
+        _("%(actor)s retired the going-deeper activity %(target)s"),
+    )
+    RESTORED_A_DEEPER_ACTIVITY = (
+        "restored a going-deeper activity",
+        _("%(actor)s restored the going-deeper activity %(target)s"),
+    )
+    SUGGESTED_A_DEEPER_ACTIVITY = (
+        "suggested a going-deeper activity",
+        _("%(actor)s suggested the going-deeper activity %(target)s"),
+    )
+    ACCEPTED_A_DEEPER_ACTIVITY = (
+        "accepted a going-deeper activity",
+        _("%(actor)s accepted the going-deeper activity %(target)s"),
+    )
+    DECLINED_A_DEEPER_ACTIVITY = (
+        "declined a going-deeper activity",
+        _("%(actor)s declined the going-deeper activity %(target)s"),
+    )
+    PLANNED_A_DEEPER_ACTIVITY = (
+        "planned a going-deeper activity",
+        _("%(actor)s planned the going-deeper activity %(target)s onto a meeting"),
+    )
+    DID_A_DEEPER_ACTIVITY = (
+        "did a going-deeper activity",
+        _("%(actor)s marked the going-deeper activity %(target)s done"),
+    )
 
 
 class ActivityQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from cohorts.guidance import next_link, next_step
 from cohorts.models import Membership
 from copkit.privacy import MIN_GROUP, hide_small
 from planning.checkins.services.overview import latest_status as checkin_status
+from planning.deeper import summaries as deeper
 from planning.meetings import participation
 
 
@@ -49,6 +50,10 @@ def community_detail(request, access):
         context["show_checkins"] = True
         context["checkin"] = checkin_status(community)
     context.update(_participation(access, community, membership))
+    if context["can_see_members"]:  # going-deeper activities: members and staff
+        context["deeper"] = deeper.community_suggestions(
+            community, sees_all=access.can("community.lead")
+        )
     return render(request, "cohorts/community_detail.html", context)
 
 

@@ -12,6 +12,7 @@ from cohorts.guidance import next_link, next_step
 from cohorts.models import CohortRole, Community, FormationEntry, FormationRound, Membership
 from cohorts.templatetags.zoned import day_text
 from planning.checkins.services.overview import coach_followups, open_for_people
+from planning.deeper.summaries import leader_steps as deeper_steps
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
 
@@ -22,16 +23,18 @@ PLAN_PHASES = {Phase.DEFINING, Phase.ACTIVE}
 
 
 class LeadState:
-    """What is pending in the communities a person leads, read in four queries whatever
-    their number: each one's plan status, its latest past meeting without attendance, and
-    whether a meeting is coming."""
+    """What is pending in the communities a person leads, read in five queries whatever
+    their number: each one's plan status, its latest past meeting without attendance,
+    whether a meeting is coming, and the going-deeper activities to act on."""
 
     def __init__(self, community_ids):
         self.plans, self.unrecorded, self.upcoming = {}, {}, set()
+        self.deeper = {}
         if not community_ids:
             return
         now = timezone.now()
         self.plans = plan_statuses(community_ids)
+        self.deeper = deeper_steps(community_ids, now)  # going-deeper activities to act on
         meetings = Meeting.objects.filter(community_id__in=community_ids, cancelled_at__isnull=True)
         past = (
             meetings.filter(starts_at__lt=now)
@@ -102,6 +105,7 @@ class LeadState:
                         _("Send the plan"),
                     )
                 )
+        steps.extend(self.deeper.get(community.pk, []))
         if community.pk not in self.upcoming:
             steps.append(
                 step(

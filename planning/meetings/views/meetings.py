@@ -19,6 +19,7 @@ from cohorts.access import cohort_view
 from copkit.concurrency import hold_for_saving
 from copkit.errors import ServiceError, show_error
 from planning.archived import community_open
+from planning.deeper import summaries as deeper
 from planning.meetings import ical as calendar
 from planning.meetings import schedule
 from planning.meetings.forms import AttendanceForm, MeetingForm, MeetingSettingsForm, ScheduleForm
@@ -249,6 +250,7 @@ def meeting_detail(request, access, meeting_id):
         "present_count": sum(1 for r in records if r.status == PRESENT),
         "attendance_open": services.attendance_open(meeting, now),
         "needs_attendance": is_past and not records and not meeting.is_cancelled,
+        "deeper": deeper.on_meeting(meeting),
     }
     me = access.participant if access.membership() else None
     if me is not None:
