@@ -39,6 +39,7 @@ class EmailSettingsForm(forms.Form):
                 label=kind.label,
                 choices=Delivery.choices,
                 initial=delivery,
+                required=False,  # a kind left out keeps its choice
                 help_text=kind.description,
             )
             self.kind_fields.append((name, kind.name))
@@ -54,4 +55,8 @@ class EmailSettingsForm(forms.Form):
 
     def deliveries(self):
         """{kind name: Delivery} from the cleaned data."""
-        return {kind: self.cleaned_data[name] for name, kind in self.kind_fields}
+        return {
+            kind: self.cleaned_data[name]
+            for name, kind in self.kind_fields
+            if self.cleaned_data.get(name)
+        }

@@ -335,6 +335,19 @@ def release_stale_claims(now=None):
     return released
 
 
+def retry(messages, now=None):
+    """Send failed `messages` (a queryset) again: back to pending, due now, with a fresh
+    count of attempts. Conditional on FAILED, so a double click retries once. Returns how
+    many went back to pending; wakes the sweep after commit."""
+    now = now or timezone.now()
+    count = messages.filter(state=State.FAILED).update(
+        state=State.PENDING, due_at=now, attempts=0, claimed_at=None
+    )
+    if count:
+        _wake_sweep_on_commit()
+    return count
+
+
 def _build(message, connection):
     email = EmailMultiAlternatives(
         subject=message.subject,

@@ -246,6 +246,8 @@ class Action(models.TextChoices):
         "turned meeting reminders off",
         _("%(actor)s turned meeting reminders off for %(target)s"),
     )
+    # Emails (the cohort's Emails page)
+    RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
 
 
 class ActivityQuerySet(models.QuerySet):
