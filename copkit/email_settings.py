@@ -29,7 +29,9 @@ def _settings_page(request, address, back):
         )
         messages.success(request, _("Your email settings are saved."))
         return redirect(back)
-    required = [kind for kind in kinds.registered() if not kind.optional]
+    required = [
+        kind for kind in kinds.registered() if not kind.optional and kind is not kinds.DIGEST
+    ]
     return render(
         request,
         "copkit/email_settings.html",

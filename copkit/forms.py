@@ -22,12 +22,12 @@ class EmailSettingsForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of your emails"),
         required=False,
-        help_text=_("Left empty, your emails are in the site's language."),
+        help_text=_("Unless you choose one, your emails are in the site's language."),
     )
     time_zone = forms.ChoiceField(
         label=_("Time zone of the dates in your emails"),
         required=False,
-        help_text=_("Left empty, dates read in your cohort's time zone."),
+        help_text=_("Unless you choose one, dates read in your cohort's time zone."),
     )
 
     def __init__(self, *args, kinds, initial_settings=None, **kwargs):

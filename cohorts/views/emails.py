@@ -31,6 +31,7 @@ def email_list(request, access):
         "attempts",
         "due_at",
         "sent_at",
+        "claimed_at",
         "last_error",
         "created_at",
         "delivery",
