@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cohorts.models import Activity
-from copkit import outbox, preferences
+from copkit import digests, outbox, preferences
 from copkit.models import Delivery, EmailPreference, EmailSettings, OutboxMessage
 from tests.queries import count_queries
 
@@ -225,3 +225,29 @@ def test_emails_page_query_count_is_flat(world, client_for):
     large, response = count_queries(client, url)
     assert large == small
     assert "Subject m:49" in response.content.decode()
+
+
+def test_a_failed_digest_shows_on_the_page_of_each_cohort_it_gathered(world, client_for, settings):
+    """A digest belongs to no cohort; when it fails, the cohort's messages it gathered say
+    so, and sending it again is one click away."""
+    preferences.save_preferences("pat@pantry.example", deliveries={KIND: Delivery.DAILY})
+    held = queue(world, "m:held")
+    assert held.state == State.HELD
+    digests.daily_digests.run(NOW + timedelta(days=1))
+    digest = OutboxMessage.objects.get(kind="digest")
+    assert digest.cohort_ref is None
+    OutboxMessage.objects.filter(pk=digest.pk).update(
+        state=State.FAILED, last_error="SMTPDataError: 554"
+    )
+
+    client = client_for("staff")
+    url = reverse("cohorts:emails", args=[world.cohort.slug])
+    page = client.get(url).content.decode()
+    assert "1 email could not be sent." in page
+    assert "Its digest failed" in page
+    assert f'name="message" value="{digest.pk}"' in page
+
+    client.post(reverse("cohorts:emails-retry", args=[world.cohort.slug]), {"message": digest.pk})
+    digest.refresh_from_db()
+    assert digest.state == State.PENDING
+    assert "Its digest failed" not in client.get(url).content.decode()

@@ -2,7 +2,7 @@
 cohort, and sending failed ones again."""
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from cohorts.services.activity import record
 from copkit import outbox
@@ -13,6 +13,7 @@ State = OutboxMessage.State
 # Failed first (they need someone), then what is still to go, then the rest; newest first.
 _PROBLEMS_FIRST = Case(
     When(state=State.FAILED, then=Value(0)),
+    When(state=State.DIGESTED, digest__state=State.FAILED, then=Value(0)),
     When(state=State.PENDING, attempts__gt=0, then=Value(1)),
     When(state__in=[State.PENDING, State.SENDING, State.HELD], then=Value(2)),
     default=Value(3),
@@ -20,9 +21,22 @@ _PROBLEMS_FIRST = Case(
 )
 
 
+def _failed(cohort):
+    """The cohort's failed messages, and the failed digests that gathered any of its
+    messages (a digest belongs to no cohort: it may gather several cohorts' emails)."""
+    return OutboxMessage.objects.filter(state=State.FAILED).filter(
+        Q(cohort_ref=cohort.pk) | Q(gathered__cohort_ref=cohort.pk)
+    )
+
+
+def failed_count(cohort):
+    return _failed(cohort).values("pk").distinct().count()
+
+
 def messages_of(cohort, *, state="", kind=""):
-    """The cohort's messages, failed first, then retrying, waiting, and the rest."""
-    messages = OutboxMessage.objects.filter(cohort_ref=cohort.pk)
+    """The cohort's messages, failed first (a message whose digest failed with them), then
+    retrying, waiting, and the rest. Each carries its digest's state."""
+    messages = OutboxMessage.objects.filter(cohort_ref=cohort.pk).select_related("digest")
     if state:
         messages = messages.filter(state=state)
     if kind:
@@ -45,10 +59,10 @@ def counts_of(cohort):
 def retry_failed(cohort, *, actor, message_id=None):
     """Send the cohort's failed messages again: one (by `message_id`) or all of them.
     Returns how many go again."""
-    failed = OutboxMessage.objects.filter(cohort_ref=cohort.pk, state=State.FAILED)
+    ids = set(_failed(cohort).values_list("pk", flat=True))
     if message_id is not None:
-        failed = failed.filter(pk=message_id)
-    count = outbox.retry(failed)
+        ids &= {message_id}
+    count = outbox.retry(OutboxMessage.objects.filter(pk__in=ids))
     if count:
         record(cohort, actor, "retried emails", "", count=count)
     return count

@@ -35,16 +35,16 @@ def email_list(request, access):
         "last_error",
         "created_at",
         "delivery",
+        "digest__state",
     )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = {kind.name: kind.label for kind in kinds.registered()}
     for message in page:
         message.kind_label = labels.get(message.kind, message.kind)
-    counts = services.counts_of(access.cohort)
     return render(
         request,
         "cohorts/emails.html",
-        {"form": form, "page": page, "counts": counts, "failed": counts.get("failed", 0)},
+        {"form": form, "page": page, "failed": services.failed_count(access.cohort)},
     )
 
 
