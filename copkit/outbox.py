@@ -12,6 +12,13 @@ the change that caused it, then sent by a sweep.
   only by the process whose UPDATE changed it; failures go back to pending with a growing
   delay, until `OUTBOX_MAX_ATTEMPTS`, then fail for good.
 
+Each recipient's choices apply to every enqueue (copkit.preferences): a message of an
+optional kind is sent at once (PENDING), held for their daily or weekly digest (HELD, gathered
+by copkit.digests, never sent alone), or kept unsent (SKIPPED) when they turned the kind off.
+It is rendered in their language and time zone, ends with a signed link to their email
+settings, and goes out with List-Unsubscribe (one-click) headers. `cohort_ref` ties it to the
+cohort of its context, for the cohort's Emails page.
+
 Text templates are rendered by Django's template engine, which escapes HTML: wrap a
 `_subject.txt` or `_body.txt` template in `{% autoescape off %}` so that "&" stays "&".
 """

@@ -59,6 +59,16 @@ def test_a_member_chooses_the_daily_digest_from_a_reminder_on_a_phone(
     expect(page.locator(".alert-success")).to_contain_text("Your email settings are saved.")
     expect(page.get_by_label("Meeting reminders")).to_have_value("daily")
 
+    # The header's one-click link, opened in a browser, asks before it stops anything.
+    stop = reminder.extra_headers["List-Unsubscribe"].strip("<>")
+    page.goto(stop.replace("/meeting_reminder/", "/survey_reminder/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop emails")
+    check_a11y(page, "stop emails (phone)")
+    shot(page, "messages-stop-phone")
+    submit(page, page.get_by_role("button", name="Stop them"))
+    expect(page.locator("main")).to_contain_text("Survey reminders")
+    check_a11y(page, "emails stopped (phone)")
+
     # The next reminder is held, then comes in the next morning's digest.
     factories.MeetingFactory(community=world.community, starts_at=now + timedelta(hours=5))
     later.run_all(now)
@@ -132,3 +142,10 @@ def test_staff_send_a_failed_email_again_from_the_emails_page(
     page.reload()
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.locator("tbody")).to_contain_text("Sent")
+
+    # Staff's own email settings, from the home page.
+    page.goto(live_server.url + reverse("home"))
+    submit(page, page.get_by_role("link", name="Choose which emails you get, and how often"))
+    expect(page.locator("main")).to_contain_text(world.staff.email)
+    check_a11y(page, "my email settings (staff)")
+    shot(page, "messages-my-settings-desktop")
