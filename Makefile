@@ -66,6 +66,7 @@ test-dates: install var
 bench: install var
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 	$(BIN)/python manage.py formbench $(FORMBENCH_ARGS)
+	$(BIN)/python manage.py outboxbench $(OUTBOXBENCH_ARGS)
 
 clean:
 	rm -rf var staticfiles

@@ -8,6 +8,7 @@ from django.urls import include, path
 from .views import (
     cohorts,
     communities,
+    emails,
     invitations,
     participants,
     roster,
@@ -27,6 +28,8 @@ cohort_urls = [
     path("team/", cohorts.team, name="team"),
     path("team/<uuid:role_id>/remove/", cohorts.team_remove, name="team-remove"),
     path("team/coaches/", cohorts.team_coaches, name="team-coaches"),
+    path("emails/", emails.email_list, name="emails"),
+    path("emails/retry/", emails.email_retry, name="emails-retry"),
     path("topics/", cohorts.topic_list, name="topic-list"),
     path("topics/<slug:topic_slug>/", cohorts.topic_edit, name="topic-edit"),
     path("topics/<slug:topic_slug>/delete/", cohorts.topic_delete, name="topic-delete"),

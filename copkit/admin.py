@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import OutboxMessage, User
+from .models import EmailPreference, EmailSettings, OutboxMessage, User
 
 
 @admin.register(User)
@@ -35,3 +35,15 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class EmailPreferenceInline(admin.TabularInline):
+    model = EmailPreference
+    extra = 0
+
+
+@admin.register(EmailSettings)
+class EmailSettingsAdmin(admin.ModelAdmin):
+    list_display = ["email", "language", "time_zone", "daily_digest_at", "weekly_digest_at"]
+    search_fields = ["email"]
+    inlines = [EmailPreferenceInline]

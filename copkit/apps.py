@@ -6,4 +6,5 @@ class CopkitConfig(AppConfig):
     verbose_name = "copkit"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        # The receivers, and the digest sweeps (copkit.later) in every process.
+        from . import digests, signals  # noqa: F401

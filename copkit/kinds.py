@@ -10,6 +10,8 @@ Apps register their kinds from a `messages.py` module imported in their `AppConf
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -36,3 +38,16 @@ def get(name):
 def registered():
     """Every declared kind, in the order of their labels."""
     return sorted(_kinds.values(), key=lambda kind: str(kind.label))
+
+
+# The core's own kinds. A digest gathers held messages (copkit.digests): it is never held
+# itself. Account emails (a password reset, an address to confirm) are asked for by the
+# person and always go at once.
+DIGEST = register(
+    Kind(
+        "digest",
+        _("Digests"),
+        optional=False,
+        description=_("The emails you chose to get together."),
+    )
+)

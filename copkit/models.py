@@ -74,6 +74,15 @@ class User(AbstractUser):
         return (self.name.split() or [self.email])[0]
 
 
+class Delivery(models.TextChoices):
+    """How a person gets one kind of optional email."""
+
+    NOW = "now", _("At once")
+    DAILY = "daily", _("In a daily digest")
+    WEEKLY = "weekly", _("In a weekly digest")
+    OFF = "off", _("Not at all")
+
+
 class OutboxMessage(models.Model):
     """One email to send, durably. The sweep claims due rows with a conditional update,
     so a second worker or a second beat never sends the same row twice."""
@@ -84,6 +93,11 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        # The recipient's preferences (copkit.preferences): waiting for their digest, sent
+        # inside one (see `digest`), or not sent because they turned the kind off.
+        HELD = "held", _("Waiting for a digest")
+        DIGESTED = "digested", _("Sent in a digest")
+        SKIPPED = "skipped", _("Not sent: turned off by the recipient")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=50)
@@ -98,6 +112,15 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The pk of the cohort the message belongs to (taken from its context when queued), for
+    # the cohort's Emails page. A plain number: the core knows no app.
+    cohort_ref = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    # The recipient's choice for this kind when it was queued; a held message waits for
+    # the digest of that cadence.
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.NOW)
+    digest = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="gathered"
+    )
 
     class Meta:
         indexes = [
@@ -105,8 +128,54 @@ class OutboxMessage(models.Model):
                 fields=["due_at"],
                 name="outbox_pending_due_idx",
                 condition=models.Q(state="pending"),
-            )
+            ),
+            models.Index(
+                fields=["to_email", "due_at"],
+                name="outbox_held_idx",
+                condition=models.Q(state="held"),
+            ),
         ]
 
     def __str__(self):
         return f"{self.kind} to {self.to_email} ({self.get_state_display()})"
+
+
+class EmailSettings(models.Model):
+    """One email address's choices: its language and time zone (blank: the cohort's or the
+    deployment's), when its last digests went, and (in `preferences`) how it gets each
+    optional kind. Keyed by the address, not a user: many recipients have no account."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=60, blank=True)
+    daily_digest_at = models.DateTimeField(null=True, blank=True)
+    weekly_digest_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("email settings")
+        verbose_name_plural = _("email settings")
+
+    def __str__(self):
+        return self.email
+
+
+class EmailPreference(models.Model):
+    """How one address gets one optional kind of email (copkit.kinds)."""
+
+    settings = models.ForeignKey(
+        EmailSettings, on_delete=models.CASCADE, related_name="preferences"
+    )
+    kind = models.CharField(max_length=50)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.NOW)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settings", "kind"], name="emailpreference_one_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.settings.email}: {self.kind} {self.delivery}"

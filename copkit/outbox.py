@@ -12,6 +12,13 @@ the change that caused it, then sent by a sweep.
   only by the process whose UPDATE changed it; failures go back to pending with a growing
   delay, until `OUTBOX_MAX_ATTEMPTS`, then fail for good.
 
+Each recipient's choices apply to every enqueue (copkit.preferences): a message of an
+optional kind is sent at once (PENDING), held for their daily or weekly digest (HELD, gathered
+by copkit.digests, never sent alone), or kept unsent (SKIPPED) when they turned the kind off.
+It is rendered in their language and time zone, ends with a signed link to their email
+settings, and goes out with List-Unsubscribe (one-click) headers. `cohort_ref` ties it to the
+cohort of its context, for the cohort's Emails page.
+
 Text templates are rendered by Django's template engine, which escapes HTML: wrap a
 `_subject.txt` or `_body.txt` template in `{% autoescape off %}` so that "&" stays "&".
 """
@@ -30,8 +37,10 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from copkit import kinds, preferences
 from copkit.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -52,45 +61,123 @@ def email_time_zone(context, time_zone=None):
     return zoneinfo.ZoneInfo(name) if name else None
 
 
-def render_email(template, context, time_zone=None):
+def cohort_ref(context):
+    """The pk of the cohort an email belongs to, from its context: its `cohort`, else the
+    `cohort_id` of the first object that has one (a participant, a community, a survey).
+    No query: only what the objects already hold."""
+    cohort = context.get("cohort")
+    if isinstance(getattr(cohort, "pk", None), int):
+        return cohort.pk
+    for value in context.values():
+        ref = getattr(value, "cohort_id", None)
+        if isinstance(ref, int):
+            return ref
+    return None
+
+
+def render_email(template, context, time_zone=None, *, to_email=None, kind=None, language=None):
     """Return (subject, text body, HTML body) of `templates/emails/{template}_*`, with its
-    dates in `email_time_zone(context, time_zone)`."""
+    dates in `email_time_zone(context, time_zone)` and its words in `language` (the
+    deployment's by default). With `to_email`, both bodies end with the link to that
+    address's email settings (and, for `kind`, a one-click way to stop it)."""
     zone = email_time_zone(context, time_zone)
-    with timezone.override(zone) if zone else nullcontext():
+    if to_email:
+        declared = kinds.get(kind) if kind else None
+        context = {
+            **context,
+            "email_kind_label": declared.label if declared and declared.optional else "",
+            "email_settings_url": preferences.settings_url(to_email),
+            "email_unsubscribe_url": preferences.unsubscribe_url(to_email, kind or "all"),
+        }
+    with (
+        timezone.override(zone) if zone else nullcontext(),
+        translation.override(language or settings.LANGUAGE_CODE),
+    ):
         subject = render_to_string(f"emails/{template}_subject.txt", context)
         # One line, whatever the template's whitespace: a newline in a header is refused.
         subject = " ".join(subject.split())
         body_text = render_to_string(f"emails/{template}_body.txt", context).strip() + "\n"
         body_html = render_to_string(f"emails/{template}_body.html", context)
+        if to_email:
+            body_text += "\n-- \n" + _footer_text(context, kind)
     return subject, body_text, body_html
+
+
+def _footer_text(context, kind):
+    """The text body's last lines: the settings link, and a way to stop an optional kind."""
+    lines = [
+        _("Choose which emails copkit sends you, and how often (no password needed):"),
+        context["email_settings_url"],
+    ]
+    declared = kinds.get(kind) if kind else None
+    if declared is not None and declared.optional:
+        lines += [
+            _("Stop these emails (%(kind)s):") % {"kind": declared.label},
+            context["email_unsubscribe_url"],
+        ]
+    return "\n".join(str(line) for line in lines) + "\n"
+
+
+def _prepare(message, plan, now):
+    """An unsaved OutboxMessage for one `enqueue` argument dict, rendered for its recipient
+    (their language, their time zone before the cohort's) and in the state their
+    preference for its kind gives it."""
+    kind = message["kind"]
+    delivery = plan.delivery(kind)
+    subject, body_text, body_html = render_email(
+        message["template"],
+        message["context"],
+        plan.time_zone or message.get("time_zone"),
+        to_email=message["to_email"],
+        kind=kind,
+        language=plan.language,
+    )
+    return OutboxMessage(
+        key=message["key"],
+        kind=kind,
+        to_email=message["to_email"],
+        subject=subject[:300],
+        body_text=body_text,
+        body_html=body_html,
+        due_at=message.get("due_at") or now,
+        cohort_ref=cohort_ref(message["context"]),
+        delivery=delivery,
+        state=preferences.state_for(delivery),
+    )
 
 
 def enqueue(*, key, kind, to_email, template, context, due_at=None, time_zone=None):
     """Queue one email under a unique `key`. Returns the new row, or None when a row with
-    that key exists already (nothing is inserted then). Its dates read in `time_zone`
-    (a zone name), by default the zone of the context's `cohort`."""
+    that key exists already (nothing is inserted then). Its dates read in the recipient's
+    time zone, else `time_zone` (a zone name), else the zone of the context's `cohort`.
+
+    The recipient's preference for `kind` applies (copkit.preferences): the row is sent at
+    once, held for their digest, or kept unsent (SKIPPED) so that staff can see it."""
     if OutboxMessage.objects.filter(key=key).exists():
         return None
-    subject, body_text, body_html = render_email(template, context, time_zone)
     now = timezone.now()
+    arguments = {
+        "key": key,
+        "kind": kind,
+        "to_email": to_email,
+        "template": template,
+        "context": context,
+        "due_at": due_at,
+        "time_zone": time_zone,
+    }
+    message = _prepare(
+        arguments, preferences.plan_for([to_email])[preferences.normalize(to_email)], now
+    )
     try:
         # A savepoint: a concurrent insert of the same key loses here without spoiling the
         # caller's transaction.
         with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                key=key,
-                kind=kind,
-                to_email=to_email,
-                subject=subject[:300],
-                body_text=body_text,
-                body_html=body_html,
-                due_at=due_at or now,
-            )
+            message.save()
     except IntegrityError:
         if OutboxMessage.objects.filter(key=key).exists():
             return None
         raise
-    if message.due_at <= now:
+    if message.state == State.PENDING and message.due_at <= now:
         _wake_sweep_on_commit()
     return message
 
@@ -105,30 +192,20 @@ def enqueue_many(messages):
         return 0
     keys = [message["key"] for message in messages]
     taken = set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True))
+    plans = preferences.plan_for(
+        [message["to_email"] for message in messages if message["key"] not in taken]
+    )
     now = timezone.now()
     rows = []
     for message in messages:
         if message["key"] in taken:
             continue
         taken.add(message["key"])
-        subject, body_text, body_html = render_email(
-            message["template"], message["context"], message.get("time_zone")
-        )
-        rows.append(
-            OutboxMessage(
-                key=message["key"],
-                kind=message["kind"],
-                to_email=message["to_email"],
-                subject=subject[:300],
-                body_text=body_text,
-                body_html=body_html,
-                due_at=message.get("due_at") or now,
-            )
-        )
+        rows.append(_prepare(message, plans[preferences.normalize(message["to_email"])], now))
     # ignore_conflicts: a key inserted by a concurrent transaction since the check above
     # is that transaction's to send.
     OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    if any(row.due_at <= now for row in rows):
+    if any(row.state == State.PENDING and row.due_at <= now for row in rows):
         _wake_sweep_on_commit()
     return len(rows)
 
@@ -265,6 +342,19 @@ def release_stale_claims(now=None):
     return released
 
 
+def retry(messages, now=None):
+    """Send failed `messages` (a queryset) again: back to pending, due now, with a fresh
+    count of attempts. Conditional on FAILED, so a double click retries once. Returns how
+    many went back to pending; wakes the sweep after commit."""
+    now = now or timezone.now()
+    count = messages.filter(state=State.FAILED).update(
+        state=State.PENDING, due_at=now, attempts=0, claimed_at=None
+    )
+    if count:
+        _wake_sweep_on_commit()
+    return count
+
+
 def _build(message, connection):
     email = EmailMultiAlternatives(
         subject=message.subject,
@@ -272,7 +362,14 @@ def _build(message, connection):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],
         connection=connection,
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            # RFC 2369 and RFC 8058: mail programs offer an "Unsubscribe" button that
+            # POSTs to the link; it turns this kind off (or, for a kind that cannot be
+            # turned off, every optional kind).
+            "List-Unsubscribe": f"<{preferences.unsubscribe_url(message.to_email, message.kind)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

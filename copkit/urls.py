@@ -4,7 +4,7 @@ from django.urls import include, path
 from cohorts import urls as cohorts_urls
 from cohorts.formation.views import answer as formation_answer
 from cohorts.views import invitations
-from copkit import views
+from copkit import email_settings, views
 from copkit.hub import urls as hub_urls
 from planning.urls import public_urlpatterns as planning_public
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("invite/<str:token>/", invitations.accept_invitation, name="accept-invitation"),
     path("f/<str:token>/", formation_answer.answer, name="formation-answer"),
+    path("emails/settings/", email_settings.my_email_settings, name="my-email-settings"),
+    path("emails/<str:token>/", email_settings.email_settings, name="email-settings"),
+    path(
+        "emails/<str:token>/stop/<slug:kind>/",
+        email_settings.email_unsubscribe,
+        name="email-unsubscribe",
+    ),
     # One namespace for cohorts' pages and the hub pages of a cohort (its dashboard, a
     # community's page): `cohorts:dashboard` and `cohorts:community-detail` as before.
     path("c/", include((cohorts_urls.urlpatterns + hub_urls.cohort_urlpatterns, "cohorts"))),

@@ -91,7 +91,10 @@ def test_enqueue_renders_subject_text_and_html(db, wake):
 
     message.refresh_from_db()
     assert message.subject == "Hello Ana & Bo from Riverbend"  # one line, not escaped
-    assert message.body_text == "Dear Ana & Bo, open https://copkit.example/x?a=1&b=2\n"
+    body, footer = message.body_text.split("\n-- \n")
+    assert body == "Dear Ana & Bo, open https://copkit.example/x?a=1&b=2\n"
+    # Every email ends with the recipient's settings link (copkit.preferences).
+    assert "/emails/" in footer
     assert message.body_html == (
         '<p>Dear Ana &amp; Bo, <a href="https://copkit.example/x?a=1&amp;b=2">open</a></p>'
     )

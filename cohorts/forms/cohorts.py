@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from cohorts import geo
 from cohorts.models import Cohort, CohortRole, FormatPreference, Organization, Participant, Topic
 from cohorts.models.core import default_time_zone
+from copkit import kinds
 from copkit.concurrency import EditConflictMixin
 from copkit.dates import sane_year
+from copkit.models import OutboxMessage
 
 
 class DateInput(forms.DateInput):
@@ -241,3 +243,23 @@ class ParticipantForm(EditConflictMixin, ZipPlaceMixin, forms.ModelForm):
                 _("This person has joined with their email; they can change it themselves.")
             )
         return email
+
+
+class EmailFilterForm(forms.Form):
+    """The Emails page's filters: a state and a kind of email (both optional)."""
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of email"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All states")), *OutboxMessage.State.choices]
+        self.fields["kind"].choices = [("", _("All kinds"))] + [
+            (kind.name, kind.label) for kind in kinds.registered()
+        ]
+
+
+class RetryEmailForm(forms.Form):
+    """Which failed email to send again; empty: all of them."""
+
+    message = forms.IntegerField(required=False, min_value=1)

@@ -326,6 +326,8 @@ class Action(models.TextChoices):
         "did a going-deeper activity",
         _("%(actor)s marked the going-deeper activity %(target)s done"),
     )
+    # Emails (the cohort's Emails page)
+    RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
 
 
 class ActivityQuerySet(models.QuerySet):
