@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cohorts', '0010_activity_verb_without_choices'),
-        ('planning', '0007_checkins'),
+        ('planning', '0009_support'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
