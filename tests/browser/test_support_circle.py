@@ -98,6 +98,9 @@ def test_staff_run_a_convening_and_leaders_talk_between_them(
     expect(page.locator(".convening-agenda")).to_contain_text("Challenges several communities")
     check_a11y(page, "convening detail (staff)")
     shot(page, "staff-convening-desktop")
+    submit(page, page.get_by_role("link", name="Move or cancel"))
+    check_a11y(page, "move or cancel a convening")
+    page.go_back()
 
     # -- notes and attendance of the last convening ------------------------------------------
     page.goto(live_server.url + reverse("planning:circle", args=[world.cohort.slug]))
@@ -156,4 +159,9 @@ def test_staff_run_a_convening_and_leaders_talk_between_them(
 
     lee.goto(live_server.url + post.get_absolute_url())
     expect(lee.locator(".circle-reply")).to_contain_text("Governance Circle Leader")
+    submit(lee, lee.get_by_role("link", name="Edit your post"))
+    check_a11y(lee, "edit a post (phone)")
+    lee.get_by_label("Message").fill("We are planning one in April. What worked?")
+    submit(lee, lee.get_by_role("button", name="Save post"))
+    expect(lee.locator(".circle-post-body")).to_contain_text("in April")
     assert Membership.objects.filter(role="leader").count() == 3
