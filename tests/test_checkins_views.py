@@ -65,7 +65,7 @@ def test_staff_set_the_cohort_cadence_and_bad_input_is_shown_by_the_field(world,
     }
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "Ensure this value is greater than or equal to 1" in response.content.decode()
+    assert "Choose a number from 1 to 12." in response.content.decode()
     assert not Cadence.objects.exists()
     response = client.post(url, {**data, "every_weeks": "2", "escalate_after_days": "1"})
     assert "no sooner than the leader is reminded" in response.content.decode()

@@ -51,7 +51,13 @@ class CadenceForm(EditConflictMixin, forms.ModelForm):
         for name, (low, high) in limits.items():
             field = self.fields[name]
             field.widget.attrs.update(min=low, max=high)
-            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            message = _("Choose a number from %(low)d to %(high)d.") % {"low": low, "high": high}
+            field.validators += [
+                MinValueValidator(low, message=message),
+                MaxValueValidator(high, message=message),
+            ]
+            field.error_messages["invalid"] = message
+            field.error_messages["required"] = message
 
     def clean(self):
         cleaned = super().clean()
