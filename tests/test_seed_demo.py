@@ -24,10 +24,24 @@ from cohorts.models import (
 )
 from copkit.models import User
 from devtools import demo
+from devtools.demo import managing as demo_managing
 from devtools.demo import plans as demo_plans
+from planning.models import (
+    Cadence,
+    CheckIn,
+    CirclePost,
+    CircleReply,
+    Convening,
+    ConveningAttendance,
+    DeeperActivity,
+    DeeperSuggestion,
+    FollowUp,
+)
 
 MODELS = [User, EmailAddress, Cohort, CohortRole, Organization, Participant, Invitation, Topic]
 MODELS += [Community, Membership]
+MODELS += [Cadence, CheckIn, FollowUp, Convening, ConveningAttendance, CirclePost, CircleReply]
+MODELS += [DeeperActivity, DeeperSuggestion]
 
 
 def seed(*args):
@@ -302,3 +316,126 @@ def is_done(part):
     from planning.plans.parts import is_complete, part_by_key
 
     return is_complete(part_by_key(part.key), part.data)
+
+
+# Days that stress the relative dates: the fixed demo day, a fifth Wednesday (the monthly
+# circle falls back to "the last"), and a week before the program ends.
+MANAGING_DAYS = [DEMO_DAY, datetime(2027, 3, 31, 15, 0, tzinfo=UTC)]
+MANAGING_DAYS += [datetime(2027, 6, 23, 14, 0, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize("day", MANAGING_DAYS, ids=lambda d: d.date().isoformat())
+def test_demo_managing_data(db, client, day):
+    """Check-ins over four periods with follow-ups, one overdue and one phone call; a
+    leaders' circle that met once with its agenda, notes and attendance, more to come and a
+    discussion; going-deeper activities at each stage. The pages show them."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from planning.checkins.services.overview import cohort_rows
+
+    with time_machine.travel(day, tick=True):
+        output = seed()
+        cohort = Cohort.objects.get(slug=demo.DEMO_COHORT_SLUG)
+        now = timezone.now()
+        for line in ("32 check-ins", "6 check-in follow-ups", "3 circle posts"):
+            assert line in output
+        assert "5 circle replies" in output and "5 going-deeper suggestions" in output
+
+        cadence = cohort.checkin_cadences.get(community__isnull=True)
+        assert cadence.every_weeks == 2 and not cadence.paused
+        checkins = CheckIn.objects.filter(community__cohort=cohort)
+        for community in cohort.communities.all():
+            periods = set(checkins.filter(community=community).values_list("period", flat=True))
+            assert len(periods) == 4, community.name
+        answered = checkins.filter(answered_at__isnull=False)
+        assert not answered.filter(answered_at__gt=now).exists()
+        assert {c.scale for c in answered} <= set(range(1, 6))
+        assert len({c.scale for c in answered}) >= 4
+        assert not checkins.filter(answered_at__isnull=True, prompted_at__isnull=True).exists()
+        call = answered.get(how=CheckIn.How.PHONE)
+        assert call.logged_by.email == demo.DEMO_LOGINS["staff"].email
+        assert call.community.name == demo_managing.CALLED_IN and call.period != call.due_at
+
+        rows, _staff = cohort_rows(cohort, now=now)
+        overdue = [row for row in rows if row.overdue]
+        assert [row.community.name for row in overdue] == [demo_managing.OVERDUE_IN]
+        assert len(overdue[0].waiting) == 1
+
+        followups = FollowUp.objects.filter(community__cohort=cohort)
+        assert followups.count() == 6
+        replied = followups.exclude(reply="")
+        assert {f.community.name for f in replied} == set(demo_managing.FOLLOWUP_REPLIES)
+        assert all(f.replied_at > f.created_at for f in replied)
+        assert followups.filter(state=FollowUp.State.NEW).count() == 4
+
+        convenings = cohort.convenings.order_by("starts_at")
+        past = convenings.filter(starts_at__lt=now)
+        assert past.count() == 1 and convenings.filter(starts_at__gt=now).count() >= 2
+        met = past.get()
+        assert met.notes and met.agenda_drafted_at < met.starts_at
+        assert "Challenges several communities name" in met.agenda
+        assert "Board recruitment (Board Builders, Fundraising Circle)" in met.agenda
+        assert met.attendance.count() == 8  # every leader and co-leader
+        assert met.attendance.filter(status="present").count() >= 5
+
+        posts = CirclePost.objects.filter(cohort=cohort)
+        assert posts.count() == 3
+        assert all(post.replies.exists() for post in posts)
+        assert not CircleReply.objects.filter(post__cohort=cohort, created_at__gt=now).exists()
+
+        assert cohort.deeper_activities.count() >= 6
+        suggestions = DeeperSuggestion.objects.filter(community__cohort=cohort)
+        states = dict(suggestions.values_list("community__name", "state"))
+        home = cohort.communities.get(name="Board Builders")
+        # Planned onto its next meeting; accepted only, once the program has no meeting left.
+        coming = home.meetings.filter(starts_at__gt=now, cancelled_at__isnull=True).first()
+        assert states == {
+            "Board Builders": "planned" if coming else "accepted",
+            "Fundraising Circle": "accepted",
+            "Measuring What Matters": "done",
+            "New Managers Roundtable": "suggested",
+            "Volunteer Champions": "suggested",
+        }
+        if coming:
+            assert suggestions.get(state="planned", community=home).meeting == coming
+        done = suggestions.get(state="done")
+        assert done.what_we_did and done.what_we_learned and done.done_at < now
+
+        client.force_login(User.objects.get(email=demo.DEMO_LOGINS["staff"].email))
+        page = client.get(reverse("planning:checkins", args=[cohort.slug])).content.decode()
+        assert demo_managing.OVERDUE_IN in page
+        page = client.get(met.get_absolute_url()).content.decode()
+        assert "Board recruitment" in page
+        client.force_login(User.objects.get(email=demo.DEMO_LOGINS["leader"].email))
+        page = client.get(
+            reverse("planning:community-checkins", args=[cohort.slug, home.slug])
+        ).content.decode()
+        assert "recruitment packets" in page
+        page = client.get(reverse("planning:circle-posts", args=[cohort.slug])).content.decode()
+        assert all(post.title.replace("'", "&#x27;") in page for post in posts)
+
+
+def test_demo_managing_data_is_the_same_each_time(db):
+    """Seeded: the answers, attendance and replies do not change from one build to the next."""
+
+    def snapshot():
+        cohort = Cohort.objects.get(slug=demo.DEMO_COHORT_SLUG)
+        checkins = CheckIn.objects.filter(community__cohort=cohort).order_by(
+            "community__name", "period", "participant__name"
+        )
+        attendance = ConveningAttendance.objects.filter(convening__cohort=cohort).order_by(
+            "participant__name"
+        )
+        return (
+            list(checkins.values_list("period", "scale", "successes", "anything_else")),
+            list(attendance.values_list("participant__name", "status")),
+        )
+
+    with time_machine.travel(DEMO_DAY, tick=False):
+        seed()
+        first = snapshot()
+        Cohort.objects.all().delete()
+        User.objects.all().delete()  # the participants' accounts stay behind their cohort
+        seed()
+        assert snapshot() == first
