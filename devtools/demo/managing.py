@@ -241,9 +241,10 @@ FOLLOWUP_REPLIES = {
 }
 
 CONVENING_NOTES = (
-    "All five groups gave an update. Board recruitment came up in two groups: Board Builders "
-    "will share its prospect list template and Fundraising Circle its donor-facing board "
-    "job description.\n"
+    "Four groups gave an update; New Managers Roundtable sent apologies (a staffing "
+    "emergency) and will share its news in the discussion. Board recruitment came up in two "
+    "groups: Board Builders will share its prospect list template and Fundraising Circle "
+    "its board job description for donors.\n"
     "Volunteer Champions asked for ideas on meeting times; two leaders offered to share how "
     "they record short updates for members who cannot come.\n"
     "Next time: how each group keeps members connected between meetings."
@@ -451,8 +452,11 @@ def _reply_to_followups(cohort, *, staff, now):
         FollowUp.objects.filter(pk=followup.pk).update(replied_at=moment, updated_at=moment)
 
 
-def _add_circle(cohort, *, staff, rng, now):
+def _add_circle(cohort, communities, *, staff, rng, now):
     """A monthly leaders' circle whose first meeting was about ten days ago, and its record."""
+    Status = ConveningAttendance.Status
+    names = [c.name for c in communities]
+    excused_in = CALLED_IN if CALLED_IN in names else names[-1]
     zone = ZoneInfo(cohort.time_zone)
     today = timezone.localtime(now, zone).date()
     day = today - timedelta(days=10)
@@ -481,15 +485,16 @@ def _add_circle(cohort, *, staff, rng, now):
         agenda_drafted_at=past.starts_at - timedelta(days=2)
     )
     convenings.update_convening(past, actor=staff, changes={"notes": CONVENING_NOTES})
+    # Each community's leader came but one, who sent apologies (the notes say so); the
+    # co-leaders came or not.
     statuses = {}
-    for person in convenings.leaders(cohort):
-        draw = rng.random()
-        status = ConveningAttendance.Status.PRESENT
-        if draw > 0.85:
-            status = ConveningAttendance.Status.ABSENT
-        elif draw > 0.72:
-            status = ConveningAttendance.Status.EXCUSED
-        statuses[str(person.public_id)] = status
+    for community in communities:
+        for membership in community.leaders:
+            if membership.role == Membership.Role.LEADER:
+                status = Status.EXCUSED if community.name == excused_in else Status.PRESENT
+            else:
+                status = rng.choice((Status.PRESENT, Status.PRESENT, Status.ABSENT))
+            statuses.setdefault(str(membership.participant.public_id), status)
     convenings.record_attendance(past, actor=staff, statuses=statuses, now=now)
     return created
 
@@ -577,7 +582,7 @@ def add_managing_data(cohort, *, staff, seed=2026):
         return ManagingDemo(counts={})
     _add_checkins(cohort, communities, staff=staff, rng=rng, now=now)
     _reply_to_followups(cohort, staff=staff, now=now)
-    created = _add_circle(cohort, staff=staff, rng=rng, now=now)
+    created = _add_circle(cohort, communities, staff=staff, rng=rng, now=now)
     authors = [user for user in map(_leader_user, communities) if user is not None] or [staff]
     posts, replies = _add_discussion(cohort, authors, staff=staff, now=now)
     activities, suggestions = _add_deeper(cohort, communities, staff=staff, now=now)
