@@ -26,9 +26,11 @@
   // Once a person submits an ordinary form, the page is on its way out: polls (hx-trigger
   // "every 1s") neither start nor act on their answer, so a poll that answers "reload"
   // (HX-Refresh) cannot abort the page the person asked for. A form that leads nowhere (a
-  // download) lets the polls go on after a while.
+  // download) lets the polls go on after a while. On window, so it runs after every
+  // document-level submit handler: a submit that one of them holds back (the plan page
+  // waits for an autosave on its way, whose answer must still land) is not a departure.
   var leavingUntil = 0;
-  document.addEventListener("submit", function (event) {
+  window.addEventListener("submit", function (event) {
     if (!event.defaultPrevented) { leavingUntil = Date.now() + 15000; }
   });
   window.addEventListener("pageshow", function () { leavingUntil = 0; });
