@@ -272,31 +272,42 @@ def create_meeting(community, *, actor, title, starts_at, duration_minutes, mode
     return meeting
 
 
+def apply_changes(row, *, changes, cancelled=None, editable=EDITABLE_FIELDS):
+    """Write `changes` and a cancel or restore to a calendar row (a meeting, or a convening
+    of the leaders' circle), under a row lock; call it inside a transaction. Only the fields
+    that differ are written; a change calendars show moves `sequence` on, so calendar apps
+    replace their copy; a new time clears `reminded_at`, so the reminder goes again before
+    it. Returns the sorted names of the fields that changed (empty: none did)."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    now = timezone.now()
+    model = type(row)
+    current = model.objects.select_for_update().get(pk=row.pk)
+    updates = {name: value for name, value in changes.items() if getattr(current, name) != value}
+    if cancelled is not None and cancelled != current.is_cancelled:
+        updates["cancelled_at"] = now if cancelled else None
+    changed = sorted(updates)
+    if not updates:
+        return []
+    if any(name in CALENDAR_FIELDS for name in updates):
+        updates["sequence"] = F("sequence") + 1
+    if "starts_at" in updates:
+        updates["reminded_at"] = None
+    updates["updated_at"] = now
+    model.objects.filter(pk=current.pk).update(**updates)
+    return changed
+
+
 def update_meeting(meeting, *, actor, changes, cancelled=None):
     """Apply `changes` (a dict of EDITABLE_FIELDS) and, when `cancelled` is not None, cancel
     or restore the meeting. Returns the names of the fields that changed (empty: nothing
     did). The meeting object is refreshed from the database."""
     refuse_if_archived(meeting.community)
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    now = timezone.now()
     with transaction.atomic():
-        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        updates = {
-            name: value for name, value in changes.items() if getattr(current, name) != value
-        }
-        if cancelled is not None and cancelled != current.is_cancelled:
-            updates["cancelled_at"] = now if cancelled else None
-        changed = sorted(updates)
-        if not updates:
+        changed = apply_changes(meeting, changes=changes, cancelled=cancelled)
+        if not changed:
             return []
-        if any(name in CALENDAR_FIELDS for name in updates):
-            updates["sequence"] = F("sequence") + 1
-        if "starts_at" in updates:
-            updates["reminded_at"] = None  # remind again before the new time
-        updates["updated_at"] = now
-        Meeting.objects.filter(pk=current.pk).update(**updates)
         verb = "changed a meeting of"
         if "cancelled_at" in changed:
             verb = "cancelled a meeting of" if cancelled else "restored a meeting of"

@@ -11,7 +11,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -19,10 +18,10 @@ from cohorts.models import Cohort, Membership, Participant
 from cohorts.services.activity import record
 from copkit.errors import ServiceError
 from planning.meetings import schedule
+from planning.meetings.services import meetings
 from planning.models import CheckIn, Convening, ConveningAttendance
 from planning.support import agenda as drafting
 
-CALENDAR_FIELDS = ("title", "starts_at", "duration_minutes", "location", "mode", "cancelled_at")
 EDITABLE_FIELDS = ("title", "starts_at", "duration_minutes", "mode", "location", "agenda", "notes")
 ATTENDANCE_OPENS_BEFORE = timedelta(minutes=30)
 
@@ -137,26 +136,12 @@ def _user(actor):
 def update_convening(convening, *, actor, changes, cancelled=None):
     """Apply `changes` (EDITABLE_FIELDS) and, when `cancelled` is not None, cancel or
     restore. Returns the names of the fields that changed; `convening` is refreshed."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    now = timezone.now()
     with transaction.atomic():
-        current = Convening.objects.select_for_update().get(pk=convening.pk)
-        updates = {
-            name: value for name, value in changes.items() if getattr(current, name) != value
-        }
-        if cancelled is not None and cancelled != current.is_cancelled:
-            updates["cancelled_at"] = now if cancelled else None
-        changed = sorted(updates)
-        if not updates:
+        changed = meetings.apply_changes(
+            convening, changes=changes, cancelled=cancelled, editable=EDITABLE_FIELDS
+        )
+        if not changed:
             return []
-        if any(name in CALENDAR_FIELDS for name in updates):
-            updates["sequence"] = F("sequence") + 1
-        if "starts_at" in updates:
-            updates["reminded_at"] = None
-        updates["updated_at"] = now
-        Convening.objects.filter(pk=current.pk).update(**updates)
         record(convening.cohort, actor, "changed a convening", convening, fields=changed)
     convening.refresh_from_db()
     return changed
