@@ -44,18 +44,17 @@ class MeetingSettings(TimeStampedModel):
         return f"Meeting settings of {self.community}"
 
 
-class Meeting(TimeStampedModel):
-    """One meeting. Its public id is its calendar UID; `sequence` goes up whenever its time,
-    place or status changes, so calendar apps replace their copy."""
+class CalendarEvent(TimeStampedModel):
+    """What a community meeting and a convening of the leaders' circle share: a time, a
+    place, an agenda and notes. Its public id is its calendar UID; `sequence` goes up whenever
+    its time, place or status changes, so calendar apps replace their copy; `reminded_at` is
+    the reminder sweep's claim column."""
 
     class Mode(models.TextChoices):
         CALL = "call", _("Conference call")
         VIRTUAL = "virtual", _("Virtual meeting (video)")
         IN_PERSON = "in_person", _("In person")
 
-    community = models.ForeignKey(
-        "cohorts.Community", on_delete=models.CASCADE, related_name="meetings"
-    )
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts"))
     duration_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=90)
@@ -71,11 +70,26 @@ class Meeting(TimeStampedModel):
     )
 
     class Meta:
+        abstract = True
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["community", "starts_at"], name="meeting_community_time")]
 
     def __str__(self):
         return f"{self.title} ({self.starts_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
+
+
+class Meeting(CalendarEvent):
+    """One meeting of a community."""
+
+    community = models.ForeignKey(
+        "cohorts.Community", on_delete=models.CASCADE, related_name="meetings"
+    )
+
+    class Meta(CalendarEvent.Meta):
+        indexes = [models.Index(fields=["community", "starts_at"], name="meeting_community_time")]
 
     def get_absolute_url(self):
         return reverse(
@@ -86,10 +100,6 @@ class Meeting(TimeStampedModel):
                 "meeting_id": self.public_id,
             },
         )
-
-    @property
-    def is_cancelled(self):
-        return self.cancelled_at is not None
 
 
 class Attendance(models.Model):

@@ -13,50 +13,26 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from copkit.models import TimeStampedModel
+from planning.meetings.models import CalendarEvent
 
 
-class Convening(TimeStampedModel):
+class Convening(CalendarEvent):
     """One meeting of the leaders' circle."""
-
-    class Mode(models.TextChoices):
-        CALL = "call", _("Conference call")
-        VIRTUAL = "virtual", _("Virtual meeting (video)")
-        IN_PERSON = "in_person", _("In person")
 
     cohort = models.ForeignKey(
         "cohorts.Cohort", on_delete=models.CASCADE, related_name="convenings"
     )
-    title = models.CharField(_("title"), max_length=200)
-    starts_at = models.DateTimeField(_("starts"))
     duration_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
-    mode = models.CharField(_("format"), max_length=20, choices=Mode.choices, default=Mode.VIRTUAL)
-    location = models.CharField(_("place or call link"), max_length=500, blank=True)
-    agenda = models.TextField(_("agenda"), blank=True)
     agenda_drafted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    notes = models.TextField(_("notes"), blank=True)
-    sequence = models.PositiveIntegerField(default=0)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["starts_at"]
+    class Meta(CalendarEvent.Meta):
         indexes = [models.Index(fields=["cohort", "starts_at"], name="convening_cohort_time")]
-
-    def __str__(self):
-        return f"{self.title} ({self.starts_at:%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self):
         return reverse(
             "planning:convening-detail",
             kwargs={"cohort_slug": self.cohort.slug, "convening_id": self.public_id},
         )
-
-    @property
-    def is_cancelled(self):
-        return self.cancelled_at is not None
 
 
 class ConveningAttendance(models.Model):
