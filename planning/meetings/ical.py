@@ -99,21 +99,34 @@ def description(meeting, url):
 def meeting_event(meeting, url, stamp=None):
     """One VEVENT for `meeting`; `url` is the absolute address of its page. `stamp` is the
     DTSTAMP (when this copy was made; now by default)."""
+    return calendar_event(
+        meeting,
+        url,
+        summary=summary(meeting),
+        location=place(meeting),
+        description=description(meeting, url),
+        stamp=stamp,
+    )
+
+
+def calendar_event(row, url, *, summary, location, description, stamp=None):
+    """One VEVENT for a CalendarEvent row (a meeting, a convening): its public id is the UID,
+    its `sequence` the SEQUENCE, and a cancelled one stays in the feed as CANCELLED so that
+    calendar apps remove it."""
     event = Event()
-    event.add("uid", f"{meeting.public_id}@copkit")
+    event.add("uid", f"{row.public_id}@copkit")
     event.add("dtstamp", stamp or timezone.now())
-    start = meeting.starts_at.astimezone(UTC)
+    start = row.starts_at.astimezone(UTC)
     event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", summary(meeting))
-    where = place(meeting)
-    if where:
-        event.add("location", where)
-    event.add("description", description(meeting, url))
+    event.add("dtend", start + timedelta(minutes=row.duration_minutes))
+    event.add("summary", summary)
+    if location:
+        event.add("location", location)
+    event.add("description", description)
     event.add("url", url)
-    event.add("sequence", meeting.sequence)
-    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
-    event.add("last-modified", meeting.updated_at.astimezone(UTC))
+    event.add("sequence", row.sequence)
+    event.add("status", "CANCELLED" if row.is_cancelled else "CONFIRMED")
+    event.add("last-modified", row.updated_at.astimezone(UTC))
     return event
 
 

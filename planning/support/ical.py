@@ -2,42 +2,33 @@
 (UID the public id, SEQUENCE bumped by every change of time, place or status, a cancelled one
 kept as CANCELLED so apps remove it). Registered as a source of the meetings' feed."""
 
-from datetime import UTC, timedelta
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Event
 
 from cohorts.models import Membership
+from planning.meetings.ical import calendar_event
 from planning.meetings.services.feeds import add_feed_source
 from planning.models import Convening
 
 
 def convening_event(convening, url, stamp=None):
-    event = Event()
-    event.add("uid", f"{convening.public_id}@copkit")
-    event.add("dtstamp", stamp or timezone.now())
-    start = convening.starts_at.astimezone(UTC)
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=convening.duration_minutes))
     title = convening.title
     if convening.is_cancelled:
         title = _("Cancelled: %(title)s") % {"title": title}
-    event.add("summary", title)
-    if convening.location:
-        event.add("location", convening.location)
     parts = []
     if convening.is_cancelled:
         parts.append(_("This convening is cancelled."))
     if convening.agenda.strip():
         parts.append(_("Agenda:") + "\n" + convening.agenda.strip())
     parts.append(_("Convening page: %(url)s") % {"url": url})
-    event.add("description", "\n\n".join(parts))
-    event.add("url", url)
-    event.add("sequence", convening.sequence)
-    event.add("status", "CANCELLED" if convening.is_cancelled else "CONFIRMED")
-    event.add("last-modified", convening.updated_at.astimezone(UTC))
-    return event
+    return calendar_event(
+        convening,
+        url,
+        summary=title,
+        location=convening.location,
+        description="\n\n".join(parts),
+        stamp=stamp,
+    )
 
 
 def convenings_for(participant, since):
