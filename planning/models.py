@@ -3,6 +3,14 @@ label ("planning") and the tables never move when a stage's code does."""
 
 from planning.checkins.models import Cadence, CheckIn, FollowUp
 from planning.deeper.models import DeeperActivity, DeeperSuggestion
+from planning.evaluations.models import (
+    Evaluation,
+    EvaluationRound,
+    Goal,
+    GoalStatus,
+    GoalUpdate,
+    StructureDecision,
+)
 from planning.meetings.models import Attendance, CalendarFeed, Meeting, MeetingSettings
 from planning.needs.models import (
     CommonNeed,
@@ -38,7 +46,12 @@ __all__ = [
     "ConveningAttendance",
     "DeeperActivity",
     "DeeperSuggestion",
+    "Evaluation",
+    "EvaluationRound",
     "FollowUp",
+    "Goal",
+    "GoalStatus",
+    "GoalUpdate",
     "InterviewPair",
     "InterviewRotation",
     "InventoryEntry",
@@ -52,6 +65,7 @@ __all__ = [
     "PlanVersion",
     "Question",
     "Response",
+    "StructureDecision",
     "Survey",
     "SurveyRecipient",
 ]

@@ -327,6 +327,33 @@ class Action(models.TextChoices):
         _("%(actor)s marked the going-deeper activity %(target)s done"),
     )
     # Emails (the cohort's Emails page)
+    # Evaluations, goals and evidence
+    UPDATED_A_GOAL = "updated a goal", _("%(actor)s updated a goal of %(target)s")
+    SCHEDULED_AN_EVALUATION = (
+        "scheduled an evaluation",
+        _("%(actor)s scheduled the evaluation %(target)s"),
+    )
+    CHANGED_AN_EVALUATION = (
+        "changed an evaluation",
+        _("%(actor)s changed the evaluation %(target)s"),
+    )
+    OPENED_AN_EVALUATION = (
+        "opened an evaluation",
+        _("%(actor)s opened the evaluation of %(target)s"),
+    )
+    CLOSED_AN_EVALUATION = (
+        "closed an evaluation",
+        _("%(actor)s closed the evaluation of %(target)s"),
+    )
+    RECORDED_AN_EVALUATION_DISCUSSION = (
+        "recorded an evaluation discussion",
+        _("%(actor)s recorded the evaluation discussion of %(target)s"),
+    )
+    RECORDED_A_STRUCTURE_DECISION = (
+        "recorded a structure decision",
+        _("%(actor)s recorded a change to the structure of %(target)s"),
+    )
+    EXPORTED_A_REPORT = "exported a report", _("%(actor)s exported the report of %(target)s")
     RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
 
 

@@ -33,6 +33,7 @@ class Survey(TimeStampedModel):
         NEEDS = "needs", _("Needs assessment")
         EXPERTISE = "expertise", _("Expertise inventory")
         POLL = "poll", _("Live poll questions")
+        EVALUATION = "evaluation", _("Evaluation")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
@@ -141,6 +142,15 @@ class Question(TimeStampedModel):
             "Options named like the cohort's topics become needs or expertise in the "
             "inventory of the person who picks them."
         ),
+    )
+
+    # What an evaluation question measures (planning/evaluations/bank.py names the keys:
+    # "goal_progress", "practice_change", "value", ...), so reports find its answers whatever
+    # staff made of its wording; empty for other questions. A goal-progress question names
+    # the plan's goal it asks about.
+    measures = models.CharField(max_length=30, blank=True, editable=False)
+    goal = models.ForeignKey(
+        "planning.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
     )
 
     class Meta:

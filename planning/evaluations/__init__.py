@@ -1,0 +1,1 @@
+"""Evaluations, goals and their progress, and the decisions a COP takes after an evaluation."""

@@ -1,0 +1,1 @@
+"""The services of evaluations, goals and structure decisions."""
