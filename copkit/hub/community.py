@@ -9,6 +9,7 @@ from cohorts.models import Membership
 from copkit.privacy import MIN_GROUP, hide_small
 from planning.checkins.services.overview import latest_status as checkin_status
 from planning.deeper import summaries as deeper
+from planning.evaluations.services.goals import community_goals
 from planning.meetings import participation
 
 
@@ -54,6 +55,7 @@ def community_detail(request, access):
         context["deeper"] = deeper.community_suggestions(
             community, sees_all=access.can("community.lead")
         )
+        context["goals"] = community_goals(community)  # no goal's words for observers
     return render(request, "cohorts/community_detail.html", context)
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copkit.concurrency import EditConflictMixin
 from copkit.dates import sane_year
+from planning.evaluations.goal_forms import GoalCheckinFields
 from planning.models import Cadence, CheckIn, FollowUp
 
 MAX_TEXT = 4000
@@ -71,7 +72,18 @@ class CadenceForm(EditConflictMixin, forms.ModelForm):
         return cleaned
 
 
-class AnswerFields(forms.Form):
+class AnswerFields(GoalCheckinFields, forms.Form):
+    """The check-in's questions; with `goals`, a status and a note for each live goal."""
+
+    def __init__(self, *args, goals=(), chosen=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_goal_fields(goals, chosen)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_goals(cleaned)
+        return cleaned
+
     scale = forms.TypedChoiceField(
         label=_("How is your COP doing?"),
         choices=CheckIn.Scale.choices,

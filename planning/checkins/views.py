@@ -17,6 +17,7 @@ from copkit.errors import ServiceError, show_error
 from planning.archived import community_open
 from planning.checkins.forms import AnswerForm, CadenceForm, FollowUpForm, LogCallForm
 from planning.checkins.services import answers, overview, rules
+from planning.evaluations.services.goals import checkin_choices, live_goals
 from planning.models import CheckIn
 
 
@@ -161,6 +162,7 @@ def checkin_log(request, access):
     form = LogCallForm(
         request.POST or None,
         leaders=leaders,
+        goals=live_goals(community),
         initial={"held_on": timezone.localdate(), "how": CheckIn.How.PHONE},
     )
     if request.method == "POST" and form.is_valid():
@@ -173,6 +175,7 @@ def checkin_log(request, access):
                 held_on=data["held_on"],
                 participant=data["participant"],
                 values=data,
+                goal_updates=form.goal_updates(),
             )
         except ServiceError as error:
             show_error(request, error, form)
@@ -234,7 +237,10 @@ def checkin_answer(request, token):
     closed = community.is_archived
     initial = {name: getattr(checkin, name) for name in answers.ANSWER_FIELDS}
     form = AnswerForm(
-        request.POST if request.method == "POST" and not closed else None, initial=initial
+        request.POST if request.method == "POST" and not closed else None,
+        initial=initial,
+        goals=() if closed else live_goals(community),
+        chosen=checkin_choices(checkin),
     )
     if request.method == "POST" and not closed and form.is_valid():
         try:
@@ -242,6 +248,7 @@ def checkin_answer(request, token):
                 checkin,
                 values=form.cleaned_data,
                 user=request.user if request.user.is_authenticated else None,
+                goal_updates=form.goal_updates(),
             )
         except ServiceError as error:
             show_error(request, error, form)

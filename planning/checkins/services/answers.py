@@ -16,6 +16,7 @@ from copkit import outbox
 from copkit.concurrency import hold_unchanged
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
+from planning.evaluations.services.goals import record_checkin_updates
 from planning.models import CheckIn, FollowUp
 
 ANSWER_FIELDS = ("scale", "successes", "challenges", "support_wanted", "anything_else")
@@ -37,10 +38,11 @@ def _apply(checkin, values, now):
         checkin.answered_at = now
 
 
-def answer(checkin, *, values, user=None):
+def answer(checkin, *, values, user=None, goal_updates=()):
     """Save a leader's answers (first time or a change). "Support wanted" opens a
     follow-up for the coach, or changes its words while the coach has not started on it.
-    Returns the check-in."""
+    `goal_updates`: (goal, status, note) of the goals whose status the leader gave, recorded
+    in the same transaction. Returns the check-in."""
     values = _clean(values)
     now = timezone.now()
     with transaction.atomic():
@@ -55,6 +57,12 @@ def answer(checkin, *, values, user=None):
         checkin.how = CheckIn.How.WEB
         checkin.save()
         _follow_up(checkin)
+        record_checkin_updates(
+            checkin,
+            goal_updates,
+            actor=user,
+            recorded_on=timezone.localtime(now).date(),
+        )
         if first:
             record(
                 checkin.community.cohort,
@@ -67,10 +75,11 @@ def answer(checkin, *, values, user=None):
 
 
 @transaction.atomic
-def log_call(community, *, actor, how, held_on, values, participant=None):
+def log_call(community, *, actor, how, held_on, values, participant=None, goal_updates=()):
     """Staff log a check-in they held by phone, in a call or in person. With a leader
     named, it answers that leader's open check-in of the current period (no reminder
-    follows it); otherwise it is a check-in of its own, on the day it was held."""
+    follows it); otherwise it is a check-in of its own, on the day it was held.
+    `goal_updates`: (goal, status, note) given in the call, recorded as of that day."""
     refuse_if_archived(community)
     if how not in CheckIn.How.values or how == CheckIn.How.WEB:
         raise ServiceError(_("Say how the check-in happened."), field="how")
@@ -123,6 +132,7 @@ def log_call(community, *, actor, how, held_on, values, participant=None):
     checkin.logged_by = actor
     checkin.save()
     _follow_up(checkin)
+    record_checkin_updates(checkin, goal_updates, actor=actor, recorded_on=held_on)
     record(
         community.cohort,
         actor,

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,3 +166,121 @@ def record_update(
     community = goal.community
     record(community.cohort, actor, "updated a goal", community, status=status)
     return update
+
+
+def _refresh_latest(goal):
+    """Set the goal's status, date and value from its updates (the latest by date, then by
+    when it was written; the value from the latest update that carried one)."""
+    updates = GoalUpdate.objects.filter(goal=goal).order_by("-recorded_on", "-created_at")
+    latest = updates.first()
+    goal.status = latest.status if latest else GoalStatus.NOT_STARTED
+    goal.status_on = latest.recorded_on if latest else None
+    goal.value = updates.exclude(value=None).values_list("value", flat=True).first()
+    goal.save(update_fields=["status", "status_on", "value", "updated_at"])
+
+
+def record_checkin_updates(checkin, updates, *, actor, recorded_on):
+    """The goal statuses given with a check-in: `updates` is a list of (goal, status, note)
+    for the goals whose status was chosen (a goal left blank keeps its status). Given again
+    for the same check-in (a leader changing their answers), a goal's update from this
+    check-in is changed rather than added twice. Call inside the check-in's transaction."""
+    if not updates:
+        return []
+    community = checkin.community
+    refuse_if_archived(community)
+    wanted = {goal.pk: (status, (note or "").strip()) for goal, status, note in updates}
+    for status, _note in wanted.values():
+        if status not in GoalStatus.values:
+            raise ServiceError(_("Choose a status."))
+    rows = Goal.objects.select_for_update().filter(
+        community=community, retired_at=None, pk__in=wanted
+    )
+    earlier = {
+        update.goal_id: update
+        for update in GoalUpdate.objects.filter(checkin=checkin, goal_id__in=wanted)
+    }
+    saved = []
+    for goal in rows.order_by("position"):
+        status, note = wanted[goal.pk]
+        update = earlier.get(goal.pk)
+        if update is None:
+            update = GoalUpdate(
+                goal=goal, checkin=checkin, source=GoalUpdate.Source.CHECKIN, recorded_by=actor
+            )
+        elif (update.status, update.note) == (status, note):
+            saved.append(update)
+            continue
+        update.status, update.note, update.recorded_on = status, note, recorded_on
+        update.save()
+        _refresh_latest(goal)
+        record(community.cohort, actor, "updated a goal", community, status=status)
+        saved.append(update)
+    return saved
+
+
+def checkin_choices(checkin):
+    """{goal id: (status, note)} given with this check-in, to show its form again."""
+    if checkin is None or checkin.pk is None:
+        return {}
+    return {
+        goal_id: (status, note)
+        for goal_id, status, note in GoalUpdate.objects.filter(checkin=checkin).values_list(
+            "goal_id", "status", "note"
+        )
+    }
+
+
+def community_goals(community, today=None):
+    """The live goals of a community, in the plan's order, each with `outcome` set."""
+    today = today or timezone.localdate()
+    rows = list(live_goals(community))
+    for goal in rows:
+        goal.outcome = outcome(goal, today)
+        goal.counts = counts_something(goal)
+    return rows
+
+
+def history(goal):
+    """A goal's updates, the latest first, with who wrote them and the evaluation's round."""
+    return goal.updates.select_related(
+        "recorded_by", "evaluation__round", "checkin__participant"
+    ).order_by("-recorded_on", "-created_at")
+
+
+def _missed(today):
+    return Q(target_date__lt=today) & ~Q(status__in=[GoalStatus.MET, GoalStatus.DROPPED])
+
+
+def cohort_goals(cohort):
+    """The live goals of the cohort's communities that are not archived."""
+    return Goal.objects.filter(
+        community__cohort=cohort, community__archived_at__isnull=True, retired_at=None
+    )
+
+
+def cohort_figures(cohort, today=None):
+    """Counts over the cohort's live goals, in one aggregate query: `total`, one per status
+    (by its value), `met` and `missed` (past the target date, neither met nor dropped)."""
+    today = today or timezone.localdate()
+    counts = {status: Count("pk", filter=Q(status=status)) for status in GoalStatus.values}
+    figures = cohort_goals(cohort).aggregate(
+        total=Count("pk"), missed=Count("pk", filter=_missed(today)), **counts
+    )
+    figures["met"] = figures[GoalStatus.MET]
+    figures["by_status"] = [(s.value, s.label, figures[s.value]) for s in GoalStatus]
+    return figures
+
+
+def cohort_rows(cohort, *, status="", missed=False, today=None):
+    """The cohort's live goals for its Goals page, by community and position, each with
+    `outcome` set; filtered by status and to those missed by their date."""
+    today = today or timezone.localdate()
+    rows = cohort_goals(cohort).select_related("community")
+    if status in GoalStatus.values:
+        rows = rows.filter(status=status)
+    if missed:
+        rows = rows.filter(_missed(today))
+    rows = list(rows.order_by("community__name", "community_id", "position"))
+    for goal in rows:
+        goal.outcome = outcome(goal, today)
+    return rows

@@ -20,6 +20,7 @@ from cohorts.services.activity import record
 from copkit.concurrency import check_unchanged
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
+from planning.evaluations.services.goals import GOALS_PART, sync_goals
 from planning.models import ActionPlan, PlanPart, PlanTemplate
 from planning.plans.parts import PARTS, is_complete, part_by_key
 
@@ -224,6 +225,7 @@ def save_part(plan, key, data, *, base_revision, actor):
                 current=PlanPart.objects.select_related("updated_by").get(plan=plan, key=key)
             ) from None
         _record(plan, actor, part, saved, previous=None)
+        _sync_goals(plan, key)
         return saved
     now = timezone.now()
     changed = PlanPart.objects.filter(pk=current.pk, revision=base_revision).update(
@@ -237,7 +239,14 @@ def save_part(plan, key, data, *, base_revision, actor):
         raise PartConflict(current=current)
     saved = PlanPart.objects.select_related("updated_by").get(pk=current.pk)
     _record(plan, actor, part, saved, previous=current)
+    _sync_goals(plan, key)
     return saved
+
+
+def _sync_goals(plan, key):
+    """The goals part was saved: its goals' rows follow it (see planning.evaluations)."""
+    if key == GOALS_PART:
+        sync_goals(plan.community)
 
 
 def _record(plan, actor, part, saved, previous):

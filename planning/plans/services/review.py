@@ -22,6 +22,7 @@ from cohorts.services.activity import record
 from copkit import outbox
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
+from planning.evaluations.services.goals import sync_goals
 from planning.models import ActionPlan, PlanComment, PlanVersion
 from planning.plans.parts import PARTS, as_text, is_complete
 from planning.plans.services import plans as plan_services
@@ -159,6 +160,8 @@ def review(plan, *, actor, approve, comment=""):
     plan.reviewed_by = actor
     plan.reviewed_at = now
     plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    if approve:
+        sync_goals(community)  # the approved plan's goals are the ones to track
 
     context = {
         "cohort": cohort,
