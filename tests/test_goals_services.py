@@ -190,7 +190,7 @@ def test_an_archived_community_is_refused(world):
 
 
 def test_a_retired_goal_is_not_updated_in_a_checkin(world):
-    pool, grant = write_goals(world.community, ("A", "", ""), ("B", "", ""))
+    _pool, grant = write_goals(world.community, ("A", "", ""), ("B", "", ""))
     write_goals(world.community, ("A", "", ""))
     goals.record_checkin_updates(
         open_checkin(world),

@@ -275,7 +275,7 @@ def cohort_rows(cohort, *, status="", missed=False, today=None):
     """The cohort's live goals for its Goals page, by community and position, each with
     `outcome` set; filtered by status and to those missed by their date."""
     today = today or timezone.localdate()
-    rows = cohort_goals(cohort).select_related("community")
+    rows = cohort_goals(cohort).select_related("community__cohort")
     if status in GoalStatus.values:
         rows = rows.filter(status=status)
     if missed:
