@@ -11,6 +11,7 @@ from django.urls import reverse
 from cohorts.models import Cohort
 from devtools import demo
 from devtools.demo.formation import add_formation_data
+from devtools.demo.goals import add_goals_data
 from devtools.demo.managing import add_managing_data
 from devtools.demo.planning import add_planning_data
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
                 summary.counts.update(planning.counts)
                 managing = add_managing_data(cohort, staff=users["staff"])
                 summary.counts.update(managing.counts)
+                summary.counts.update(add_goals_data(cohort, staff=users["staff"]))
                 formation = add_formation_data(cohort, staff=users["staff"])
                 summary.counts.update(formation.counts)
 
