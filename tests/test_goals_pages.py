@@ -198,7 +198,8 @@ def test_staff_logging_a_call_can_set_the_goals(world, client_for):
     pool, _grant = pool_and_grant(world)
     client = client_for("staff")
     url = reverse("planning:checkin-log", args=[world.cohort.slug, world.community.slug])
-    assert "Share one volunteer pool" in page(client, url)
+    html = page(client, url)
+    assert "Share one volunteer pool" in html and "How are the goals going?" in html
     response = client.post(
         url,
         {
