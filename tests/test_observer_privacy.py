@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from cohorts.models import Membership
 from copkit.privacy import MIN_GROUP
-from planning.models import Answer, Attendance, InventoryEntry, Question, Response
+from planning.evaluations.services.goals import record_update
+from planning.models import Answer, Attendance, Goal, InventoryEntry, Question, Response
 from planning.surveys import results
 from tests import factories
 from tests import test_permissions as matrix
@@ -174,6 +175,13 @@ def cohort(world):
         description="2 members named this as a need.",
         chosen_rank=2,
     )
+    # A goal and its note: a community's own words, which no observer page shows.
+    goal_text, goal_note = "Rebuild trust after the director left", "Zenobia says it is tense"
+    world.secrets += [goal_text, goal_note]
+    goal = Goal.objects.create(
+        community=world.community, position=0, text=goal_text, indicator="10 board members"
+    )
+    record_update(goal, status="at_risk", actor=world.leader, note=goal_note)
     world.small_communities = [world.community]
     world.survey = survey
     world.people = people
