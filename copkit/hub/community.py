@@ -9,6 +9,7 @@ from cohorts.models import Membership
 from copkit.privacy import MIN_GROUP, hide_small
 from planning.checkins.services.overview import latest_status as checkin_status
 from planning.deeper import summaries as deeper
+from planning.evaluations.summaries import community_section as evaluations_section
 from planning.meetings import participation
 
 
@@ -53,6 +54,9 @@ def community_detail(request, access):
     if context["can_see_members"]:  # going-deeper activities: members and staff
         context["deeper"] = deeper.community_suggestions(
             community, sees_all=access.can("community.lead")
+        )
+        context["evaluations"] = evaluations_section(
+            community, can_lead=access.can("community.lead"), is_staff=access.is_staff
         )
     return render(request, "cohorts/community_detail.html", context)
 

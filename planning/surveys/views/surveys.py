@@ -45,8 +45,11 @@ def _to_detail(survey, anchor=""):
 
 @cohort_view("cohort.manage")
 def survey_list(request, access):
-    surveys = services.with_counts(access.cohort.surveys.select_related("community")).order_by(
-        "-created_at", "-pk"
+    # A community's evaluation survey is reached from the Evaluations page, not listed here.
+    surveys = (
+        services.with_counts(access.cohort.surveys.select_related("community"))
+        .exclude(kind=Survey.Kind.EVALUATION, community__isnull=False)
+        .order_by("-created_at", "-pk")
     )
     return render(request, "planning/surveys/survey_list.html", {"surveys": surveys})
 
@@ -177,7 +180,11 @@ def survey_status(request, access, survey_id):
 def survey_delete(request, access, survey_id):
     survey = _survey(access, survey_id)
     title = survey.title
-    responses = services.delete_survey(survey, actor=request.user)
+    try:
+        responses = services.delete_survey(survey, actor=request.user)
+    except services.SurveyError as error:
+        show_error(request, error)
+        return _to_detail(survey)
     message = _("“%(title)s” was deleted.") % {"title": title}
     if responses:
         message += " " + ngettext(
