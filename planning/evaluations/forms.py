@@ -109,8 +109,9 @@ class DecisionForm(forms.Form):
             ("", _("None in particular")),
             *((key, e.round.title) for key, e in self.evaluations.items()),
         ]
-        if self.evaluations and not self.is_bound:
-            self.initial.setdefault("evaluation", next(iter(self.evaluations)))
+        if not self.is_bound:  # the latest evaluation that has taken place
+            held = (key for key, e in self.evaluations.items() if e.opened_at is not None)
+            self.initial.setdefault("evaluation", next(held, ""))
 
     def clean_evaluation(self):
         return self.evaluations.get(self.cleaned_data["evaluation"])
