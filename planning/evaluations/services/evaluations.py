@@ -406,7 +406,7 @@ def open_evaluation(evaluation, now, *, actor=None):
         queued = counts["sent"]
     else:
         queued = _tell_discussion_due(evaluation)
-    record(community.cohort, actor, "opened an evaluation", evaluation, community=community.name)
+    record(community.cohort, actor, "opened an evaluation", community, title=evaluation.round.title)
     return queued
 
 
@@ -459,7 +459,7 @@ def close_evaluation(evaluation, now, *, actor=None):
     community = evaluation.community
     if not community.is_archived:
         record_from_evaluation(evaluation, actor)
-    record(community.cohort, actor, "closed an evaluation", evaluation, community=community.name)
+    record(community.cohort, actor, "closed an evaluation", community, title=evaluation.round.title)
     return 0
 
 
@@ -543,8 +543,8 @@ def record_discussion(evaluation, *, actor, held_on, data):
         community.cohort,
         actor,
         "recorded an evaluation discussion",
-        evaluation,
-        community=community.name,
+        community,
+        title=evaluation.round.title,
         changed=not first,
     )
     return {}
@@ -703,7 +703,7 @@ def record_decision(
         if plans.reopen(plan, actor):
             row.reopened_plan = True
             row.save(update_fields=["reopened_plan", "updated_at"])
-    record(community.cohort, actor, "recorded a structure decision", row, area=area)
+    record(community.cohort, actor, "recorded a structure decision", community, area=area)
     if tell_leaders:
         _tell_leaders(row, actor)
     return row
