@@ -68,6 +68,8 @@ def test_the_evaluation_pages(world, live_server, new_page, sweeps):
             reverse("planning:evaluation-discussion", args=[cohort, community, talk.public_id]),
         ),
         ("staff", world.community.get_absolute_url()),
+        ("staff", services.ensure_template(world.cohort).get_absolute_url()),
+        ("staff", reverse("planning:survey-list", args=[cohort])),
         ("leader", reverse("planning:structure-decision-add", args=[cohort, community])),
         ("leader", world.community.get_absolute_url()),
         ("participant", evaluation_page),

@@ -115,7 +115,10 @@ def survey_detail(request, access, survey_id):
 
 
 def _status_actions(survey):
-    """The status changes offered on the builder page, as (status, button label)."""
+    """The status changes offered on the builder page, as (status, button label). An
+    evaluation's survey opens and closes with its evaluation (planning.evaluations)."""
+    if survey.kind == Survey.Kind.EVALUATION:
+        return []
     labels = {
         (Survey.Status.DRAFT, Survey.Status.OPEN): _("Open for answers"),
         (Survey.Status.OPEN, Survey.Status.CLOSED): _("Close"),
