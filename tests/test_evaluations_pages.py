@@ -242,3 +242,22 @@ def test_a_leader_records_a_change_and_the_community_page_shows_it(world, client
     observer = client_for("observer")
     page = observer.get(world.community.get_absolute_url()).content.decode()
     assert "Two co-leaders take turns" not in page
+
+
+def test_leaders_read_the_questions_then_what_the_group_said(world, client_for):
+    write_goals(world.community, 1)
+    evaluation = schedule(world, Form.DISCUSSION).evaluations.get()
+    url = reverse(
+        "planning:evaluation", args=[world.cohort.slug, world.community.slug, evaluation.public_id]
+    )
+    page = client_for("leader").get(url).content.decode()
+    assert "The questions to talk through" in page and "Our goal: Goal 0." in page
+    works = next(q for q in services.questions_of(evaluation) if q.measures == bank.WHAT_WORKS)
+    services.record_discussion(
+        evaluation,
+        actor=world.staff,
+        held_on=timezone.localdate(),
+        data={field_name(works): "Peer visits between pantries"},
+    )
+    page = client_for("leader").get(url).content.decode()
+    assert "What the group said on" in page and "Peer visits between pantries" in page

@@ -405,3 +405,19 @@ def test_a_decision_refuses_bad_input_and_archived_communities(world):
     world.community.save()
     with pytest.raises(ServiceError, match="archived"):
         services.record_decision(world.community, **values)
+
+
+def test_a_date_moved_after_the_sweep_read_it_waits_for_the_new_date(world):
+    evaluation_round = schedule(world)
+    now = on_the_day(evaluation_round)
+    (read,) = services.due_to_open(now)
+    services.change_round(
+        evaluation_round,
+        actor=world.staff,
+        title=evaluation_round.title,
+        opens_on=evaluation_round.opens_on + 7 * DAY,
+        closes_on=evaluation_round.closes_on + 7 * DAY,
+    )
+    assert services.evaluations_opening.take(read, now) is None
+    assert not OutboxMessage.objects.exists()
+    assert services.due_to_open(now) == []

@@ -73,6 +73,7 @@ def test_the_evaluation_pages(world, live_server, new_page, sweeps):
         ("leader", reverse("planning:structure-decision-add", args=[cohort, community])),
         ("leader", world.community.get_absolute_url()),
         ("participant", evaluation_page),
+        ("leader", reverse("planning:evaluation", args=[cohort, community, talk.public_id])),
     ]
     for kind in ("desktop", "phone"):
         logged_in = {}

@@ -415,7 +415,10 @@ evaluations_opening = later.register(
         name="evaluations opening",
         due=due_to_open,
         column="opened_at",
-        still=lambda evaluation: {"closed_at__isnull": True},
+        still=lambda evaluation: {
+            "closed_at__isnull": True,
+            "round__opens_on": evaluation.round.opens_on,
+        },
         handle=open_evaluation,
     )
 )
@@ -425,6 +428,9 @@ def open_now(evaluation, *, actor):
     """Staff's "Open now": the sweep's claim and handler for one evaluation. Returns how
     many emails went, or None when it was open already."""
     refuse_if_archived(evaluation.community)
+    evaluation = Evaluation.objects.select_related("round", "community__cohort", "survey").get(
+        pk=evaluation.pk
+    )
     if evaluation.opened_at is not None:
         raise ServiceError(_("This evaluation is open already."))
     return evaluations_opening.take(evaluation, actor=actor)

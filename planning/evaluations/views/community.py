@@ -15,6 +15,7 @@ from planning.archived import community_open
 from planning.evaluations.forms import DecisionForm, DiscussionForm
 from planning.evaluations.services import evaluations as services
 from planning.models import EvaluationRound, SurveyRecipient
+from planning.surveys.results import answer_text
 from planning.surveys.views.answering import build_fields
 
 
@@ -58,6 +59,13 @@ def evaluation_detail(request, access, evaluation_id):
             .select_related("response")
             .first()
         )
+    if not context["is_survey"] and evaluation.survey_id:
+        # The questions the leaders talk through, and what the group said once recorded.
+        said = services.discussion_values(evaluation)
+        context["questions"] = [
+            (question, answer_text(question, said.get(question.pk)))
+            for question in services.questions_of(evaluation)
+        ]
     if access.is_staff and evaluation.survey_id:
         context["counts"] = services.survey_services.recipient_summary(evaluation.survey)
         context["question_count"] = evaluation.survey.questions.count()
