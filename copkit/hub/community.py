@@ -10,6 +10,7 @@ from copkit.privacy import MIN_GROUP, hide_small
 from planning.checkins.services.overview import latest_status as checkin_status
 from planning.deeper import summaries as deeper
 from planning.evaluations.services.goals import community_goals
+from planning.evaluations.summaries import community_section as evaluations_section
 from planning.meetings import participation
 
 
@@ -56,6 +57,9 @@ def community_detail(request, access):
             community, sees_all=access.can("community.lead")
         )
         context["goals"] = community_goals(community)  # no goal's words for observers
+        context["evaluations"] = evaluations_section(
+            community, can_lead=access.can("community.lead"), is_staff=access.is_staff
+        )
     return render(request, "cohorts/community_detail.html", context)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cohorts.models import Cohort
 from devtools import demo
+from devtools.demo.evaluating import add_evaluation_data
 from devtools.demo.formation import add_formation_data
 from devtools.demo.goals import add_goals_data
 from devtools.demo.managing import add_managing_data
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 summary.counts.update(add_goals_data(cohort, staff=users["staff"]))
                 formation = add_formation_data(cohort, staff=users["staff"])
                 summary.counts.update(formation.counts)
+                summary.counts.update(add_evaluation_data(cohort, staff=users["staff"]).counts)
 
         if summary is not None:
             self.stdout.write(self.style.SUCCESS(f"Created the demo cohort “{cohort.name}”:"))

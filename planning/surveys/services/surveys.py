@@ -33,7 +33,7 @@ from cohorts.templatetags.zoned import when_text
 from copkit import later, outbox
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
-from planning.models import Question, Response, Survey, SurveyRecipient
+from planning.models import Evaluation, Question, Response, Survey, SurveyRecipient
 from planning.surveys import banks
 
 Status = Survey.Status
@@ -224,12 +224,35 @@ def set_status(survey, status, *, actor):
                 }
             )
         if status == Status.OPEN:
+            _check_evaluation(survey)
             _check_can_take_answers(survey)
         old = survey.status
         survey.status = status
         survey.save(update_fields=["status", "updated_at"])
         record(survey.cohort, actor, f"set survey {status}", survey, previous=old)
     return survey
+
+
+def _check_evaluation(survey):
+    """An evaluation's survey goes out only through its evaluation (planning.evaluations),
+    which opens it on its date; the cohort's evaluation template is never sent."""
+    if survey.kind != Survey.Kind.EVALUATION:
+        return
+    if survey.community_id is None:
+        raise SurveyError(
+            _(
+                "This is the cohort's evaluation template: schedule an evaluation to send "
+                "its questions to a community."
+            )
+        )
+    opened = Evaluation.objects.filter(survey=survey).values_list("opened_at", flat=True).first()
+    if opened is None:
+        raise SurveyError(
+            _(
+                "This evaluation's survey goes to the members on the evaluation's date. To "
+                "send it sooner, use “Open now” on the evaluation's page."
+            )
+        )
 
 
 def _check_can_take_answers(survey, now=None):
@@ -248,6 +271,8 @@ def _check_can_take_answers(survey, now=None):
 @transaction.atomic
 def delete_survey(survey, *, actor):
     """Delete `survey` with its questions, recipients, responses and live sessions."""
+    if Evaluation.objects.filter(survey=survey).exists():
+        raise SurveyError(_("This survey belongs to an evaluation: cancel the evaluation instead."))
     responses = survey.responses.count()
     record(survey.cohort, actor, "deleted survey", survey, responses=responses)
     survey.delete()
@@ -308,6 +333,7 @@ def send_survey(survey, participants, *, actor, now=None):
             raise SurveyError(
                 _("This survey is closed. Re-open it before sending it to more people.")
             )
+        _check_evaluation(survey)
         _check_can_take_answers(survey, now)
         rows = list(survey.cohort.participants.filter(pk__in=ids).order_by("pk"))
         already = set(

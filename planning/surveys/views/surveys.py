@@ -45,8 +45,11 @@ def _to_detail(survey, anchor=""):
 
 @cohort_view("cohort.manage")
 def survey_list(request, access):
-    surveys = services.with_counts(access.cohort.surveys.select_related("community")).order_by(
-        "-created_at", "-pk"
+    # A community's evaluation survey is reached from the Evaluations page, not listed here.
+    surveys = (
+        services.with_counts(access.cohort.surveys.select_related("community"))
+        .exclude(kind=Survey.Kind.EVALUATION, community__isnull=False)
+        .order_by("-created_at", "-pk")
     )
     return render(request, "planning/surveys/survey_list.html", {"surveys": surveys})
 
@@ -112,7 +115,10 @@ def survey_detail(request, access, survey_id):
 
 
 def _status_actions(survey):
-    """The status changes offered on the builder page, as (status, button label)."""
+    """The status changes offered on the builder page, as (status, button label). An
+    evaluation's survey opens and closes with its evaluation (planning.evaluations)."""
+    if survey.kind == Survey.Kind.EVALUATION:
+        return []
     labels = {
         (Survey.Status.DRAFT, Survey.Status.OPEN): _("Open for answers"),
         (Survey.Status.OPEN, Survey.Status.CLOSED): _("Close"),
@@ -177,7 +183,11 @@ def survey_status(request, access, survey_id):
 def survey_delete(request, access, survey_id):
     survey = _survey(access, survey_id)
     title = survey.title
-    responses = services.delete_survey(survey, actor=request.user)
+    try:
+        responses = services.delete_survey(survey, actor=request.user)
+    except services.SurveyError as error:
+        show_error(request, error)
+        return _to_detail(survey)
     message = _("“%(title)s” was deleted.") % {"title": title}
     if responses:
         message += " " + ngettext(
