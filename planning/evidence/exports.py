@@ -1,0 +1,213 @@
+"""The cohort report as files: a PDF a funder can read on its own (cover, summary figures,
+each community on a page of its own, its run charts), and the data behind it as an XLSX
+workbook (one sheet per kind of data) or one CSV per kind (`report.KINDS`).
+
+Every file is built from the same figures as the page, for the same viewer: an observer's
+files hold aggregates only, and "fewer than 5" where the page says so. Text cells of the CSV
+and of the workbook go through `copkit.csvfile.safe_cell`, so that a community or practice
+area named "=..." is text, not a formula."""
+
+import io
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from copkit import csvfile
+from planning.evidence import report
+from planning.evidence.charts import GRID, LEFT, MUTED
+from planning.models import GoalStatus
+from planning.plans.pdf import BRAND, FAMILY, PlanPDF
+
+PDF_MUTED = (87, 96, 106)
+
+
+def _rgb(color):
+    color = color.lstrip("#")
+    return tuple(int(color[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def _draw_chart(pdf, chart, *, width_mm=170, height_mm=55):
+    """`chart` (a RunChart) drawn with fpdf2's lines, scaled into the width of the page."""
+    if pdf.will_page_break(height_mm + 8):
+        pdf.add_page()
+    pdf.set_font(FAMILY, "B", 9)
+    pdf.cell(0, 5, chart.title, new_x="LMARGIN", new_y="NEXT")
+    x0, y0 = pdf.get_x(), pdf.get_y()
+    sx, sy = width_mm / chart.width, height_mm / chart.height
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(*_rgb(GRID))
+    pdf.set_font(FAMILY, "", 6)
+    pdf.set_text_color(*_rgb(MUTED))
+    for value, y in chart.gridlines():
+        pdf.line(x0 + LEFT * sx, y0 + y * sy, x0 + (chart.width - 10) * sx, y0 + y * sy)
+        pdf.text(x0, y0 + y * sy + 1, f"{value:g}{chart.unit}")
+    step = max(1, len(chart.labels) // 6)
+    for index, label in enumerate(chart.labels):
+        if index % step == 0 or index == len(chart.labels) - 1:
+            pdf.text(x0 + chart.x(index) * sx - 4, y0 + height_mm - 1, label)
+    if chart.median is not None:
+        pdf.set_dash_pattern(dash=1, gap=1)
+        y = y0 + chart.y(chart.median) * sy
+        pdf.line(x0 + LEFT * sx, y, x0 + (chart.width - 10) * sx, y)
+        pdf.set_dash_pattern()
+    pdf.set_line_width(0.5)
+    legend = []
+    for series in chart.series:
+        pdf.set_draw_color(*_rgb(series.color))
+        pdf.set_fill_color(*_rgb(series.color))
+        for run in chart.segments(series):
+            points = [(x0 + x * sx, y0 + y * sy) for x, y, _l, _v in run]
+            if len(points) > 1:
+                pdf.polyline(points)
+            for x, y in points:
+                pdf.circle(x, y, 0.8, style="F")
+        legend.append(series)
+    pdf.set_text_color(33, 37, 41)
+    pdf.set_y(y0 + height_mm + 1)
+    if len(legend) > 1:
+        pdf.set_font(FAMILY, "", 7)
+        for series in legend:
+            pdf.set_text_color(*_rgb(series.color))
+            pdf.write(4, f"■ {series.name}   ")
+        pdf.set_text_color(33, 37, 41)
+        pdf.ln(5)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+    pdf.ln(2)
+
+
+def _summary(pdf, evidence):
+    show = report.show
+    last = evidence.last_month
+    pdf.grid(
+        [_("Baseline"), _("Participation"), _("Outcomes")],
+        [
+            [
+                _("Members: %(n)s") % {"n": evidence.members},
+                _("Meetings held: %(n)s") % {"n": show(evidence.meetings)},
+                _("Goals on track: %(n)s") % {"n": show(evidence.goal_counts[GoalStatus.ON_TRACK])},
+            ],
+            [
+                _("Needs survey responses: %(n)s") % {"n": show(evidence.needs_responses)},
+                _("Attendance rate: %(n)s") % {"n": show(evidence.rate, "%")},
+                _("Goals met: %(n)s") % {"n": show(evidence.goals_met)},
+            ],
+            [
+                _("Top need: %(area)s")
+                % {"area": (evidence.needs[0][0] or "—") if evidence.needs else "—"},
+                _("Active members last month: %(n)s") % {"n": show(last.active) if last else "—"},
+                _("Goals missed: %(n)s") % {"n": show(evidence.goals_missed)},
+            ],
+            [
+                _("Top expertise: %(area)s")
+                % {"area": (evidence.expertise[0][0] or "—") if evidence.expertise else "—"},
+                _("Check-ins answered: %(n)s · activities done: %(m)s")
+                % {"n": show(evidence.checkins), "m": show(evidence.activities)},
+                _("Evaluations with answers: %(n)s") % {"n": len(evidence.rounds)},
+            ],
+        ],
+    )
+
+
+def _evidence_pages(pdf, evidence, viewer):
+    for _key, (chart, _svg) in report.charts(evidence, "pdf").items():
+        _draw_chart(pdf, chart)
+    if evidence.rounds:
+        pdf.heading(_("Evaluation results"), size=11)
+        pdf.grid(
+            [
+                _("Evaluation"),
+                _("Responses"),
+                *[str(v) for v in report.PROGRESS_LABELS.values()],
+                _("Value"),
+            ],
+            [
+                [
+                    r.round.title,
+                    report.show(r.responses),
+                    *[report.show(r.progress[k]) for k in report.PROGRESS_LABELS],
+                    report.show(r.value),
+                ]
+                for r in evidence.rounds
+            ],
+        )
+    if viewer.sees_words and evidence.success:
+        pdf.heading(_("What success means"), size=11)
+        for key, label in report.SUCCESS_LABELS.items():
+            if evidence.success.get(key):
+                pdf.labelled(str(label), evidence.success[key])
+
+
+def report_pdf(cohort, rows, total, viewer, *, compress=True):
+    title = _("%(cohort)s: evidence report") % {"cohort": cohort.name}
+    pdf = PlanPDF(title)
+    pdf.set_compression(compress)
+    pdf.add_page()
+    pdf.set_font(FAMILY, "B", 22)
+    pdf.set_text_color(*BRAND)
+    pdf.ln(30)
+    pdf.multi_cell(0, 11, title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(
+        _("%(n)s communities · printed %(date)s")
+        % {"n": len(rows), "date": date_format(timezone.localdate(), "DATE_FORMAT")},
+        size=11,
+        color=PDF_MUTED,
+    )
+    pdf.ln(4)
+    pdf.paragraph(
+        _(
+            "Baseline: what the members needed and knew when they started. Participation: how "
+            "they took part, month by month. Outcomes: how the communities' goals moved, and "
+            "what the evaluations found."
+        )
+    )
+    if not viewer.sees_people:
+        pdf.paragraph(
+            _("Figures are totals only. A figure counted from fewer than 5 people is not shown."),
+            size=9,
+            color=PDF_MUTED,
+        )
+    pdf.add_page()
+    pdf.heading(_("All communities"), size=15)
+    _summary(pdf, total)
+    _evidence_pages(pdf, total, viewer)
+    for evidence in rows:
+        pdf.add_page()
+        pdf.heading(evidence.community.name, size=15)
+        if evidence.hidden:
+            pdf.paragraph(
+                _("This community has fewer than 5 members: its figures are not shown."),
+                color=PDF_MUTED,
+            )
+            continue
+        _summary(pdf, evidence)
+        _evidence_pages(pdf, evidence, viewer)
+    return bytes(pdf.output())
+
+
+def report_xlsx(rows, total):
+    book = Workbook()
+    book.remove(book.active)
+    for kind, label in report.KINDS.items():
+        sheet = book.create_sheet(str(label)[:31])
+        header, lines = report.table(kind, rows, total)
+        sheet.append([csvfile.safe_cell(h) for h in header])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for line in lines:
+            sheet.append([csvfile.safe_cell(value) for value in line])
+        for column, _h in enumerate(header, start=1):
+            sheet.column_dimensions[sheet.cell(1, column).column_letter].width = 22
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def report_csv(kind, rows, total, stream):
+    header, lines = report.table(kind, rows, total)
+    writer = csvfile.writer(stream)
+    writer.writerow(header)
+    writer.writerows(lines)
