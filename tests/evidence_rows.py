@@ -72,7 +72,7 @@ def goal(community, position=0, *, text="Twenty pantries use the shared intake f
         **kwargs,
     )
     Goal.objects.filter(pk=made.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
-    return made
+    return Goal.objects.get(pk=made.pk)
 
 
 def update(goal_row, status, on, value=None):

@@ -397,18 +397,18 @@ def build(cohort, communities, *, sees_people, sees_words=False, sees_texts=Fals
         )
     ):
         for cid in (row["community_id"], TOTAL):
-            counts = status_counts.setdefault(cid, {"met": 0, "missed": 0})
+            counts = status_counts.setdefault(cid, {"_met": 0, "_missed": 0})
             counts[row["status"]] = counts.get(row["status"], 0) + row["n"]
-            counts["met"] += row["met"]
-            counts["missed"] += row["missed"]
+            counts["_met"] += row["met"]
+            counts["_missed"] += row["missed"]
     for cid in [*ids, TOTAL]:
         counts = status_counts.get(cid, {})
         floor = floor_of(cid)
         result[cid].goal_counts = {
             status: guard.figure(counts.get(status, 0), floor) for status in GoalStatus.values
         }
-        result[cid].goals_met = guard.figure(counts.get("met", 0), floor)
-        result[cid].goals_missed = guard.figure(counts.get("missed", 0), floor)
+        result[cid].goals_met = guard.figure(counts.get("_met", 0), floor)
+        result[cid].goals_missed = guard.figure(counts.get("_missed", 0), floor)
     if sees_words:
         goals = live.order_by("community_id", "position")
         for goal in goals:  # the goals themselves are listed, one line each
