@@ -83,7 +83,7 @@ def test_observer_xlsx_says_fewer_than_five(world, client_for, filled):
         for row in book["Participation by month"].iter_rows(values_only=True)
         if row[0] == '\'=HYPERLINK("x")'
     ]
-    assert small and all(row[2] == "fewer than 5" for row in small)
+    assert small and all("fewer than 5" in row for row in small)
     cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
     assert not any(isinstance(c, str) and ("Bigname" in c or "Smallname" in c) for c in cells)
 

@@ -62,7 +62,7 @@ PAGES = [
 def test_query_count_is_flat(name, persona, make_url, world, client_for):
     client = client_for(persona)
     url = make_url(world)
-    rows.fill(world.community, 2)
+    rows.fill(world.community, 3)  # five members: an observer sees its figures too
     small, _response = count_queries(client, url)
     for index in range(4):
         community = factories.CommunityFactory(cohort=world.cohort, name=f"Grown {index}")
@@ -154,3 +154,28 @@ def test_navigation_links(world, client_for):
     assert _report(world) in observer.content.decode()
     leader = client_for("leader").get(world.community.get_absolute_url())
     assert _evidence(world) in leader.content.decode()
+
+
+def test_observer_totals_leave_out_a_small_community_so_it_cannot_be_worked_out(
+    world, client_for, filled
+):
+    """Board Builders (8 members) shows; Tiny Circle (3) does not. Were Tiny Circle in the
+    totals, totals minus Board Builders would be its figures: the observer's totals leave it
+    out and say so. Staff's totals count everyone."""
+    from planning.evidence import report
+
+    observer = report.Viewer(False, False, False)
+    rows_, total = report.cohort_evidence(world.cohort, observer)
+    board, tiny = rows_
+    assert tiny.hidden and not board.hidden
+    assert total.leaves_out == 1
+    assert total.meetings.value == board.meetings.value == 3
+    page = client_for("observer").get(_report(world)).content.decode()
+    assert "leave out 1 community" in page
+    _rows, staff_total = report.cohort_evidence(world.cohort, report.Viewer(True, True, True))
+    assert staff_total.leaves_out == 0 and staff_total.meetings.value == 6
+    # Two more small communities make the left-out group five people or more: counted again.
+    for name in ("Second small", "Third small"):
+        rows.fill(factories.CommunityFactory(cohort=world.cohort, name=name), 1)
+    _rows, total = report.cohort_evidence(world.cohort, observer)
+    assert total.leaves_out == 0 and total.meetings.value == 3 * 4

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 GRID = "#c8ced3"
 MUTED = "#57606a"
 COLORS = ("#0b5394", "#2e7d32", "#b26a00", "#b3261e", "#6f42c1")
-LEFT, RIGHT, TOP, BOTTOM = 34, 10, 10, 22
+LEFT, RIGHT, TOP, BOTTOM = 40, 24, 10, 22
 
 
 def _num(value):
@@ -41,12 +41,26 @@ class RunChart:
         shown = [v for s in self.series for v in s.values if v is not None]
         self.top = top if top is not None else max([*shown, 1])
         self.top = max(self.top, 1)
+        self.legend = self._legend() if len(self.series) > 1 else []
+        self.height += 18 * len({y for _x, y, _s in self.legend})
+        self.plot_height = height
         self.median = None
         if len(self.series) == 1:
             values = [v for v in self.series[0].values if v is not None]
             self.median = median(values) if values else None
 
     # -- geometry --
+
+    def _legend(self):
+        """[(x, row, series)]: the legend's items, wrapped into rows under the chart."""
+        items, x, row = [], LEFT, 0
+        for series in self.series:
+            wide = 18 + 7 * len(series.name)
+            if x + wide > self.width - RIGHT and x > LEFT:
+                x, row = LEFT, row + 1
+            items.append((x, row, series))
+            x += wide
+        return items
 
     def x(self, index):
         inner = self.width - LEFT - RIGHT
@@ -55,7 +69,7 @@ class RunChart:
         return LEFT + inner * index / (len(self.labels) - 1)
 
     def y(self, value):
-        inner = self.height - TOP - BOTTOM
+        inner = self.plot_height - TOP - BOTTOM
         return TOP + inner * (1 - value / self.top)
 
     def segments(self, series):
@@ -71,6 +85,17 @@ class RunChart:
         if run:
             runs.append(run)
         return runs
+
+    def axis_labels(self):
+        """[(index, label)] of the months written under the axis: about six, the last one
+        always, none so close to it that they overlap."""
+        last = len(self.labels) - 1
+        step = max(1, len(self.labels) // 6)
+        return [
+            (index, label)
+            for index, label in enumerate(self.labels)
+            if index == last or (index % step == 0 and last - index >= step)
+        ]
 
     def gridlines(self):
         return [(0, self.y(0)), (self.top, self.y(self.top))]
@@ -91,7 +116,7 @@ class RunChart:
         w, h = self.width, self.height
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img"'
-            f' class="run-chart" style="width:100%;max-width:{w}px;height:auto"'
+            f' class="run-chart"'
             f' aria-labelledby="{id_prefix}-title {id_prefix}-desc">',
             f'<title id="{id_prefix}-title">{escape(self.title)}</title>',
             f'<desc id="{id_prefix}-desc">{escape(self.description())}</desc>',
@@ -103,13 +128,12 @@ class RunChart:
                 f'<text x="{LEFT - 4}" y="{_num(y + 4)}" font-size="11" fill="{MUTED}"'
                 f' text-anchor="end" aria-hidden="true">{_num(value)}{escape(self.unit)}</text>'
             )
-        step = max(1, len(self.labels) // 6)
-        for index, label in enumerate(self.labels):
-            if index % step and index != len(self.labels) - 1:
-                continue
+        for index, label in self.axis_labels():
+            anchor = "end" if index == len(self.labels) - 1 and index else "middle"
             out.append(
-                f'<text x="{_num(self.x(index))}" y="{h - 6}" font-size="11" fill="{MUTED}"'
-                f' text-anchor="middle" aria-hidden="true">{escape(label)}</text>'
+                f'<text x="{_num(self.x(index))}" y="{self.plot_height - 6}" font-size="11"'
+                f' fill="{MUTED}"'
+                f' text-anchor="{anchor}" aria-hidden="true">{escape(label)}</text>'
             )
         if self.median is not None:
             y = _num(self.y(self.median))
@@ -131,6 +155,13 @@ class RunChart:
                         f"<title>{escape(s.name)} · {escape(label)}: {_num(value)}"
                         f"{escape(self.unit)}</title></circle>"
                     )
+        for x, row, series in self.legend:
+            y = self.plot_height + 12 + 18 * row
+            out.append(
+                f'<circle cx="{x + 5}" cy="{y - 4}" r="5" fill="{series.color}"/>'
+                f'<text x="{x + 14}" y="{y}" font-size="12" fill="#212529">'
+                f"{escape(series.name)}</text>"
+            )
         out.append("</svg>")
         return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
 

@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 
 from copkit import csvfile
 from planning.evidence import report
-from planning.evidence.charts import GRID, LEFT, MUTED
+from planning.evidence.charts import GRID, LEFT, MUTED, RIGHT
 from planning.models import GoalStatus
 from planning.plans.pdf import BRAND, FAMILY, PlanPDF
 
@@ -36,22 +36,20 @@ def _draw_chart(pdf, chart, *, width_mm=170, height_mm=55):
     pdf.set_font(FAMILY, "B", 9)
     pdf.cell(0, 5, chart.title, new_x="LMARGIN", new_y="NEXT")
     x0, y0 = pdf.get_x(), pdf.get_y()
-    sx, sy = width_mm / chart.width, height_mm / chart.height
+    sx, sy = width_mm / chart.width, height_mm / chart.plot_height
     pdf.set_line_width(0.2)
     pdf.set_draw_color(*_rgb(GRID))
     pdf.set_font(FAMILY, "", 6)
     pdf.set_text_color(*_rgb(MUTED))
     for value, y in chart.gridlines():
-        pdf.line(x0 + LEFT * sx, y0 + y * sy, x0 + (chart.width - 10) * sx, y0 + y * sy)
+        pdf.line(x0 + LEFT * sx, y0 + y * sy, x0 + (chart.width - RIGHT) * sx, y0 + y * sy)
         pdf.text(x0, y0 + y * sy + 1, f"{value:g}{chart.unit}")
-    step = max(1, len(chart.labels) // 6)
-    for index, label in enumerate(chart.labels):
-        if index % step == 0 or index == len(chart.labels) - 1:
-            pdf.text(x0 + chart.x(index) * sx - 4, y0 + height_mm - 1, label)
+    for index, label in chart.axis_labels():
+        pdf.text(x0 + chart.x(index) * sx - 4, y0 + height_mm - 1, label)
     if chart.median is not None:
         pdf.set_dash_pattern(dash=1, gap=1)
         y = y0 + chart.y(chart.median) * sy
-        pdf.line(x0 + LEFT * sx, y, x0 + (chart.width - 10) * sx, y)
+        pdf.line(x0 + LEFT * sx, y, x0 + (chart.width - RIGHT) * sx, y)
         pdf.set_dash_pattern()
     pdf.set_line_width(0.5)
     legend = []
@@ -172,6 +170,16 @@ def report_pdf(cohort, rows, total, viewer, *, compress=True):
         )
     pdf.add_page()
     pdf.heading(_("All communities"), size=15)
+    if total.leaves_out:
+        pdf.paragraph(
+            _(
+                "These totals leave out %(n)s communities with fewer than 5 members between "
+                "them, so that their figures cannot be worked out from them."
+            )
+            % {"n": total.leaves_out},
+            size=9,
+            color=PDF_MUTED,
+        )
     _summary(pdf, total)
     _evidence_pages(pdf, total, viewer)
     for evidence in rows:

@@ -150,6 +150,7 @@ class Evidence:
     practice_texts: list = field(default_factory=list)  # staff only
     success: dict = field(default_factory=dict)  # "funder"... -> text, for who may read them
     decisions: Figure = field(default_factory=Figure)
+    leaves_out: int = 0  # (the whole set) communities too small to count in, for this viewer
 
     @property
     def last_month(self):

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from copkit.privacy import MIN_GROUP
+from copkit.privacy import MIN_GROUP, hide_difference, hide_small
 from planning.evidence import figures
 from planning.evidence.charts import COLORS, RunChart, Series, value_of
+from planning.evidence.figures import Figure
 from planning.models import GoalStatus
 
 PROGRESS_LABELS = {
@@ -41,15 +42,30 @@ def viewer_of(access, *, community_page=False):
 
 
 def cohort_evidence(cohort, viewer):
-    communities = list(cohort.communities.active().order_by("name"))
+    """(each active community's Evidence, the Evidence of them all).
+
+    For a viewer who may not see the people, a community of fewer than five members shows
+    "fewer than 5" for everything; if such communities together have fewer than five
+    members, the totals leave them out too, or the totals minus the shown communities would
+    give their figures (`copkit.privacy.hide_difference`)."""
+    communities = list(cohort.communities.active().with_member_count().order_by("name"))
+    counted = communities
+    small = [c for c in communities if hide_small(c.member_count, sees_people=viewer.sees_people)]
+    small_members = sum(c.member_count for c in small)
+    everyone = sum(c.member_count for c in communities)
+    if hide_difference(everyone - small_members, [everyone], sees_people=viewer.sees_people):
+        counted = [c for c in communities if c not in small]
     data = figures.build(
         cohort,
-        communities,
+        counted,
         sees_people=viewer.sees_people,
         sees_words=viewer.sees_words,
         sees_texts=viewer.sees_texts,
     )
-    return [data[c.pk] for c in communities], data[figures.TOTAL]
+    rows = [data.get(c.pk) or figures.Evidence(c, c.member_count, True) for c in communities]
+    total = data[figures.TOTAL]
+    total.leaves_out = len(communities) - len(counted)
+    return rows, total
 
 
 def community_evidence(community, viewer):
@@ -130,7 +146,13 @@ KINDS = {
 def table(kind, rows, total):
     """(header, rows) of the export `kind` for the communities' Evidence `rows` and the
     whole set's `total`."""
-    everyone = [*rows, total]
+    everyone = [e for e in [*rows, total] if not e.hidden]
+    out_hidden = [[name_of(e), show(Figure(hidden=True))] for e in [*rows, total] if e.hidden]
+    header, out = _table(kind, everyone)
+    return header, out + out_hidden
+
+
+def _table(kind, everyone):
     if kind == "baseline":
         header = [_("Community"), _("Kind"), _("Practice area or preference"), _("Count")]
         out = []
