@@ -154,7 +154,8 @@ class Evidence:
 
     @property
     def last_month(self):
-        return self.months[-1] if self.months else None
+        """The last whole month (the one before this one)."""
+        return self.months[-2] if len(self.months) > 1 else None
 
 
 def window(today, months=MONTHS):
