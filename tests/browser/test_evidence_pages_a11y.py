@@ -1,5 +1,6 @@
 """The evidence pages as the personas who use them, at desktop and phone width: axe finds
-nothing serious or critical and no page scrolls sideways. With EVIDENCE_SHOTS set to a
+nothing serious or critical, no page scrolls sideways, and the Content Security Policy
+refuses nothing. With EVIDENCE_SHOTS set to a
 folder, each page is saved there too."""
 
 import os
@@ -59,11 +60,18 @@ def test_the_evidence_pages(world, live_server, new_page):
         ("leader", reverse("planning:evidence", args=[cohort, world.community.slug])),
         ("staff", reverse("planning:evidence", args=[cohort, world.community.slug])),
     ]
+    csp = []
     for kind, width in (("desktop", 1280), ("phone", 375)):
         logged_in = {}
         for persona, path in pages:
             if persona not in logged_in:
                 logged_in[persona] = new_page(kind)
+                logged_in[persona].on(
+                    "console",
+                    lambda message: (
+                        "Content Security Policy" in message.text and csp.append(message.text)
+                    ),
+                )
                 login(logged_in[persona], live_server, world.users[persona].email, world.password)
             page = logged_in[persona]
             page.goto(live_server.url + path)
@@ -73,3 +81,4 @@ def test_the_evidence_pages(world, live_server, new_page):
             if SHOTS:
                 Path(SHOTS).mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+    assert not csp, csp  # no inline style or script refused by the policy
