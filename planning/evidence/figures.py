@@ -158,7 +158,7 @@ class Evidence:
         return self.months[-2] if len(self.months) > 1 else None
 
 
-def window(today, months=MONTHS):
+def window(months=MONTHS):
     """The last `months` calendar months, this one included, oldest first."""
     now = timezone.now()
     result = []
@@ -207,7 +207,7 @@ def build(cohort, communities, *, sees_people, sees_words=False, sees_texts=Fals
     today = timezone.localdate()
     now = timezone.now()
     tz = timezone.get_current_timezone()
-    month_list = window(today, months)
+    month_list = window(months)
     since = datetime.combine(month_list[0].start, datetime.min.time(), tzinfo=tz)
 
     members = dict(

@@ -145,7 +145,8 @@ KINDS = {
 
 def table(kind, rows, total):
     """(header, rows) of the export `kind` for the communities' Evidence `rows` and the
-    whole set's `total`."""
+    whole set's `total`. A community hidden from the viewer (fewer than five members) gets
+    one line saying so, after the others."""
     everyone = [e for e in [*rows, total] if not e.hidden]
     out_hidden = [[name_of(e), show(Figure(hidden=True))] for e in [*rows, total] if e.hidden]
     header, out = _table(kind, everyone)
@@ -153,6 +154,7 @@ def table(kind, rows, total):
 
 
 def _table(kind, everyone):
+    """(header, rows) of `kind` for the Evidence of `everyone`, each shown in full."""
     if kind == "baseline":
         header = [_("Community"), _("Kind"), _("Practice area or preference"), _("Count")]
         out = []
