@@ -77,61 +77,100 @@ def _draw_chart(pdf, chart, *, width_mm=170, height_mm=55):
     pdf.ln(2)
 
 
+def _short(text, limit=34):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cells(pdf, header, lines, *, first=1.0):
+    """A plain grid of one-line cells (the first column `first` times as wide)."""
+    unit = (pdf.w - pdf.l_margin - pdf.r_margin) / (len(header) - 1 + first)
+    widths = [unit * first] + [unit] * (len(header) - 1)
+    pdf.set_font(FAMILY, "B", 8)
+    pdf.set_fill_color(233, 236, 239)
+    for width, text in zip(widths, header, strict=True):
+        pdf.cell(width, 5, _short(text, int(width / 1.7)), border=1, fill=True)
+    pdf.ln(5)
+    pdf.set_font(FAMILY, "", 8)
+    for line in lines:
+        for width, text in zip(widths, line, strict=True):
+            pdf.cell(width, 5, str(text), border=1)
+        pdf.ln(5)
+    pdf.ln(2)
+
+
 def _summary(pdf, evidence):
+    """Baseline, participation and outcomes in three columns of short lines (plain cells:
+    a wrapping table would cost a page of layout per community)."""
     show = report.show
     last = evidence.last_month
-    pdf.grid(
-        [_("Baseline"), _("Participation"), _("Outcomes")],
-        [
+    top_need = (evidence.needs[0][0] or "—") if evidence.needs else "—"
+    top_expertise = (evidence.expertise[0][0] or "—") if evidence.expertise else "—"
+    columns = [
+        (
+            _("Baseline"),
             [
                 _("Members: %(n)s") % {"n": evidence.members},
-                _("Meetings held: %(n)s") % {"n": show(evidence.meetings)},
-                _("Goals on track: %(n)s") % {"n": show(evidence.goal_counts[GoalStatus.ON_TRACK])},
-            ],
-            [
                 _("Needs survey responses: %(n)s") % {"n": show(evidence.needs_responses)},
+                _short(_("Top need: %(area)s") % {"area": top_need}),
+                _short(_("Top expertise: %(area)s") % {"area": top_expertise}),
+            ],
+        ),
+        (
+            _("Participation"),
+            [
+                _("Meetings held: %(n)s") % {"n": show(evidence.meetings)},
                 _("Attendance rate: %(n)s") % {"n": show(evidence.rate, "%")},
+                _("Active last month: %(n)s") % {"n": show(last.active) if last else "—"},
+                _("Check-ins answered: %(n)s") % {"n": show(evidence.checkins)},
+                _("Activities done: %(n)s") % {"n": show(evidence.activities)},
+            ],
+        ),
+        (
+            _("Outcomes"),
+            [
+                _("Goals on track: %(n)s") % {"n": show(evidence.goal_counts[GoalStatus.ON_TRACK])},
                 _("Goals met: %(n)s") % {"n": show(evidence.goals_met)},
-            ],
-            [
-                _("Top need: %(area)s")
-                % {"area": (evidence.needs[0][0] or "—") if evidence.needs else "—"},
-                _("Active members last month: %(n)s") % {"n": show(last.active) if last else "—"},
                 _("Goals missed: %(n)s") % {"n": show(evidence.goals_missed)},
-            ],
-            [
-                _("Top expertise: %(area)s")
-                % {"area": (evidence.expertise[0][0] or "—") if evidence.expertise else "—"},
-                _("Check-ins answered: %(n)s · activities done: %(m)s")
-                % {"n": show(evidence.checkins), "m": show(evidence.activities)},
                 _("Evaluations with answers: %(n)s") % {"n": len(evidence.rounds)},
             ],
-        ],
-    )
+        ),
+    ]
+    width = (pdf.w - pdf.l_margin - pdf.r_margin) / len(columns)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.set_text_color(*BRAND)
+    for title, _lines in columns:
+        pdf.cell(width, 6, title)
+    pdf.ln(6)
+    pdf.set_font(FAMILY, "", 8)
+    pdf.set_text_color(33, 37, 41)
+    for index in range(max(len(lines) for _t, lines in columns)):
+        for _title, lines in columns:
+            pdf.cell(width, 4.6, lines[index] if index < len(lines) else "")
+        pdf.ln(4.6)
+    pdf.ln(3)
 
 
 def _evidence_pages(pdf, evidence, viewer):
-    for _key, (chart, _svg) in report.charts(evidence, "pdf").items():
+    for chart in report.charts(evidence, "pdf", svg=False).values():
         _draw_chart(pdf, chart)
     if evidence.rounds:
         pdf.heading(_("Evaluation results"), size=11)
-        pdf.grid(
+        header = [
+            _("Evaluation"),
+            _("Responses"),
+            *[str(v) for v in report.PROGRESS_LABELS.values()],
+            _("Value"),
+        ]
+        lines = [
             [
-                _("Evaluation"),
-                _("Responses"),
-                *[str(v) for v in report.PROGRESS_LABELS.values()],
-                _("Value"),
-            ],
-            [
-                [
-                    r.round.title,
-                    report.show(r.responses),
-                    *[report.show(r.progress[k]) for k in report.PROGRESS_LABELS],
-                    report.show(r.value),
-                ]
-                for r in evidence.rounds
-            ],
-        )
+                _short(r.round.title, 30),
+                report.show(r.responses),
+                *[report.show(r.progress[k]) for k in report.PROGRESS_LABELS],
+                report.show(r.value),
+            ]
+            for r in evidence.rounds
+        ]
+        _cells(pdf, header, lines, first=2.2)
     if viewer.sees_words and evidence.success:
         pdf.heading(_("What success means"), size=11)
         for key, label in report.SUCCESS_LABELS.items():

@@ -79,8 +79,9 @@ def community_evidence(community, viewer):
     return data[community.pk]
 
 
-def charts(evidence, prefix):
-    """The three run charts of `evidence`: attendance rate, active members, goal status."""
+def charts(evidence, prefix, *, svg=True):
+    """The three run charts of `evidence` (attendance rate, active members, goal status):
+    {key: (RunChart, its SVG)}, or {key: RunChart} with `svg` false (the PDF)."""
     labels = [row.month.short for row in evidence.months]
     rate = RunChart(
         labels,
@@ -106,11 +107,10 @@ def charts(evidence, prefix):
         ],
         title=_("Goals by status, month by month"),
     )
-    return {
-        "rate": (rate, rate.svg(f"{prefix}-rate")),
-        "active": (active, active.svg(f"{prefix}-active")),
-        "goals": (goals, goals.svg(f"{prefix}-goals")),
-    }
+    made = {"rate": rate, "active": active, "goals": goals}
+    if not svg:
+        return made
+    return {key: (chart, chart.svg(f"{prefix}-{key}")) for key, chart in made.items()}
 
 
 def show(figure, suffix=""):
