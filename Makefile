@@ -56,7 +56,7 @@ DATE_TESTS := tests/test_meetings.py tests/test_schedule.py tests/test_calendar.
 	tests/test_checkins_cycle.py tests/test_checkins_views.py \
 	tests/test_support_agenda.py tests/test_support_services.py \
 	tests/test_support_views.py tests/test_deeper_services.py tests/test_deeper_reminders.py \
-	tests/test_goals_services.py tests/test_goals_pages.py
+	tests/test_goals_services.py tests/test_goals_pages.py tests/test_evidence_figures.py
 TEST_DATES := 2027-03-14T06:30:00+00:00 2028-02-29T12:00:00+00:00 2026-12-31T23:30:00+00:00
 
 # `make test` runs these within its one parallel run (tests/conftest.py); alone:

@@ -7,13 +7,14 @@ from planning.checkins import urls as checkins
 from planning.deeper import urls as deeper
 from planning.evaluations import goal_urls as goals
 from planning.evaluations import urls as evaluations
+from planning.evidence import urls as evidence
 from planning.meetings import urls as meetings
 from planning.needs import urls as needs
 from planning.plans import urls as plans
 from planning.support import urls as support
 from planning.surveys import urls as surveys
 
-STAGES = (surveys, needs, plans, meetings, checkins, support, deeper, goals, evaluations)
+STAGES = (surveys, needs, plans, meetings, checkins, support, deeper, goals, evaluations, evidence)
 
 app_name = "planning"
 

@@ -15,6 +15,7 @@ The walk fails when a page shows
   community of 3 people, a filtered survey result.
 """
 
+import io
 import itertools
 import re
 from datetime import timedelta
@@ -24,6 +25,8 @@ import pytest
 from django.http import QueryDict
 from django.urls import resolve, reverse
 from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from cohorts.models import Membership
 from copkit.privacy import MIN_GROUP
@@ -278,6 +281,23 @@ def check_page(url, html, world):
             assert figure is None, f"{url}: a row of a small community shows {figure.group(0)!r}"
 
 
+def readable(response):
+    """The response as text to check: a page's HTML; a PDF's text (pypdf); a workbook's
+    cells, one row of a sheet per line."""
+    kind = response["Content-Type"]
+    if kind == "application/pdf":
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        return "\n".join(page.extract_text() for page in pages)
+    if "spreadsheetml" in kind:
+        book = load_workbook(io.BytesIO(response.content))
+        return "\n".join(
+            " | ".join("" if cell is None else str(cell) for cell in row)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return response.content.decode()
+
+
 def test_an_observer_sees_no_name_no_written_answer_and_no_small_group(cohort, client_for):
     world = cohort
     client = client_for("observer")
@@ -286,7 +306,7 @@ def test_an_observer_sees_no_name_no_written_answer_and_no_small_group(cohort, c
         for url in variants(matrix._url_for(name, world), world):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
-            html = response.content.decode()
+            html = readable(response)
             check_page(url, html, world)
             walked.append(url)
             for query in filter_queries(main(html)):

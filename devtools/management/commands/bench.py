@@ -125,6 +125,13 @@ PAGES = [
     Page("cohorts:formation-topics", "staff", "topic"),
     Page("cohorts:formation-review", "staff", "matching"),
     Page("formation-answer", None, "formation-answer"),
+    Page("planning:report", "staff"),
+    Page("planning:report", "observer"),
+    Page("planning:report-pdf", "staff"),
+    Page("planning:report-xlsx", "staff"),
+    Page("planning:report-csv", "observer", extra={"kind": "participation"}),
+    Page("planning:report-compare", "staff"),
+    Page("planning:evidence", "leader", "community"),
 ]
 BARE = Page("bench-bare", None, "site")
 
