@@ -181,3 +181,12 @@ def fill(community, n_members=6, *, name="Member"):
         decided_on=timezone.localdate(),
     )
     return people
+
+
+def long_program(cohort):
+    """Stretch `cohort` from two years before today to a year after, so that a report shows
+    its full twelve months whatever day the tests run."""
+    today = timezone.localdate()
+    cohort.starts_on = today.replace(day=1) - datetime.timedelta(days=730)
+    cohort.ends_on = today + datetime.timedelta(days=365)
+    cohort.save(update_fields=["starts_on", "ends_on"])

@@ -13,6 +13,11 @@ from tests import evidence_rows as rows
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _program_around_today(world):
+    rows.long_program(world.cohort)
+
+
 @pytest.fixture
 def filled(world):
     people = rows.fill(world.community, 6, name="Bigname")

@@ -3,6 +3,7 @@ see the people is shown."""
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from planning.evidence import figures
@@ -10,6 +11,11 @@ from planning.evidence.charts import RunChart, Series
 from planning.models import GoalStatus, Question
 from tests import evidence_rows as rows
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _program_around_today(world):
+    rows.long_program(world.cohort)
 
 
 def _one(world, sees_people=True, **kwargs):
@@ -180,3 +186,16 @@ def test_run_chart_draws_gaps_a_median_and_escapes():
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     assert 'aria-labelledby="t-title t-desc"' in svg
     assert "Feb —" in svg
+
+
+def test_the_months_start_with_the_program(world):
+    """A cohort that started three months ago reports four months, not a year of nothing."""
+    today = timezone.localdate()
+    start = (today.replace(day=1) - datetime.timedelta(days=80)).replace(day=1)
+    world.cohort.starts_on = start
+    world.cohort.save(update_fields=["starts_on"])
+    evidence, _total = _one(world)
+    starts = [row.month.start for row in evidence.months]
+    expected = (today.year - start.year) * 12 + today.month - start.month + 1
+    assert starts[0] == start and starts[-1] == today.replace(day=1)
+    assert len(starts) == expected < figures.MONTHS

@@ -10,6 +10,11 @@ from tests import factories
 from tests.queries import count_queries
 
 
+@pytest.fixture(autouse=True)
+def _program_around_today(world):
+    rows.long_program(world.cohort)
+
+
 def _report(world):
     return reverse("planning:report", args=[world.cohort.slug])
 

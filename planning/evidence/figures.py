@@ -158,11 +158,19 @@ class Evidence:
         return self.months[-2] if len(self.months) > 1 else None
 
 
-def window(months=MONTHS):
-    """The last `months` calendar months, this one included, oldest first."""
+def window(months=MONTHS, first=None, last=None):
+    """Calendar months, oldest first: at most `months` of them, ending with the month of
+    `last` (default today) and starting no earlier than the month of `first` (a cohort's
+    start, so that a report does not open with empty months from before the program)."""
     now = timezone.now()
+    today = timezone.localdate()
+    last = last or today
+    back_to_last = max(0, (today.year - last.year) * 12 + today.month - last.month)
+    count = months
+    if first is not None and first <= last:
+        count = min(months, (last.year - first.year) * 12 + last.month - first.month + 1)
     result = []
-    for back in range(months - 1, -1, -1):
+    for back in range(back_to_last + count - 1, back_to_last - 1, -1):
         start = months_back(now, back).date()
         following = months_back(now, back - 1).date()
         result.append(Month(start, following - timedelta(days=1)))
@@ -207,7 +215,8 @@ def build(cohort, communities, *, sees_people, sees_words=False, sees_texts=Fals
     today = timezone.localdate()
     now = timezone.now()
     tz = timezone.get_current_timezone()
-    month_list = window(months)
+    # The program's months: from the cohort's start, up to this month or the cohort's end.
+    month_list = window(months, first=cohort.starts_on, last=min(today, cohort.ends_on))
     since = datetime.combine(month_list[0].start, datetime.min.time(), tzinfo=tz)
 
     members = dict(

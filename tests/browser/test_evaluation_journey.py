@@ -10,6 +10,7 @@ open in their readers. axe on every page, and no page scrolls sideways on a phon
 
 With EVALUATION_SHOTS set to a folder, every page is also saved there as a screenshot."""
 
+import io
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -190,8 +191,74 @@ def test_staff_evaluate_members_answer_a_leader_decides_and_the_report_tells_it(
     assert (ours.status, str(ours.value)) == (GoalStatus.MET, "22.00")
     assert Goal.objects.filter(status=GoalStatus.MET).count() == 1
 
-    report_journey(world, live_server, page, new_page)
+    report_journey(world, live_server, page, new_page, other_member.participant.name)
 
 
-def report_journey(world, live_server, page, new_page):
+WORDS = (
+    "We now share our volunteer schedule with two other pantries.",
+    "22 volunteers now on the shared schedule.",
+    "We meet every two weeks instead of monthly, online.",
+)
+
+
+def download(page, link_name):
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_name).click()
+    return Path(info.value.path()).read_bytes()
+
+
+def pdf_text(data):
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def xlsx_cells(data):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return book.sheetnames, [
+        str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+    ]
+
+
+def report_journey(world, live_server, page, new_page, other_name):
     """The cohort report: staff read it and download it; an observer reads it without names."""
+    page.goto(live_server.url + reverse("cohorts:dashboard", args=[world.cohort.slug]))
+    submit(page, page.get_by_role("link", name="Report", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Report: baseline, participation and outcomes"
+    )
+    for kind in ("Baseline", "Participation", "Outcomes"):
+        expect(page.get_by_role("heading", name=kind).first).to_be_visible()
+    main = page.locator("main")
+    expect(main).to_contain_text("Board Builders")
+    expect(main).to_contain_text("Fund Finders")
+    expect(main).to_contain_text("Mid-way evaluation")
+    look(page, "staff-report")
+
+    text = pdf_text(download(page, "Download the report (PDF)"))
+    assert "Board Builders" in text and "Fund Finders" in text
+    assert "Mid-way evaluation" in text
+    sheets, cells = xlsx_cells(download(page, "The data (XLSX)"))
+    assert len(sheets) >= 4
+    assert "Board Builders" in cells and "Fund Finders" in cells
+
+    # The observer reads the same report: figures, no person's name or words.
+    observer = new_page("desktop")
+    login(observer, live_server, world.observer.email, world.password)
+    observer.goto(live_server.url + reverse("planning:report", args=[world.cohort.slug]))
+    expect(observer.get_by_role("heading", level=1)).to_have_text(
+        "Report: baseline, participation and outcomes"
+    )
+    body = observer.locator("main").inner_text()
+    assert "fewer than 5" in body
+    names = (world.leader.name, world.participant.name, world.staff.name, other_name)
+    for secret in (*names, *WORDS, "Share one volunteer pool"):
+        assert secret not in body, secret
+    look(observer, "observer-report")
+    observer_pdf = pdf_text(download(observer, "Download the report (PDF)"))
+    _sheets, observer_cells = xlsx_cells(download(observer, "The data (XLSX)"))
+    for secret in (*names, *WORDS):
+        assert secret not in observer_pdf, secret
+        assert not any(secret in cell for cell in observer_cells), secret
