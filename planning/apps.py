@@ -13,6 +13,7 @@ class PlanningConfig(AppConfig):
         # topics or expertise.
         import planning.checkins.messages
         import planning.deeper.messages
+        import planning.knowledge.messages
         import planning.messages
         import planning.support.messages
         import planning.tasks  # noqa: F401

@@ -5,13 +5,14 @@ from django.urls import include, path
 
 from planning.checkins import urls as checkins
 from planning.deeper import urls as deeper
+from planning.knowledge import urls as knowledge
 from planning.meetings import urls as meetings
 from planning.needs import urls as needs
 from planning.plans import urls as plans
 from planning.support import urls as support
 from planning.surveys import urls as surveys
 
-STAGES = (surveys, needs, plans, meetings, checkins, support, deeper)
+STAGES = (surveys, needs, plans, meetings, checkins, support, deeper, knowledge)
 
 app_name = "planning"
 
