@@ -6,6 +6,7 @@ from django.shortcuts import render
 from cohorts.access import cohort_view
 from cohorts.models import Community, Membership
 from copkit.privacy import MIN_GROUP, hide_small
+from planning.knowledge.summaries import counts_per_community
 from planning.meetings import participation
 from planning.summaries import needs_by_area, open_surveys
 
@@ -61,6 +62,7 @@ def dashboard(request, access):
         "leaderless": active.exclude(memberships__role__in=Membership.LEADING_ROLES).count(),
         "show_people": access.is_staff,
         "open_surveys": list(open_surveys(cohort)),
+        "knowledge_counts": counts_per_community(cohort),  # items shared per community
     }
     for survey in context["open_surveys"]:
         survey.figures_hidden = hide_small(survey.sent, sees_people=sees_people)
