@@ -213,14 +213,15 @@ class LibraryForm(forms.Form):
         self.communities = {str(c.public_id): c for c in communities}
 
     def filters(self):
-        """The chosen filters, dropping any value that is not offered."""
-        data = self.cleaned_data if self.is_valid() else {}
-        year = data.get("year") or ""
+        """The chosen filters, each dropped on its own when its value is not offered."""
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name, "") for name in self.fields}
+        year = data["year"] or ""
         return {
-            "q": data.get("q", ""),
-            "kind": data.get("kind", ""),
-            "area": data.get("area", ""),
-            "cohort": self.cohorts.get(data.get("cohort", "")),
-            "community": self.communities.get(data.get("community", "")),
+            "q": data["q"],
+            "kind": data["kind"],
+            "area": data["area"],
+            "cohort": self.cohorts.get(data["cohort"]),
+            "community": self.communities.get(data["community"]),
             "year": int(year) if year.isdigit() else None,
         }

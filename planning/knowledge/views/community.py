@@ -21,7 +21,7 @@ from planning.knowledge.models import KnowledgeItem, Scope
 
 def _reader_filter(access):
     """The community's items this reader sees: shared ones, and their own drafts."""
-    rows = access.community.knowledge_items.select_related("author", "topic")
+    rows = access.community.knowledge_items.select_related("author", "topic", "cohort", "community")
     if access.participant is not None:
         return rows.filter(state=KnowledgeItem.State.SHARED) | rows.filter(
             author=access.participant
