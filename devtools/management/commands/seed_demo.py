@@ -11,6 +11,7 @@ from django.urls import reverse
 from cohorts.models import Cohort
 from devtools import demo
 from devtools.demo.formation import add_formation_data
+from devtools.demo.knowledge import add_knowledge_data
 from devtools.demo.managing import add_managing_data
 from devtools.demo.planning import add_planning_data
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
                 summary.counts.update(managing.counts)
                 formation = add_formation_data(cohort, staff=users["staff"])
                 summary.counts.update(formation.counts)
+                summary.counts.update(add_knowledge_data(cohort, staff=users["staff"]))
 
         if summary is not None:
             self.stdout.write(self.style.SUCCESS(f"Created the demo cohort “{cohort.name}”:"))
