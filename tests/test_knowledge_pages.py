@@ -360,3 +360,48 @@ def test_the_staff_role_of_the_other_cohort_reads_provider_items(world, client_f
     assert client.get(cohort_item.get_library_url()).status_code == 404
     services.set_scope(cohort_item, actor=world.staff, scope=Scope.PROVIDER)
     assert client.get(cohort_item.get_library_url()).status_code == 200
+
+
+def test_the_home_page_count_stays_flat_with_requests_and_suggestions(world, client_for):
+    factories.InventoryEntryFactory(
+        participant=world.leader_participant, topic=world.topic, kind=InventoryEntry.Kind.NEED
+    )
+    client = client_for("leader")
+
+    def ask(community):
+        services.request_items(
+            world.cohort,
+            actor=world.staff,
+            communities=[community],
+            kind="",
+            note="",
+            due_on=timezone.localdate(),
+        )
+
+    ask(world.community)
+    resource_of(world)
+    small, _ = count_queries(client, reverse("home"))
+    for _i in range(10):
+        community = factories.CommunityFactory(cohort=world.cohort)
+        factories.MembershipFactory(
+            community=community, participant=world.leader_participant, role="leader"
+        )
+        ask(community)
+        resource_of(world)
+        item_of(world, scope=Scope.COHORT)
+    large, response = count_queries(client, reverse("home"))
+    assert large == small
+    page = response.content.decode()
+    # Board Builders shared items after its request: answered; the ten new ones are open.
+    assert page.count("Share what you know") == 10
+    assert "For the needs you named" in page
+
+
+def test_sharing_a_draft_with_a_missing_answer_leads_back_to_the_form(world, client_for):
+    item = case_study(world, fields={"context": "Only the context so far."})
+    response = client_for("participant").post(
+        community_url(world, "knowledge-share", item.public_id), {"scope": "community"}
+    )
+    assert response.url == community_url(world, "knowledge-edit", item.public_id)
+    item.refresh_from_db()
+    assert item.state == KnowledgeItem.State.DRAFT

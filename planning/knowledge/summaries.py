@@ -3,6 +3,7 @@ leaders' open requests on their home page, and a participant's suggested reading
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from planning.knowledge.library import items_for, resources_for
@@ -81,7 +82,7 @@ def leader_steps(community_ids):
         steps.setdefault(community.pk, []).append(
             {
                 "text": _("Your TTA team asks your group to share a %(what)s by %(date)s.")
-                % {"what": what, "date": request.due_on.strftime("%b %-d")},
+                % {"what": what, "date": date_format(request.due_on, "M j")},
                 "url": reverse(
                     "planning:knowledge-community", args=[community.cohort.slug, community.slug]
                 ),
@@ -115,10 +116,11 @@ def suggested_reading(user):
         items_for(user)
         .filter(item_match)
         .exclude(author__user=user)
-        .order_by("-shared_at")[: SUGGESTIONS - len(resources)]
+        .order_by("-shared_at")[:SUGGESTIONS]
     )
-    return [
+    found = [
         {"title": r.title, "url": r.get_library_url(), "what": _("Resource")} for r in resources
     ] + [
         {"title": i.title, "url": i.get_library_url(), "what": i.get_kind_display()} for i in items
     ]
+    return found[:SUGGESTIONS]
