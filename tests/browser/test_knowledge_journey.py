@@ -105,6 +105,10 @@ def test_write_respond_agree_publish_and_find(world, live_server, page, new_page
     look(page, "staff-practice-desktop")
     page.goto(live_server.url + community_url)
     look(page, "staff-community-desktop")
+    page.goto(live_server.url + reverse("library"))
+    look(page, "staff-library-desktop")
+    page.goto(live_server.url + case.get_library_url())
+    look(page, "staff-library-item-desktop")
 
     # A participant of another cohort finds it in the library by a word from its text.
     nia = factories.UserFactory(email="nia@later.example", name="Nia Newcomer")
@@ -140,6 +144,9 @@ def test_write_respond_agree_publish_and_find(world, live_server, page, new_page
     expect(anonymous.get_by_role("heading", level=1)).to_have_text(practice.title)
     expect(anonymous.locator("main")).not_to_contain_text("Pat Participant")
     look(anonymous, "public-item-phone", phone=True)
+    desktop = new_page("desktop")
+    desktop.goto(live_server.url + practice.get_public_url())
+    look(desktop, "public-item-desktop")
 
 
 def test_staff_ask_for_items_and_add_a_resource(world, live_server, page, new_page, sweeps):
