@@ -14,6 +14,7 @@ class PlanningConfig(AppConfig):
         import planning.checkins.messages
         import planning.deeper.messages
         import planning.evaluations.messages
+        import planning.knowledge.messages
         import planning.messages
         import planning.support.messages
         import planning.tasks  # noqa: F401

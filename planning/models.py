@@ -11,6 +11,12 @@ from planning.evaluations.models import (
     GoalUpdate,
     StructureDecision,
 )
+from planning.knowledge.models import (
+    KnowledgeComment,
+    KnowledgeItem,
+    KnowledgeRequest,
+    Resource,
+)
 from planning.meetings.models import Attendance, CalendarFeed, Meeting, MeetingSettings
 from planning.needs.models import (
     CommonNeed,
@@ -55,6 +61,9 @@ __all__ = [
     "InterviewPair",
     "InterviewRotation",
     "InventoryEntry",
+    "KnowledgeComment",
+    "KnowledgeItem",
+    "KnowledgeRequest",
     "LiveSession",
     "Meeting",
     "MeetingSettings",
@@ -64,6 +73,7 @@ __all__ = [
     "PlanTemplate",
     "PlanVersion",
     "Question",
+    "Resource",
     "Response",
     "StructureDecision",
     "Survey",

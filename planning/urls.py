@@ -8,13 +8,26 @@ from planning.deeper import urls as deeper
 from planning.evaluations import goal_urls as goals
 from planning.evaluations import urls as evaluations
 from planning.evidence import urls as evidence
+from planning.knowledge import urls as knowledge
 from planning.meetings import urls as meetings
 from planning.needs import urls as needs
 from planning.plans import urls as plans
 from planning.support import urls as support
 from planning.surveys import urls as surveys
 
-STAGES = (surveys, needs, plans, meetings, checkins, support, deeper, goals, evaluations, evidence)
+STAGES = (
+    surveys,
+    needs,
+    plans,
+    meetings,
+    checkins,
+    support,
+    deeper,
+    goals,
+    evaluations,
+    evidence,
+    knowledge,
+)
 
 app_name = "planning"
 

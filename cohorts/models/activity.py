@@ -354,6 +354,34 @@ class Action(models.TextChoices):
         _("%(actor)s recorded a change to the structure of %(target)s"),
     )
     EXPORTED_A_REPORT = "exported a report", _("%(actor)s exported the report of %(target)s")
+    # Knowledge items and the library (issue 15)
+    DRAFTED_A_KNOWLEDGE_ITEM = "drafted a knowledge item", _("%(actor)s started writing %(target)s")
+    CHANGED_A_KNOWLEDGE_ITEM = "changed a knowledge item", _("%(actor)s changed %(target)s")
+    SHARED_A_KNOWLEDGE_ITEM = "shared a knowledge item", _("%(actor)s shared %(target)s")
+    RESPONDED_TO_A_KNOWLEDGE_ITEM = (
+        "responded to a knowledge item",
+        _("%(actor)s responded to %(target)s"),
+    )
+    AGREED_ON_A_PROMISING_PRACTICE = (
+        "agreed on a promising practice",
+        _("%(actor)s marked %(target)s as agreed by the group"),
+    )
+    CHANGED_WHO_CAN_READ_A_KNOWLEDGE_ITEM = (
+        "changed who can read a knowledge item",
+        _("%(actor)s changed who can read %(target)s"),
+    )
+    ASKED_FOR_KNOWLEDGE_ITEMS = (
+        "asked for knowledge items",
+        _("%(actor)s asked communities to share what they learned"),
+    )
+    ADDED_A_LIBRARY_RESOURCE = (
+        "added a library resource",
+        _("%(actor)s added %(target)s to the library"),
+    )
+    CHANGED_A_LIBRARY_RESOURCE = (
+        "changed a library resource",
+        _("%(actor)s changed %(target)s in the library"),
+    )
     RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
 
 

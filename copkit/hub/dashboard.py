@@ -7,6 +7,7 @@ from cohorts.access import cohort_view
 from cohorts.models import Community, Membership
 from copkit.privacy import MIN_GROUP, hide_small
 from planning.evaluations.services.goals import cohort_figures as goal_figures
+from planning.knowledge.summaries import counts_per_community
 from planning.meetings import participation
 from planning.summaries import needs_by_area, open_surveys
 
@@ -64,6 +65,7 @@ def dashboard(request, access):
         "open_surveys": list(open_surveys(cohort)),
         # Counts of goals, not of people: observers see them too, without any goal's words.
         "goal_figures": goal_figures(cohort),
+        "knowledge_counts": counts_per_community(cohort),  # items shared per community
     }
     for survey in context["open_surveys"]:
         survey.figures_hidden = hide_small(survey.sent, sees_people=sees_people)

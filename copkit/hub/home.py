@@ -13,6 +13,8 @@ from cohorts.models import CohortRole, Community, FormationEntry, FormationRound
 from cohorts.templatetags.zoned import day_text
 from planning.checkins.services.overview import coach_followups, open_for_people
 from planning.deeper.summaries import leader_steps as deeper_steps
+from planning.knowledge.summaries import leader_steps as knowledge_steps
+from planning.knowledge.summaries import suggested_reading
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
 
@@ -30,11 +32,13 @@ class LeadState:
     def __init__(self, community_ids):
         self.plans, self.unrecorded, self.upcoming = {}, {}, set()
         self.deeper = {}
+        self.knowledge = {}
         if not community_ids:
             return
         now = timezone.now()
         self.plans = plan_statuses(community_ids)
         self.deeper = deeper_steps(community_ids, now)  # going-deeper activities to act on
+        self.knowledge = knowledge_steps(community_ids)  # staff requests for items
         meetings = Meeting.objects.filter(community_id__in=community_ids, cancelled_at__isnull=True)
         past = (
             meetings.filter(starts_at__lt=now)
@@ -106,6 +110,7 @@ class LeadState:
                     )
                 )
         steps.extend(self.deeper.get(community.pk, []))
+        steps.extend(self.knowledge.get(community.pk, []))
         if community.pk not in self.upcoming:
             steps.append(
                 step(
@@ -258,5 +263,6 @@ def home(request):
             "followups": followups,
             "participations": participations,
             "can_create_cohorts": user.can_create_cohorts or user.is_superuser,
+            "library_suggestions": suggested_reading(user) if participations else [],
         },
     )

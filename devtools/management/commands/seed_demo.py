@@ -13,6 +13,7 @@ from devtools import demo
 from devtools.demo.evaluating import add_evaluation_data
 from devtools.demo.formation import add_formation_data
 from devtools.demo.goals import add_goals_data
+from devtools.demo.knowledge import add_knowledge_data
 from devtools.demo.managing import add_managing_data
 from devtools.demo.planning import add_planning_data
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                 formation = add_formation_data(cohort, staff=users["staff"])
                 summary.counts.update(formation.counts)
                 summary.counts.update(add_evaluation_data(cohort, staff=users["staff"]).counts)
+                summary.counts.update(add_knowledge_data(cohort, staff=users["staff"]))
 
         if summary is not None:
             self.stdout.write(self.style.SUCCESS(f"Created the demo cohort “{cohort.name}”:"))
