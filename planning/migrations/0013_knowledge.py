@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cohorts', '0011_community_coach'),
-        ('planning', '0011_evaluations'),
+        ('planning', '0012_goals_from_plans'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
