@@ -30,9 +30,18 @@ from planning.surveys.models import (
     Survey,
     SurveyRecipient,
 )
+from planning.workspace.models import (
+    Announcement,
+    AnnouncementDismissal,
+    Reply,
+    Thread,
+    WorkspaceFile,
+)
 
 __all__ = [
     "ActionPlan",
+    "Announcement",
+    "AnnouncementDismissal",
     "Answer",
     "Attendance",
     "Cadence",
@@ -64,8 +73,11 @@ __all__ = [
     "PlanTemplate",
     "PlanVersion",
     "Question",
+    "Reply",
     "Response",
     "StructureDecision",
     "Survey",
     "SurveyRecipient",
+    "Thread",
+    "WorkspaceFile",
 ]

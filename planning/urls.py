@@ -10,8 +10,9 @@ from planning.needs import urls as needs
 from planning.plans import urls as plans
 from planning.support import urls as support
 from planning.surveys import urls as surveys
+from planning.workspace import urls as workspace
 
-STAGES = (surveys, needs, plans, meetings, checkins, support, deeper)
+STAGES = (surveys, needs, plans, meetings, checkins, support, deeper, workspace)
 
 app_name = "planning"
 

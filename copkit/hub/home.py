@@ -15,6 +15,7 @@ from planning.checkins.services.overview import coach_followups, open_for_people
 from planning.deeper.summaries import leader_steps as deeper_steps
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
+from planning.workspace.services.announcements import for_home as home_announcements
 
 Phase = Community.Phase
 # Phases in which a community meets and writes its plan; later ones get the phase's step only.
@@ -258,5 +259,6 @@ def home(request):
             "followups": followups,
             "participations": participations,
             "can_create_cohorts": user.can_create_cohorts or user.is_superuser,
+            "announcements": home_announcements(user),
         },
     )
