@@ -56,7 +56,7 @@ def test_a_thread_with_a_mention_and_a_file_a_reply_by_email_and_an_announcement
     expect(phone.locator(".alert-success")).to_contain_text(
         "We emailed the people you mentioned: Lee Leader."
     )
-    expect(phone.get_by_role("link", name="retreat-agenda.pdf")).to_have_count(0)
+    expect(phone.get_by_role("link", name="retreat-agenda.pdf")).to_have_count(1)
     expect(phone.locator(".workspace-files")).to_contain_text("retreat-agenda.pdf")
     look(phone, "member-thread-phone", 375)
     with phone.expect_download() as download:
