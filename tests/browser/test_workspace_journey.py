@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from copkit.models import OutboxMessage
 from planning.workspace.models import Reply, WorkspaceFile
+from tests import factories
 from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
 from tests.workspace_helpers import PDF
 
@@ -82,6 +83,7 @@ def test_a_thread_with_a_mention_and_a_file_a_reply_by_email_and_an_announcement
     submit(laptop, laptop.get_by_role("button", name="Post reply"))
     expect(laptop.locator(".workspace-reply")).to_contain_text("add a break at noon")
     assert Reply.objects.get().author == world.leader
+    thread_url = Reply.objects.get().thread.get_absolute_url()
     assert OutboxMessage.objects.filter(
         to_email=world.participant.email, kind="workspace_mention"
     ).exists()
@@ -111,6 +113,16 @@ def test_a_thread_with_a_mention_and_a_file_a_reply_by_email_and_an_announcement
     )
     look(phone, "member-files-phone", 375)
 
+    # Pat attaches the agenda to the next meeting, from the meeting's page.
+    meeting = factories.MeetingFactory(community=world.community, title="June meeting")
+    phone.goto(live_server.url + meeting.get_absolute_url())
+    phone.locator("#attachments summary").click()
+    phone.locator("#attachments").get_by_label("File").set_input_files(str(agenda))
+    phone.locator("#attachments").get_by_label("Title (optional)").fill("Agenda for June")
+    submit(phone, phone.locator("#attachments").get_by_role("button", name="Upload"))
+    expect(phone.locator("#attachments .workspace-files")).to_contain_text("Agenda for June")
+    look(phone, "member-meeting-attachments-phone", 375)
+
     # Staff read the workspace and its files on a laptop.
     staff = new_page("desktop")
     login(staff, live_server, world.staff.email, world.password)
@@ -125,7 +137,8 @@ def test_a_thread_with_a_mention_and_a_file_a_reply_by_email_and_an_announcement
         + reverse("planning:workspace-files", args=[world.cohort.slug, world.community.slug])
     )
     look(staff, "staff-files-desktop")
-    staff.goto(
-        live_server.url + reverse("planning:workspace-announce-all", args=[world.cohort.slug])
-    )
+    staff.goto(live_server.url + reverse("cohorts:dashboard", args=[world.cohort.slug]))
+    submit(staff, staff.get_by_role("link", name="Announce to your COPs"))
     look(staff, "staff-announce-all-desktop")
+    staff.goto(live_server.url + thread_url)
+    look(staff, "staff-thread-desktop")

@@ -131,6 +131,8 @@ def thread_detail(request, access, thread_id):
                 return redirect(thread)
     replies = list(thread.replies.select_related("author", "hidden_by"))
     attachments = list(files.attached(thread).select_related("uploaded_by"))
+    for row in attachments:
+        row.deletable = files.may_delete(row, access)
     return render(
         request,
         "planning/workspace/thread.html",
