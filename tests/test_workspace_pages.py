@@ -183,12 +183,18 @@ def test_reply_edit_delete_and_hide_through_the_pages(world, client_for):
     assert not Reply.objects.exists()
 
 
-def test_a_hidden_thread_is_gone_for_other_members(world, client_for):
+def test_a_hidden_thread_and_its_files_are_gone_for_other_members(world, client_for, storage_root):
     thread = thread_of(world, author=world.leader)
+    attached = file_of(world, author=world.leader, to=thread)
     client_for("leader").post(url(world, "workspace-thread-hide", thread.public_id))
     pat = client_for("participant")
     assert pat.get(thread.get_absolute_url()).status_code == 404
-    assert thread.get_absolute_url() not in pat.get(url(world, "workspace")).content.decode()
+    assert pat.get(attached.get_absolute_url()).status_code == 404
+    for page in ("workspace", "workspace-files"):
+        html = pat.get(url(world, page)).content.decode()
+        assert thread.get_absolute_url() not in html and attached.get_absolute_url() not in html
+    # Leaders and staff still see both, to show the thread again or delete the file.
+    assert client_for("staff").get(attached.get_absolute_url()).status_code == 200
 
 
 # -- files through the pages ------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """What the workspace's pages share: fetching a thread, reply or file through the community
 in the URL, and the help texts shown beside the forms."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from planning.workspace import files, mentions
+from planning.workspace.models import Thread
 
 
 def sees_hidden(access):
@@ -15,7 +18,7 @@ def get_thread(access, thread_id):
     rows = access.community.workspace_threads.select_related("author", "hidden_by")
     thread = get_object_or_404(rows, public_id=thread_id)
     if thread.is_hidden and not sees_hidden(access) and thread.author_id != access.user.pk:
-        raise_404()
+        raise Http404("No such thread")  # hidden from the members
     return thread
 
 
@@ -23,15 +26,23 @@ def get_reply(thread, reply_id):
     return get_object_or_404(thread.replies.select_related("author"), public_id=reply_id)
 
 
-def get_file(access, file_id):
+def visible_files(access):
+    """The community's files this person may see: for a member, not those attached to a
+    thread a leader hid (unless it is their own)."""
     rows = access.community.workspace_files.select_related("uploaded_by")
-    return get_object_or_404(rows, public_id=file_id)
+    if sees_hidden(access):
+        return rows
+    hidden = access.community.workspace_threads.filter(hidden_at__isnull=False).exclude(
+        author=access.user
+    )
+    return rows.exclude(
+        content_type=ContentType.objects.get_for_model(Thread),
+        object_id__in=hidden.values("pk"),
+    )
 
 
-def raise_404():
-    from django.http import Http404
-
-    raise Http404("No such thread")
+def get_file(access, file_id):
+    return get_object_or_404(visible_files(access), public_id=file_id)
 
 
 def mention_help(community):

@@ -25,6 +25,7 @@ from planning.workspace.views.common import (
     get_thread,
     mention_help,
     sees_hidden,
+    visible_files,
 )
 
 THREADS_SHOWN = 50
@@ -44,7 +45,7 @@ def _threads(access):
 def home(request, access):
     community = access.community
     threads = list(_threads(access)[: THREADS_SHOWN + 1])
-    recent_files = list(community.workspace_files.select_related("uploaded_by")[:FILES_SHOWN])
+    recent_files = list(visible_files(access)[:FILES_SHOWN])
     news = announcements.for_community(community)
     return render(
         request,
@@ -145,7 +146,6 @@ def thread_detail(request, access, thread_id):
             sees_hidden=sees_hidden(access),
             user_id=request.user.pk,
         ),
-        status=200,
     )
 
 

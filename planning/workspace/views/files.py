@@ -13,7 +13,7 @@ from copkit.errors import ServiceError, show_error
 from planning.archived import community_open
 from planning.workspace import files
 from planning.workspace.forms import UploadForm
-from planning.workspace.views.common import context, file_help, get_file
+from planning.workspace.views.common import context, file_help, get_file, visible_files
 
 FILES_SHOWN = 100
 
@@ -38,7 +38,7 @@ def target(access, value):
 
 
 def _page(request, access, form, status=200):
-    rows = list(access.community.workspace_files.select_related("uploaded_by")[: FILES_SHOWN + 1])
+    rows = list(visible_files(access)[: FILES_SHOWN + 1])
     for row in rows:
         row.deletable = files.may_delete(row, access)
     return render(
