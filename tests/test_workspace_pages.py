@@ -298,3 +298,13 @@ def test_the_community_page_links_the_workspace_for_members_only(world, client_f
     link = url(world, "workspace")
     assert link in client_for("participant").get(page).content.decode()
     assert link not in client_for("observer").get(page).content.decode()
+
+
+def test_threads_and_files_go_on_to_a_next_page(world, client_for):
+    grow(world, 60)  # 120 threads (half with a file) and 120 files in the community
+    client = client_for("participant")
+    first = client.get(url(world, "workspace")).content.decode()
+    assert first.count("workspace-threads") == 1 and "Page 1 of 4" in first
+    assert "Page 2 of 4" in client.get(url(world, "workspace") + "?page=2").content.decode()
+    files_page = client.get(url(world, "workspace-files") + "?page=9").content.decode()
+    assert "Page 3 of 3" in files_page  # past the end: the last page

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,13 +29,15 @@ from planning.workspace.views.common import (
     visible_files,
 )
 
-THREADS_SHOWN = 50
+THREADS_PER_PAGE = 30
 FILES_SHOWN = 6
 
 
 def _threads(access):
-    rows = access.community.workspace_threads.select_related("author").annotate(
-        reply_count=Count("replies", filter=Q(replies__hidden_at__isnull=True))
+    rows = (
+        access.community.workspace_threads.select_related("author")
+        .annotate(reply_count=Count("replies", filter=Q(replies__hidden_at__isnull=True)))
+        .order_by("-last_activity_at", "-pk")
     )
     if not sees_hidden(access):
         rows = rows.filter(Q(hidden_at__isnull=True) | Q(author=access.user))
@@ -44,18 +47,16 @@ def _threads(access):
 @cohort_view("community.members")
 def home(request, access):
     community = access.community
-    threads = list(_threads(access)[: THREADS_SHOWN + 1])
-    recent_files = list(visible_files(access)[:FILES_SHOWN])
-    news = announcements.for_community(community)
+    page = Paginator(_threads(access), THREADS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "planning/workspace/home.html",
         context(
             access,
-            threads=threads[:THREADS_SHOWN],
-            more_threads=len(threads) > THREADS_SHOWN,
-            recent_files=recent_files,
-            announcements=news,
+            page=page,
+            threads=list(page),
+            recent_files=list(visible_files(access)[:FILES_SHOWN]),
+            announcements=announcements.for_community(community),
         ),
     )
 

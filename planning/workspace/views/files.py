@@ -3,6 +3,7 @@ thread or a meeting), downloading through an access check, and deleting."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from planning.workspace import files
 from planning.workspace.forms import UploadForm
 from planning.workspace.views.common import context, file_help, get_file, visible_files
 
-FILES_SHOWN = 100
+FILES_PER_PAGE = 50
 
 # What a file can be attached to from the upload form: "<name>:<public id>", looked up
 # through the community's related rows of that name. A new stage adds its own here.
@@ -37,15 +38,15 @@ def target(access, value):
         raise Http404("No such target") from error
 
 
-def _page(request, access, form, status=200):
-    rows = list(visible_files(access)[: FILES_SHOWN + 1])
+def _page(request, access, form):
+    page = Paginator(visible_files(access), FILES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page)
     for row in rows:
         row.deletable = files.may_delete(row, access)
     return render(
         request,
         "planning/workspace/files.html",
-        context(access, files=rows[:FILES_SHOWN], more_files=len(rows) > FILES_SHOWN, form=form),
-        status=status,
+        context(access, files=rows, page=page, form=form),
     )
 
 
