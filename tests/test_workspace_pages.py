@@ -308,3 +308,39 @@ def test_threads_and_files_go_on_to_a_next_page(world, client_for):
     assert "Page 2 of 4" in client.get(url(world, "workspace") + "?page=2").content.decode()
     files_page = client.get(url(world, "workspace-files") + "?page=9").content.decode()
     assert "Page 3 of 3" in files_page  # past the end: the last page
+
+
+HOSTILE = ["\x00", "x" * 12000, "<script>alert(1)</script>", "@", "@@Lee Leader", "\u2019" * 300]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_is_never_a_server_error(world, client_for, storage_root, value):
+    thread = thread_of(world)
+    reply = Reply.objects.create(thread=thread, author=world.participant, body="r")
+    pat = client_for("participant")
+    posts = [
+        (url(world, "workspace-thread-create"), {"title": value, "body": value}),
+        (thread.get_absolute_url(), {"body": value}),
+        (url(world, "workspace-thread-edit", thread.public_id), {"title": value, "body": value}),
+        (
+            url(world, "workspace-reply-edit", thread.public_id, reply.public_id),
+            {"body": value},
+        ),
+        (url(world, "workspace-upload"), {"title": value, "file": upload("a.pdf", PDF)}),
+        (url(world, "workspace-upload"), {"to": value, "file": upload("a.pdf", PDF)}),
+        (url(world, "workspace-thread-hide", thread.public_id), {"hidden": value}),
+    ]
+    for page, data in posts:
+        assert pat.post(page, data).status_code < 500, (page, data)
+    lee = client_for("leader")
+    for page, data in (
+        (url(world, "workspace-announce"), {"title": value, "body": value}),
+        (url(world, "workspace-thread-hide", thread.public_id), {"hidden": value}),
+    ):
+        assert lee.post(page, data).status_code < 500, (page, data)
+    staff = client_for("staff")
+    page = reverse("planning:workspace-announce-all", args=[world.cohort.slug])
+    assert staff.post(page, {"to": value, "title": value, "body": value}).status_code == 200
+    # Whatever was kept is shown as text.
+    for row in Thread.objects.all():
+        assert "<script>" not in staff.get(row.get_absolute_url()).content.decode()
