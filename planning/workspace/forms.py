@@ -1,6 +1,8 @@
 """Forms of the COP workspace. They check shape only (lengths, a file was chosen); the
 services check the rest (mentions, the file's content) and name the field at fault."""
 
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -56,9 +58,13 @@ class ThreadForm(forms.Form):
     body = body_field(_("Message"), _("Write a message."))
     file = file_field(_("Attach a file (optional)"), "")
 
-    def __init__(self, *args, mention_help="", file_help="", editing=False, **kwargs):
+    def __init__(
+        self, *args, mention_help="", mention_names=(), file_help="", editing=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["body"].help_text = mention_help
+        if mention_names:
+            self.fields["body"].widget.attrs["data-mention-names"] = json.dumps(list(mention_names))
         self.fields["file"].help_text = file_help
         if editing:
             del self.fields["file"]
@@ -80,9 +86,13 @@ class ReplyForm(forms.Form):
     body = body_field(_("Your reply"), _("Write a reply."), rows=4)
     file = file_field(_("Attach a file (optional)"), "")
 
-    def __init__(self, *args, mention_help="", file_help="", editing=False, **kwargs):
+    def __init__(
+        self, *args, mention_help="", mention_names=(), file_help="", editing=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["body"].help_text = mention_help
+        if mention_names:
+            self.fields["body"].widget.attrs["data-mention-names"] = json.dumps(list(mention_names))
         self.fields["file"].help_text = file_help
         if editing:
             del self.fields["file"]

@@ -44,6 +44,7 @@ def test_a_thread_with_a_mention_and_a_file_a_reply_by_email_and_an_announcement
     phone = new_page("phone")
     login(phone, live_server, world.participant.email, world.password)
     phone.goto(live_server.url + world.community.get_absolute_url())
+    look(phone, "member-community-phone", 375)
     submit(phone, phone.get_by_role("link", name="Open the workspace"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Workspace")
     look(phone, "member-workspace-empty-phone", 375)
@@ -52,6 +53,9 @@ def test_a_thread_with_a_mention_and_a_file_a_reply_by_email_and_an_announcement
     phone.get_by_label("Title").fill("Our board retreat agenda")
     phone.get_by_label("Message").fill("@Lee Leader, could you look at the agenda before Friday?")
     phone.get_by_label("Attach a file (optional)").set_input_files(str(agenda))
+    expect(phone.locator("[data-mention-preview]")).to_have_text(
+        "You mention Lee Leader: they get an email."
+    )
     look(phone, "member-thread-form-phone", 375)
     submit(phone, phone.get_by_role("button", name="Post"))
     expect(phone.locator(".alert-success")).to_contain_text(

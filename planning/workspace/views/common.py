@@ -45,14 +45,17 @@ def get_file(access, file_id):
     return get_object_or_404(visible_files(access), public_id=file_id)
 
 
-def mention_help(community):
+def mentioning(community):
+    """For a form's message box: the help text naming who can be mentioned, and their names
+    (the page's script shows, as you type, whom the post will email)."""
     names = [person.name for person in mentions.members(community)]
     if not names:
-        return ""
-    return _(
+        return {"mention_help": "", "mention_names": []}
+    help_text = _(
         "To make sure someone sees it, write @ and their full name; they get an email. "
         "Members: %(names)s."
     ) % {"names": ", ".join(f"@{name}" for name in names)}
+    return {"mention_help": help_text, "mention_names": names}
 
 
 def file_help():

@@ -24,7 +24,7 @@ from planning.workspace.views.common import (
     file_help,
     get_reply,
     get_thread,
-    mention_help,
+    mentioning,
     sees_hidden,
     visible_files,
 )
@@ -73,7 +73,7 @@ def thread_create(request, access):
     form = ThreadForm(
         request.POST or None,
         request.FILES or None,
-        mention_help=mention_help(community),
+        **mentioning(community),
         file_help=file_help(),
     )
     if request.method == "POST" and form.is_valid():
@@ -111,7 +111,7 @@ def thread_detail(request, access, thread_id):
     form = ReplyForm(
         request.POST or None,
         request.FILES or None,
-        mention_help=mention_help(community),
+        **mentioning(community),
         file_help=file_help(),
     )
     if request.method == "POST":
@@ -167,7 +167,7 @@ def post_edit(request, access, thread_id, reply_id=None):
     form = form_class(
         request.POST or None,
         initial=initial,
-        mention_help=mention_help(access.community),
+        **mentioning(access.community),
         editing=True,
     )
     if request.method == "POST" and form.is_valid():
