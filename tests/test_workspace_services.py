@@ -311,6 +311,9 @@ def test_attach_takes_an_existing_file_or_an_upload(world, storage_root):
     files.attach(loose, to=meeting, actor=world.leader)
     files.attach(upload("b.png", PNG), to=meeting, actor=world.participant)
     assert [row.name for row in files.attached(meeting)] == ["a.pdf", "b.png"]
+    elsewhere = factories.MeetingFactory(community=factories.CommunityFactory(cohort=world.cohort))
+    with pytest.raises(ServiceError):
+        files.attach(loose, to=elsewhere, actor=world.leader)
 
 
 def _access(world, persona):

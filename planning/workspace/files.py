@@ -261,6 +261,9 @@ def attach(file_or_upload, *, to, actor, community=None, title=""):
     if isinstance(file_or_upload, WorkspaceFile):
         row = file_or_upload
         refuse_if_archived(row.community)
+        owner = getattr(to, "community_id", row.community_id)
+        if owner != row.community_id:
+            raise ServiceError(_("A file can only be attached to something of its own COP."))
         row.content_type = ContentType.objects.get_for_model(to)
         row.object_id = to.pk
         row.save(update_fields=["content_type", "object_id", "updated_at"])
