@@ -205,8 +205,34 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("COPKIT_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploaded files (the COP workspace's): on local disk under var/uploads by default, never
+# served from a public URL (only through the workspace's download view, which checks access).
+# Set COPKIT_S3_BUCKET (with the optional `s3` extra installed) to keep them in S3-compatible
+# storage instead; the other COPKIT_S3_* variables name the endpoint, region and keys.
+MEDIA_ROOT = Path(os.environ.get("COPKIT_MEDIA_ROOT") or VAR_DIR / "uploads")
+S3_BUCKET = os.environ.get("COPKIT_S3_BUCKET", "")
+if S3_BUCKET:
+    DEFAULT_FILE_STORAGE_SETTINGS = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("COPKIT_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("COPKIT_S3_REGION") or None,
+            "access_key": os.environ.get("COPKIT_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("COPKIT_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("COPKIT_S3_PREFIX", "copkit"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_FILE_STORAGE_SETTINGS = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE_SETTINGS,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -223,6 +249,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 INVITATION_VALID_DAYS = env_int("COPKIT_INVITATION_VALID_DAYS", 14)
+
+# The COP workspace: the largest file a member may upload, how long an announcement stays on
+# the members' home pages, and how long the reply link in a discussion email works.
+WORKSPACE_MAX_UPLOAD_BYTES = env_int("COPKIT_WORKSPACE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+WORKSPACE_ANNOUNCEMENT_DAYS = env_int("COPKIT_WORKSPACE_ANNOUNCEMENT_DAYS", 14)
+WORKSPACE_REPLY_LINK_DAYS = env_int("COPKIT_WORKSPACE_REPLY_LINK_DAYS", 60)
 
 # Email: console in development, SMTP when EMAIL_URL-style settings are given.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "copkit <copkit@localhost>"

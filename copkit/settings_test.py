@@ -7,6 +7,8 @@ A process that a test starts gets the settings module it needs from its own envi
 never by guessing that it runs in a test.
 """
 
+import tempfile
+
 from copkit.settings import *  # noqa: F403
 from copkit.settings import CACHES, DATABASES, REDIS_URL
 
@@ -24,3 +26,12 @@ ACCOUNT_RATE_LIMITS = False
 # reach the disk. About a third off the browser tests' time on this machine.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+
+# Uploaded files go to a directory of this test run, never to var/ of the checkout.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="copkit-test-uploads-"), "base_url": None},
+    },
+}

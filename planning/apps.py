@@ -17,5 +17,6 @@ class PlanningConfig(AppConfig):
         import planning.knowledge.messages
         import planning.messages
         import planning.support.messages
-        import planning.tasks  # noqa: F401
+        import planning.tasks
+        import planning.workspace.messages  # noqa: F401
         from planning.needs.services import filling  # noqa: F401

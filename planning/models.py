@@ -36,9 +36,18 @@ from planning.surveys.models import (
     Survey,
     SurveyRecipient,
 )
+from planning.workspace.models import (
+    Announcement,
+    AnnouncementDismissal,
+    Reply,
+    Thread,
+    WorkspaceFile,
+)
 
 __all__ = [
     "ActionPlan",
+    "Announcement",
+    "AnnouncementDismissal",
     "Answer",
     "Attendance",
     "Cadence",
@@ -73,9 +82,12 @@ __all__ = [
     "PlanTemplate",
     "PlanVersion",
     "Question",
+    "Reply",
     "Resource",
     "Response",
     "StructureDecision",
     "Survey",
     "SurveyRecipient",
+    "Thread",
+    "WorkspaceFile",
 ]

@@ -14,6 +14,7 @@ from planning.needs import urls as needs
 from planning.plans import urls as plans
 from planning.support import urls as support
 from planning.surveys import urls as surveys
+from planning.workspace import urls as workspace
 
 STAGES = (
     surveys,
@@ -27,6 +28,7 @@ STAGES = (
     evaluations,
     evidence,
     knowledge,
+    workspace,
 )
 
 app_name = "planning"

@@ -241,6 +241,7 @@ STAGE_MATRICES = tuple(
         "evaluations",
         "evidence",
         "knowledge",
+        "workspace",
     )
     if importlib.util.find_spec(f"tests.matrix_{stage}") is not None
 )

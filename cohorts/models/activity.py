@@ -382,6 +382,16 @@ class Action(models.TextChoices):
         "changed a library resource",
         _("%(actor)s changed %(target)s in the library"),
     )
+    # The COP workspace (issue 15): discussion, files and announcements
+    STARTED_A_THREAD = "started a thread", _("%(actor)s started a thread in %(target)s")
+    REPLIED_IN_A_THREAD = "replied in a thread", _("%(actor)s replied in a thread of %(target)s")
+    EDITED_A_POST = "edited a post", _("%(actor)s edited a post in %(target)s")
+    DELETED_A_POST = "deleted a post", _("%(actor)s deleted a post in %(target)s")
+    HID_A_POST = "hid a post", _("%(actor)s hid a post in %(target)s")
+    SHOWED_A_POST = "showed a post", _("%(actor)s showed a hidden post of %(target)s again")
+    SHARED_A_FILE = "shared a file", _("%(actor)s shared a file with %(target)s")
+    DELETED_A_FILE = "deleted a file", _("%(actor)s deleted a file of %(target)s")
+    MADE_AN_ANNOUNCEMENT = "made an announcement", _("%(actor)s made an announcement to %(target)s")
     RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
 
 

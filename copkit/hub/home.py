@@ -17,6 +17,7 @@ from planning.knowledge.summaries import leader_steps as knowledge_steps
 from planning.knowledge.summaries import suggested_reading
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
+from planning.workspace.services.announcements import for_home as home_announcements
 
 Phase = Community.Phase
 # Phases in which a community meets and writes its plan; later ones get the phase's step only.
@@ -264,5 +265,6 @@ def home(request):
             "participations": participations,
             "can_create_cohorts": user.can_create_cohorts or user.is_superuser,
             "library_suggestions": suggested_reading(user) if participations else [],
+            "announcements": home_announcements(user),
         },
     )

@@ -1,0 +1,1 @@
+"""The COP workspace: a community's discussion, its shared files and its announcements."""
