@@ -9,9 +9,10 @@ from planning.meetings import urls as meetings
 from planning.needs import urls as needs
 from planning.plans import urls as plans
 from planning.support import urls as support
+from planning.support.requests import urls as tta_requests
 from planning.surveys import urls as surveys
 
-STAGES = (surveys, needs, plans, meetings, checkins, support, deeper)
+STAGES = (surveys, needs, plans, meetings, checkins, support, deeper, tta_requests)
 
 app_name = "planning"
 

@@ -232,7 +232,7 @@ MATRIX = {
 # MATRIX (rows as above) and url_for(name, world) -> the URL of one of its names.
 STAGE_MATRICES = tuple(
     importlib.import_module(f"tests.matrix_{stage}")
-    for stage in ("checkins", "support", "deeper", "messages")
+    for stage in ("checkins", "support", "deeper", "messages", "tta_requests")
     if importlib.util.find_spec(f"tests.matrix_{stage}") is not None
 )
 for _stage in STAGE_MATRICES:

@@ -354,6 +354,12 @@ class Action(models.TextChoices):
         _("%(actor)s recorded a change to the structure of %(target)s"),
     )
     EXPORTED_A_REPORT = "exported a report", _("%(actor)s exported the report of %(target)s")
+    # Collective TTA requests (planning/support/requests)
+    FILED_A_TTA_REQUEST = "filed a TTA request", _("%(actor)s filed the TTA request %(target)s")
+    TRIAGED_A_TTA_REQUEST = (
+        "triaged a TTA request",
+        _("%(actor)s updated the TTA request %(target)s"),
+    )
     RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
 
 

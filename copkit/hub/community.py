@@ -10,6 +10,7 @@ from copkit.privacy import MIN_GROUP, hide_small
 from planning.checkins.services.overview import latest_status as checkin_status
 from planning.deeper import summaries as deeper
 from planning.meetings import participation
+from planning.support.requests import summaries as tta_requests
 
 
 @cohort_view("community.view")
@@ -54,6 +55,7 @@ def community_detail(request, access):
         context["deeper"] = deeper.community_suggestions(
             community, sees_all=access.can("community.lead")
         )
+        context["tta_requests"] = tta_requests.community_section(community)
     return render(request, "cohorts/community_detail.html", context)
 
 

@@ -15,6 +15,7 @@ from planning.checkins.services.overview import coach_followups, open_for_people
 from planning.deeper.summaries import leader_steps as deeper_steps
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
+from planning.support.requests.summaries import leader_steps as request_steps
 
 Phase = Community.Phase
 # Phases in which a community meets and writes its plan; later ones get the phase's step only.
@@ -30,11 +31,13 @@ class LeadState:
     def __init__(self, community_ids):
         self.plans, self.unrecorded, self.upcoming = {}, {}, set()
         self.deeper = {}
+        self.requests = {}
         if not community_ids:
             return
         now = timezone.now()
         self.plans = plan_statuses(community_ids)
         self.deeper = deeper_steps(community_ids, now)  # going-deeper activities to act on
+        self.requests = request_steps(community_ids)  # TTA requests with an unread reply
         meetings = Meeting.objects.filter(community_id__in=community_ids, cancelled_at__isnull=True)
         past = (
             meetings.filter(starts_at__lt=now)
@@ -56,7 +59,7 @@ class LeadState:
         args = {"cohort_slug": community.cohort.slug, "community_slug": community.slug}
         plan_url = reverse("planning:plan", kwargs=args)
         plan = self.plans.get(community.pk)
-        steps = []
+        steps = list(self.requests.get(community.pk, []))
         if plan is not None and plan.status == ActionPlan.Status.RETURNED:
             steps.append(
                 step(
