@@ -13,6 +13,7 @@ from devtools import demo
 from devtools.demo.formation import add_formation_data
 from devtools.demo.managing import add_managing_data
 from devtools.demo.planning import add_planning_data
+from devtools.demo.requests import add_tta_requests
 
 
 class Command(BaseCommand):
@@ -44,6 +45,7 @@ class Command(BaseCommand):
                 summary.counts.update(managing.counts)
                 formation = add_formation_data(cohort, staff=users["staff"])
                 summary.counts.update(formation.counts)
+                summary.counts.update(add_tta_requests(cohort, staff=users["staff"]).counts)
 
         if summary is not None:
             self.stdout.write(self.style.SUCCESS(f"Created the demo cohort “{cohort.name}”:"))

@@ -61,8 +61,10 @@ def _hours(duration):
     if duration is None:
         return None
     if not hasattr(duration, "total_seconds"):  # a backend that averages to microseconds
-        return round(float(duration) / 3_600_000_000, 1)
-    return round(duration.total_seconds() / 3600, 1)
+        seconds = float(duration) / 1_000_000
+    else:
+        seconds = duration.total_seconds()
+    return round(max(seconds, 0) / 3600, 1)
 
 
 WAIT = ExpressionWrapper(
