@@ -184,6 +184,7 @@ def test_the_triage_page_puts_overdue_first_and_filters(world, client_for):
     today = timezone.localdate()
     later = request_of(world, what="Later one", due_on=today + datetime.timedelta(days=9))
     late = request_of(world, what="Overdue one", due_on=today - datetime.timedelta(days=2))
+    undated = request_of(world, what="Undated one")
     request_of(world, what="Done one", state=State.DELIVERED)
     other = factories.CommunityFactory(cohort=world.cohort, name="Fund Finders")
     TTARequest.objects.create(
@@ -191,7 +192,8 @@ def test_the_triage_page_puts_overdue_first_and_filters(world, client_for):
     )
     client = client_for("staff")
     page = client.get(list_url(world)).content.decode()
-    assert page.index("Overdue one") < page.index("Later one") < page.index("Done one")
+    assert page.index("Overdue one") < page.index("Later one") < page.index("Undated one")
+    assert page.index("Undated one") < page.index("Done one")
     assert "overdue since" in page
     page = client.get(list_url(world), {"state": "open"}).content.decode()
     assert "Done one" not in page and "Overdue one" in page
@@ -201,7 +203,7 @@ def test_the_triage_page_puts_overdue_first_and_filters(world, client_for):
     assert "Theirs" in page and "Later one" not in page
     page = client.get(list_url(world), {"assignee": "none", "state": "bogus"}).content.decode()
     assert "Later one" in page  # a bad filter shows everything rather than failing
-    assert late.state == later.state == State.NEW
+    assert late.state == later.state == undated.state == State.NEW
 
 
 def test_saving_from_the_list_goes_back_to_the_list(world, client_for):

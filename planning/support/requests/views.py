@@ -4,7 +4,7 @@ staff: every request on one page, to filter and triage, and one request's triage
 a refused change comes back with its message beside the field)."""
 
 from django.contrib import messages
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -171,7 +171,8 @@ def triage_list(request, access):
             output_field=IntegerField(),
         )
     ).select_related("community", "assignee", "filed_by", "meeting", "convening")
-    rows = list(rows.order_by("overdue", "due_on", "-created_at", "pk")[:LIST_LIMIT])
+    by_due = F("due_on").asc(nulls_last=True)  # the same on PostgreSQL and SQLite
+    rows = list(rows.order_by("overdue", by_due, "-created_at", "pk")[:LIST_LIMIT])
     for row in rows:
         row.community.cohort = cohort
         row.form = _form(row, staff, meetings, convenings)
