@@ -28,6 +28,7 @@ from planning.needs.models import (
 )
 from planning.plans.models import ActionPlan, PlanComment, PlanPart, PlanTemplate, PlanVersion
 from planning.support.models import CirclePost, CircleReply, Convening, ConveningAttendance
+from planning.support.requests.models import TTARequest, TTARequestEvent
 from planning.surveys.models import (
     Answer,
     LiveSession,
@@ -88,6 +89,8 @@ __all__ = [
     "StructureDecision",
     "Survey",
     "SurveyRecipient",
+    "TTARequest",
+    "TTARequestEvent",
     "Thread",
     "WorkspaceFile",
 ]

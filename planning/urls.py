@@ -13,6 +13,7 @@ from planning.meetings import urls as meetings
 from planning.needs import urls as needs
 from planning.plans import urls as plans
 from planning.support import urls as support
+from planning.support.requests import urls as tta_requests
 from planning.surveys import urls as surveys
 from planning.workspace import urls as workspace
 
@@ -29,6 +30,7 @@ STAGES = (
     evidence,
     knowledge,
     workspace,
+    tta_requests,
 )
 
 app_name = "planning"

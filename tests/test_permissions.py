@@ -242,6 +242,7 @@ STAGE_MATRICES = tuple(
         "evidence",
         "knowledge",
         "workspace",
+        "tta_requests",
     )
     if importlib.util.find_spec(f"tests.matrix_{stage}") is not None
 )

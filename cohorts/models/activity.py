@@ -392,6 +392,11 @@ class Action(models.TextChoices):
     SHARED_A_FILE = "shared a file", _("%(actor)s shared a file with %(target)s")
     DELETED_A_FILE = "deleted a file", _("%(actor)s deleted a file of %(target)s")
     MADE_AN_ANNOUNCEMENT = "made an announcement", _("%(actor)s made an announcement to %(target)s")
+    # Collective TTA requests (planning/support/requests)
+    FILED_A_TTA_REQUEST = "filed a TTA request", _("%(actor)s filed the TTA request %(target)s")
+    TRIAGED_A_TTA_REQUEST = (
+        "triaged a TTA request",
+        _("%(actor)s updated the TTA request %(target)s"),
     RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
 
 

@@ -12,6 +12,7 @@ from planning.deeper import summaries as deeper
 from planning.evaluations.services.goals import community_goals
 from planning.evaluations.summaries import community_section as evaluations_section
 from planning.meetings import participation
+from planning.support.requests import summaries as tta_requests
 
 
 @cohort_view("community.view")
@@ -60,6 +61,7 @@ def community_detail(request, access):
         context["evaluations"] = evaluations_section(
             community, can_lead=access.can("community.lead"), is_staff=access.is_staff
         )
+        context["tta_requests"] = tta_requests.community_section(community)
     return render(request, "cohorts/community_detail.html", context)
 
 

@@ -10,6 +10,7 @@ from planning.evaluations.services.goals import cohort_figures as goal_figures
 from planning.knowledge.summaries import counts_per_community
 from planning.meetings import participation
 from planning.summaries import needs_by_area, open_surveys
+from planning.support.requests import summaries as tta_requests
 
 DASHBOARD_COMMUNITIES = 12
 ATTENDANCE_MONTHS = 3
@@ -74,6 +75,7 @@ def dashboard(request, access):
     if context["areas_hidden"]:
         context["areas"] = []
     context.update(_meetings_and_attendance(cohort, sees_people))
+    context["tta_requests"] = tta_requests.dashboard(cohort, sees_people=sees_people)
     if access.is_staff:
         unplaced = cohort.participants.without_community()
         context["unplaced"] = unplaced.select_related("organization").order_by("name")[:20]

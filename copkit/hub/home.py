@@ -17,6 +17,7 @@ from planning.knowledge.summaries import leader_steps as knowledge_steps
 from planning.knowledge.summaries import suggested_reading
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
+from planning.support.requests.summaries import leader_steps as request_steps
 from planning.workspace.services.announcements import for_home as home_announcements
 
 Phase = Community.Phase
@@ -34,12 +35,14 @@ class LeadState:
         self.plans, self.unrecorded, self.upcoming = {}, {}, set()
         self.deeper = {}
         self.knowledge = {}
+        self.requests = {}
         if not community_ids:
             return
         now = timezone.now()
         self.plans = plan_statuses(community_ids)
         self.deeper = deeper_steps(community_ids, now)  # going-deeper activities to act on
         self.knowledge = knowledge_steps(community_ids)  # staff requests for items
+        self.requests = request_steps(community_ids)  # TTA requests with an unread reply
         meetings = Meeting.objects.filter(community_id__in=community_ids, cancelled_at__isnull=True)
         past = (
             meetings.filter(starts_at__lt=now)
@@ -57,11 +60,11 @@ class LeadState:
         """A leader's next steps in `community`, most pressing first, each with its link;
         `survey_links` are the leader's open links to surveys of this community."""
         if community.phase not in WORKING_PHASES:
-            return []
+            return list(self.requests.get(community.pk, []))  # a reply is read in any phase
         args = {"cohort_slug": community.cohort.slug, "community_slug": community.slug}
         plan_url = reverse("planning:plan", kwargs=args)
         plan = self.plans.get(community.pk)
-        steps = []
+        steps = list(self.requests.get(community.pk, []))
         if plan is not None and plan.status == ActionPlan.Status.RETURNED:
             steps.append(
                 step(

@@ -21,3 +21,5 @@ kinds.register(
         description=_("An email when another leader posts in the leaders' circle."),
     )
 )
+
+from planning.support.requests import messages as _requests  # noqa: E402, F401 - its kinds

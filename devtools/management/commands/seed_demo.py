@@ -16,6 +16,7 @@ from devtools.demo.goals import add_goals_data
 from devtools.demo.knowledge import add_knowledge_data
 from devtools.demo.managing import add_managing_data
 from devtools.demo.planning import add_planning_data
+from devtools.demo.requests import add_tta_requests
 from devtools.demo.workspace import add_workspace_data
 
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                 summary.counts.update(add_evaluation_data(cohort, staff=users["staff"]).counts)
                 summary.counts.update(add_knowledge_data(cohort, staff=users["staff"]))
                 summary.counts.update(add_workspace_data(cohort, staff=users["staff"]))
+                summary.counts.update(add_tta_requests(cohort, staff=users["staff"]).counts)
 
         if summary is not None:
             self.stdout.write(self.style.SUCCESS(f"Created the demo cohort “{cohort.name}”:"))
