@@ -397,6 +397,7 @@ class Action(models.TextChoices):
     TRIAGED_A_TTA_REQUEST = (
         "triaged a TTA request",
         _("%(actor)s updated the TTA request %(target)s"),
+    )
     RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
 
 
