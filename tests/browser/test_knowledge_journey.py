@@ -1,9 +1,9 @@
 """The knowledge journey in Chromium: a member on a phone writes a case study from its
-template and shares it; two members respond; a leader on a phone marks a promising practice
-as agreed by the group; staff on a laptop publish it to every cohort; a participant of
-another cohort finds it in the library by a word from its text; an observer sees counts
-only; anyone reads a public item without logging in. axe on every page, and no page scrolls
-sideways (375 px on the phone, 1280 px on the laptop).
+template, shares it and attaches a file to it; two members respond; a leader on a phone
+marks a promising practice as agreed by the group; staff on a laptop publish it to every
+cohort; a participant of another cohort finds it in the library by a word from its text; an
+observer sees counts only; anyone reads a public item without logging in. axe on every page,
+and no page scrolls sideways (375 px on the phone, 1280 px on the laptop).
 
 With KNOWLEDGE_SHOTS set to a folder, every page is also saved there as a screenshot."""
 
@@ -16,9 +16,11 @@ from django.urls import reverse
 from cohorts.models import Membership
 from planning.knowledge import services
 from planning.knowledge.models import KnowledgeItem, Scope
+from planning.workspace.models import WorkspaceFile
 from tests import factories
 from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
 from tests.matrix_knowledge import item_of
+from tests.workspace_helpers import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -34,7 +36,7 @@ def look(page, name, phone=False):
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
-def test_write_respond_agree_publish_and_find(world, live_server, page, new_page):
+def test_write_respond_agree_publish_and_find(world, live_server, page, new_page, tmp_path):
     max_user = factories.UserFactory(email="max@pantry.example", name="Max Member")
     max_person = factories.ParticipantFactory(
         cohort=world.cohort, user=max_user, name=max_user.name, email=max_user.email
@@ -65,6 +67,15 @@ def test_write_respond_agree_publish_and_find(world, live_server, page, new_page
     expect(pat.locator(".alert-success")).to_contain_text("Shared")
     case = KnowledgeItem.objects.get(kind="case_study")
     assert case.is_shared and case.scope == Scope.COMMUNITY
+    # Pat attaches the volunteer schedule the case study talks about.
+    schedule = tmp_path / "volunteer-schedule.pdf"
+    schedule.write_bytes(PDF)
+    pat.locator("#attachments summary").click()
+    pat.locator("#attachments").get_by_label("File").set_input_files(str(schedule))
+    pat.locator("#attachments").get_by_label("Title (optional)").fill("Our volunteer schedule")
+    submit(pat, pat.locator("#attachments").get_by_role("button", name="Upload"))
+    expect(pat.locator("#attachments")).to_contain_text("Our volunteer schedule")
+    assert WorkspaceFile.objects.get().attached_to == case
     look(pat, "member-case-study-phone", phone=True)
 
     # Two members respond: the leader on a phone, Max on a laptop.

@@ -20,7 +20,7 @@ FILES_PER_PAGE = 50
 
 # What a file can be attached to from the upload form: "<name>:<public id>", looked up
 # through the community's related rows of that name. A new stage adds its own here.
-TARGETS = {"thread": "workspace_threads", "meeting": "meetings"}
+TARGETS = {"thread": "workspace_threads", "meeting": "meetings", "knowledge": "knowledge_items"}
 
 
 def target(access, value):
