@@ -507,7 +507,7 @@ def record_discussion(evaluation, *, actor, held_on, data):
     fault, and saves nothing then."""
     refuse_if_archived(evaluation.community)
     evaluation = (
-        Evaluation.objects.select_for_update()
+        Evaluation.objects.select_for_update(of=("self",))
         .select_related("round", "community__cohort", "survey")
         .get(pk=evaluation.pk)
     )
