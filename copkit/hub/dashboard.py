@@ -7,6 +7,7 @@ from cohorts.access import cohort_view
 from cohorts.models import Community, Membership
 from copkit.privacy import MIN_GROUP, hide_small
 from planning.evaluations.services.goals import cohort_figures as goal_figures
+from planning.evaluations.services.goals import people_behind as goal_people
 from planning.knowledge.summaries import counts_per_community
 from planning.meetings import participation
 from planning.summaries import needs_by_area, open_surveys
@@ -64,8 +65,10 @@ def dashboard(request, access):
         "leaderless": active.exclude(memberships__role__in=Membership.LEADING_ROLES).count(),
         "show_people": access.is_staff,
         "open_surveys": list(open_surveys(cohort)),
-        # Counts of goals, not of people: observers see them too, without any goal's words.
+        # Counts of goals; observers see them without any goal's words, and only when the
+        # communities holding goals have MIN_GROUP members or more between them.
         "goal_figures": goal_figures(cohort),
+        "goal_figures_hidden": not sees_people and hide_small(goal_people(cohort)),
         "knowledge_counts": counts_per_community(cohort),  # items shared per community
     }
     for survey in context["open_surveys"]:

@@ -271,6 +271,19 @@ def cohort_figures(cohort, today=None):
     return figures
 
 
+def people_behind(cohort):
+    """How many people the cohort's goal figures speak for: the members of the communities
+    that hold live goals. An observer sees the figures only from MIN_GROUP of them on."""
+    from cohorts.models import Membership
+
+    return (
+        Membership.objects.filter(community__in=cohort_goals(cohort).values("community_id"))
+        .values("participant_id")
+        .distinct()
+        .count()
+    )
+
+
 def cohort_rows(cohort, *, status="", missed=False, today=None):
     """The cohort's live goals for its Goals page, by community and position, each with
     `outcome` set; filtered by status and to those missed by their date."""
