@@ -10,10 +10,12 @@ shows what each one may read, and an item or resource they may not read is a 404
 read what the public reads). An item's public page needs no login. An empty response or scope
 re-renders the page with the error beside the field (200)."""
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from planning.knowledge import services
 from planning.knowledge.models import KnowledgeItem, Scope
+from planning.workspace import files
 from tests import factories
 
 LOGIN = "login"
@@ -52,13 +54,15 @@ MATRIX = {
     # An item shared with the cohort, and a resource of the cohort.
     "library-item": ("get", {**EVERYONE, "observer": 404}),
     "library-resource": ("get", {**EVERYONE, "observer": 404}),
+    # A file attached to that item.
+    "library-file": ("get", {**EVERYONE, "observer": 404}),
     "library-public": ("get", dict.fromkeys(EVERYONE, 200)),
 }
 
 PINNED = {
     name: "test_knowledge_pages.py::test_query_count_is_flat"
     for name, (method, _expected) in MATRIX.items()
-    if method == "get"
+    if method == "get" and name != "library-file"
 }
 
 ANSWERS = {
@@ -115,6 +119,15 @@ def url_for(name, world):
         return reverse(name)
     if name == "library-item":
         return reverse(name, args=[item_of(world, scope=Scope.COHORT).public_id])
+    if name == "library-file":
+        item = item_of(world, scope=Scope.COHORT)
+        row = files.upload(
+            world.community,
+            ContentFile(b"%PDF-1.4\n%%EOF\n", name="notes.pdf"),
+            actor=world.participant,
+            to=item,
+        )
+        return reverse(name, args=[item.public_id, row.public_id])
     if name == "library-resource":
         return reverse(name, args=[resource_of(world).public_id])
     if name == "library-public":

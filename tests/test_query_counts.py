@@ -220,6 +220,7 @@ EXEMPT = {
     "cohorts:formation-criteria": "NOT PINNED YET: lists a round's criteria",
     "planning:live-present": "NOT PINNED YET: one question with its live tallies",
     "planning:plan-print": "NOT PINNED YET: every part of one plan",
+    "library-file": "a file download: one item, one file, no rows to grow",
 }
 
 

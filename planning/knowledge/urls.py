@@ -37,6 +37,11 @@ public_urls = [
     path("library/", library.library_list, name="library"),
     path("library/items/<uuid:item_id>/", library.library_item, name="library-item"),
     path(
+        "library/items/<uuid:item_id>/files/<uuid:file_id>/",
+        library.library_file,
+        name="library-file",
+    ),
+    path(
         "library/resources/<uuid:resource_id>/",
         library.library_resource,
         name="library-resource",

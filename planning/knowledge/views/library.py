@@ -3,6 +3,7 @@ ones too), with search and filters; a page per item and per resource; and the pu
 an item published for anyone, without login and without names but the author's own choice."""
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,8 @@ from planning.knowledge import library
 from planning.knowledge.blueprints import blueprint
 from planning.knowledge.forms import LibraryForm
 from planning.knowledge.models import KnowledgeItem, Resource, Scope
+from planning.workspace import files
+from planning.workspace.views.files import serve
 
 PAGE = 20
 
@@ -119,11 +122,25 @@ def library_item(request, item_id):
             "plan": plan,
             "answers": answers,
             "responses": item.comments.count(),
+            "attached": list(files.attached(item)),
             "community_url": item.get_absolute_url()
             if _reads_community(request.user, item)
             else None,
         },
     )
+
+
+def library_file(request, item_id, file_id):
+    """A file attached to an item, for whoever may read the item in the library: an item
+    shared beyond its COP takes its files along."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    item = get_object_or_404(library.items_for(request.user), public_id=item_id)
+    try:
+        row = get_object_or_404(files.attached(item), public_id=file_id)
+    except ValidationError as error:
+        raise Http404("No such file") from error
+    return serve(row)
 
 
 def library_resource(request, resource_id):

@@ -84,7 +84,11 @@ def file_upload(request, access):
 
 @cohort_view("community.members")
 def file_download(request, access, file_id):
-    row = get_file(access, file_id)
+    return serve(get_file(access, file_id))
+
+
+def serve(row):
+    """The stored file of `row` as a private download (404 when the storage lost it)."""
     try:
         handle = row.stored.open("rb")
     except (FileNotFoundError, OSError) as error:
