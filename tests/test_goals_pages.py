@@ -244,6 +244,7 @@ def test_the_cohort_goals_page_filters_by_status_and_missed(world, client_for):
     url = reverse("planning:goals", args=[world.cohort.slug])
     html = page(client, url)
     assert "Share one volunteer pool" in html and "Write a joint grant" in html
+    assert f'href="{url}" aria-current="page">Goals</a>' in html  # in the staff menu
     html = page(client, url + "?missed=1")
     assert "Write a joint grant" in html and "Share one volunteer pool" not in html
     html = page(client, url + "?status=on_track")
