@@ -185,7 +185,7 @@ def report_pdf(cohort, rows, total, viewer, *, compress=True):
     pdf.add_page()
     pdf.set_font(FAMILY, "B", 22)
     pdf.set_text_color(*BRAND)
-    pdf.ln(30)
+    pdf.ln(4)
     pdf.multi_cell(0, 11, title, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.paragraph(
         _("%(n)s communities · printed %(date)s")
@@ -207,7 +207,7 @@ def report_pdf(cohort, rows, total, viewer, *, compress=True):
             size=9,
             color=PDF_MUTED,
         )
-    pdf.add_page()
+    pdf.ln(4)
     pdf.heading(_("All communities"), size=15)
     if total.leaves_out:
         pdf.paragraph(
@@ -221,17 +221,22 @@ def report_pdf(cohort, rows, total, viewer, *, compress=True):
         )
     _summary(pdf, total)
     _evidence_pages(pdf, total, viewer)
+    hidden = [evidence.community.name for evidence in rows if evidence.hidden]
     for evidence in rows:
+        if evidence.hidden:
+            continue
         pdf.add_page()
         pdf.heading(evidence.community.name, size=15)
-        if evidence.hidden:
-            pdf.paragraph(
-                _("This community has fewer than 5 members: its figures are not shown."),
-                color=PDF_MUTED,
-            )
-            continue
         _summary(pdf, evidence)
         _evidence_pages(pdf, evidence, viewer)
+    if hidden:  # one line for them all, not a page each
+        pdf.ln(4)
+        pdf.heading(_("Communities not shown one by one"), size=13)
+        pdf.paragraph(
+            _("Fewer than 5 members each, so their figures are not shown: %(names)s.")
+            % {"names": ", ".join(hidden)},
+            color=PDF_MUTED,
+        )
     return bytes(pdf.output())
 
 

@@ -204,7 +204,10 @@ WORDS = (
 def download(page, link_name):
     with page.expect_download() as info:
         page.get_by_role("link", name=link_name).click()
-    return Path(info.value.path()).read_bytes()
+    data = Path(info.value.path()).read_bytes()
+    if SHOTS:  # the files too, to look at them
+        Path(SHOTS, info.value.suggested_filename).write_bytes(data)
+    return data
 
 
 def pdf_text(data):
