@@ -352,3 +352,29 @@ def test_a_continuing_communitys_own_meetings_are_still_reminded(world):
         factories.MeetingFactory(community=world.community, starts_at=after_the_end)
     meeting_reminders.meeting_reminders.run(after_the_end - timedelta(hours=20))
     assert sent("meeting_reminder") == ["lee@pantry.example", "pat@pantry.example"]
+
+
+def test_no_survey_reminder_for_a_continuing_community(world):
+    from planning.models import Survey
+    from planning.surveys.services import surveys as survey_services
+
+    survey = factories.SurveyFactory(
+        cohort=world.cohort,
+        community=world.community,
+        title="Final evaluation",
+        status=Survey.Status.DRAFT,
+        reminder_limit=2,
+        reminder_interval_days=3,
+    )
+    factories.QuestionFactory(survey=survey)
+    with time_machine.travel(noon(datetime.date(2027, 5, 1)), tick=False):
+        survey_services.send_survey(survey, [world.participant_participant], actor=world.staff)
+    later_on = noon(datetime.date(2027, 5, 10))
+    assert len(survey_services.due_recipients(later_on)) == 1
+    continuing(world)
+    assert survey_services.due_recipients(later_on) == []
+    # A cohort-wide survey (no community) is still reminded.
+    survey.refresh_from_db()
+    survey.community = None
+    survey.save()
+    assert len(survey_services.due_recipients(later_on)) == 1
