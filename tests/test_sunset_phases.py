@@ -378,3 +378,19 @@ def test_no_survey_reminder_for_a_continuing_community(world):
     survey.community = None
     survey.save()
     assert len(survey_services.due_recipients(later_on)) == 1
+
+
+def test_the_phase_follows_when_formation_publishes_groups(world):
+    from cohorts.formation.services.publishing import publish
+    from tests.test_formation_publish_people import grouped_round, person
+
+    people = [person(world, "Ana"), person(world, "Ben"), person(world, "Cy")]
+    published = publish(grouped_round(world, people), actor=world.staff)
+    assert [c.phase for c in published] == [Phase.FORMING]  # nobody leads it yet
+    (community,) = published
+    leader = community.memberships.first()
+    community_services.change_membership(
+        leader, actor=world.staff, role=Membership.Role.LEADER, title=""
+    )
+    community.refresh_from_db()
+    assert community.phase == Phase.DEFINING

@@ -31,9 +31,10 @@ PLAN_PHASES = {Phase.DEFINING, Phase.ACTIVE}
 
 
 class LeadState:
-    """What is pending in the communities a person leads, read in five queries whatever
-    their number: each one's plan status, its latest past meeting without attendance,
-    whether a meeting is coming, and the going-deeper activities to act on."""
+    """What is pending in the communities a person leads, read in a fixed number of queries
+    whatever their number: each one's plan status, its latest past meeting without
+    attendance, whether a meeting is coming, the going-deeper activities to act on, and a
+    sunset plan to start or finish."""
 
     def __init__(self, community_ids):
         self.plans, self.unrecorded, self.upcoming = {}, {}, set()
