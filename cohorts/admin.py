@@ -70,7 +70,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "cohort", "topic", "phase", "work_type", "archived_at"]
+    list_display = [
+        "name",
+        "cohort",
+        "topic",
+        "phase",
+        "phase_override",
+        "work_type",
+        "archived_at",
+    ]
     list_filter = ["cohort", "phase", "work_type"]
     search_fields = ["name"]
     inlines = [MembershipInline]

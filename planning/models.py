@@ -27,6 +27,7 @@ from planning.needs.models import (
     NeedVote,
 )
 from planning.plans.models import ActionPlan, PlanComment, PlanPart, PlanTemplate, PlanVersion
+from planning.sunset.models import SunsetState, Transition
 from planning.support.models import CirclePost, CircleReply, Convening, ConveningAttendance
 from planning.support.requests.models import TTARequest, TTARequestEvent
 from planning.surveys.models import (
@@ -87,10 +88,12 @@ __all__ = [
     "Resource",
     "Response",
     "StructureDecision",
+    "SunsetState",
     "Survey",
     "SurveyRecipient",
     "TTARequest",
     "TTARequestEvent",
     "Thread",
+    "Transition",
     "WorkspaceFile",
 ]

@@ -94,11 +94,15 @@ def test_the_changed_fields_are_read_against_the_database(world):
 
 def test_create_and_update_a_community_with_values(world):
     community = community_services.create_community(
-        world.cohort, actor=world.staff, name="Grant Writers", topic=world.topic, phase="active"
+        world.cohort,
+        actor=world.staff,
+        name="Grant Writers",
+        topic=world.topic,
+        work_type="innovating",
     )
     assert community.cohort == world.cohort and community.slug == "grant-writers"
     row = _last("created community")
-    assert row.community == community and row.data["fields"] == ["name", "phase", "topic"]
+    assert row.community == community and row.data["fields"] == ["name", "topic", "work_type"]
 
     community_services.update_community(community, actor=world.leader, description="We write.")
     assert Community.objects.get(pk=community.pk).description == "We write."

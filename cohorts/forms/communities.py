@@ -13,15 +13,12 @@ class CommunityForm(EditConflictMixin, UniqueNameInCohortMixin, forms.ModelForm)
 
     class Meta:
         model = Community
-        fields = ["name", "topic", "description", "work_type", "meeting_format", "phase"]
+        fields = ["name", "topic", "description", "work_type", "meeting_format"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "work_type": forms.RadioSelect,
         }
         labels = {"work_type": _("What type of work is most useful to this COP?")}
-        help_texts = {
-            "phase": _("Where the COP is in its life; it shapes what copkit asks of its leaders."),
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

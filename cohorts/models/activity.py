@@ -398,6 +398,20 @@ class Action(models.TextChoices):
         "triaged a TTA request",
         _("%(actor)s updated the TTA request %(target)s"),
     )
+    # Phases and the transition (planning/sunset)
+    SET_A_PHASE = "set the phase", _("%(actor)s set the phase of %(target)s")
+    CLEARED_A_PHASE = (
+        "let the phase follow the state",
+        _("%(actor)s let the phase of %(target)s follow its state again"),
+    )
+    SET_THE_TRANSITION = (
+        "set the transition timeline",
+        _("%(actor)s set the transition timeline of %(target)s"),
+    )
+    STARTED_SUNSETTING = (
+        "started sunsetting",
+        _("%(actor)s sent the transition message to %(target)s"),
+    )
     RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
 
 

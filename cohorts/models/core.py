@@ -368,8 +368,13 @@ class Community(TimeStampedModel):
         choices=MeetingFormat.choices,
         default=MeetingFormat.VIRTUAL,
     )
+    # The phase follows the COP's state (planning.sunset.phases keeps it up to date, so that
+    # lists filter on it cheaply); staff can set it instead: the override wins until cleared.
     phase = models.CharField(
         _("phase"), max_length=20, choices=Phase.choices, default=Phase.FORMING
+    )
+    phase_override = models.CharField(
+        _("phase set by staff"), max_length=20, choices=Phase.choices, blank=True
     )
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The staff member responsible for this COP's check-ins and follow-ups. Empty: the
@@ -409,6 +414,10 @@ class Community(TimeStampedModel):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+    @property
+    def phase_set_by_staff(self):
+        return bool(self.phase_override)
 
 
 class Membership(TimeStampedModel):

@@ -1,6 +1,7 @@
 """Writes about communities of practice and who is in them."""
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -8,6 +9,10 @@ from cohorts.models import Community, Membership
 
 from .activity import record
 from .cohorts import ServiceError, apply_values
+
+# Sent inside the write's transaction when who is in a community (or who leads it) changed:
+# `communities` (a list). planning.sunset.phases listens, to move the phase with the state.
+members_changed = Signal()
 
 
 @transaction.atomic
@@ -40,6 +45,7 @@ def add_member(community, *, actor, participant, role=Membership.Role.MEMBER):
     if not created:
         raise ServiceError(_("%(name)s is already a member.") % {"name": participant.name})
     record(community.cohort, actor, "added member", participant, community=community, role=role)
+    members_changed.send(sender=Community, communities=[community])
     return membership
 
 
@@ -60,6 +66,7 @@ def change_membership(membership, *, actor, role, title):
         community=membership.community,
         role=membership.role,
     )
+    members_changed.send(sender=Community, communities=[membership.community])
     return membership
 
 
@@ -74,9 +81,12 @@ def remove_member(membership, *, actor):
         membership.participant,
         community=membership.community,
     )
+    members_changed.send(sender=Community, communities=[membership.community])
 
 
-COMMUNITY_FIELDS = ("name", "topic", "description", "work_type", "meeting_format", "phase")
+# The phase is not among them: it follows the state, and staff override it on its own form
+# (planning.sunset).
+COMMUNITY_FIELDS = ("name", "topic", "description", "work_type", "meeting_format")
 
 
 @transaction.atomic

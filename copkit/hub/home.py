@@ -17,25 +17,31 @@ from planning.knowledge.summaries import leader_steps as knowledge_steps
 from planning.knowledge.summaries import suggested_reading
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Attendance, Meeting, Survey, SurveyRecipient
+from planning.sunset.summaries import leader_steps as sunset_steps
+from planning.sunset.summaries import staff_steps as transition_steps
 from planning.support.requests.summaries import leader_steps as request_steps
 from planning.workspace.services.announcements import for_home as home_announcements
 
 Phase = Community.Phase
-# Phases in which a community meets and writes its plan; later ones get the phase's step only.
+# Phases in which a community meets and writes its plan; later ones get the phase's step, the
+# sunset plan's and their own meetings' only.
 WORKING_PHASES = {Phase.FORMING, Phase.DEFINING, Phase.ACTIVE}
+MEETING_PHASES = {*WORKING_PHASES, Phase.SUNSETTING, Phase.CONTINUING}
 PLAN_PHASES = {Phase.DEFINING, Phase.ACTIVE}
 
 
 class LeadState:
-    """What is pending in the communities a person leads, read in five queries whatever
-    their number: each one's plan status, its latest past meeting without attendance,
-    whether a meeting is coming, and the going-deeper activities to act on."""
+    """What is pending in the communities a person leads, read in a fixed number of queries
+    whatever their number: each one's plan status, its latest past meeting without
+    attendance, whether a meeting is coming, the going-deeper activities to act on, and a
+    sunset plan to start or finish."""
 
     def __init__(self, community_ids):
         self.plans, self.unrecorded, self.upcoming = {}, {}, set()
         self.deeper = {}
         self.knowledge = {}
         self.requests = {}
+        self.sunset = {}
         if not community_ids:
             return
         now = timezone.now()
@@ -43,6 +49,7 @@ class LeadState:
         self.deeper = deeper_steps(community_ids, now)  # going-deeper activities to act on
         self.knowledge = knowledge_steps(community_ids)  # staff requests for items
         self.requests = request_steps(community_ids)  # TTA requests with an unread reply
+        self.sunset = sunset_steps(community_ids)  # a sunset plan to start or finish
         meetings = Meeting.objects.filter(community_id__in=community_ids, cancelled_at__isnull=True)
         past = (
             meetings.filter(starts_at__lt=now)
@@ -59,9 +66,13 @@ class LeadState:
     def steps(self, community, survey_links):
         """A leader's next steps in `community`, most pressing first, each with its link;
         `survey_links` are the leader's open links to surveys of this community."""
-        if community.phase not in WORKING_PHASES:
-            return list(self.requests.get(community.pk, []))  # a reply is read in any phase
         args = {"cohort_slug": community.cohort.slug, "community_slug": community.slug}
+        if community.phase not in WORKING_PHASES:
+            steps = list(self.requests.get(community.pk, []))  # a reply is read in any phase
+            steps.extend(self.sunset.get(community.pk, []))
+            if community.phase in MEETING_PHASES:  # its own meetings go on after the program
+                steps.extend(self._attendance_step(community, args))
+            return steps
         plan_url = reverse("planning:plan", kwargs=args)
         plan = self.plans.get(community.pk)
         steps = list(self.requests.get(community.pk, []))
@@ -73,18 +84,7 @@ class LeadState:
                     _("Revise the plan"),
                 )
             )
-        if community.pk in self.unrecorded:
-            public_id, title, starts_at = self.unrecorded[community.pk]
-            attendance = {**args, "meeting_id": public_id}
-            when = day_text(starts_at)
-            steps.append(
-                step(
-                    _("Record who came to “%(title)s” on %(date)s.")
-                    % {"title": title, "date": when},
-                    reverse("planning:meeting-attendance", kwargs=attendance),
-                    _("Record attendance"),
-                )
-            )
+        steps.extend(self._attendance_step(community, args))
         for link in survey_links:
             steps.append(
                 step(
@@ -124,6 +124,20 @@ class LeadState:
                 )
             )
         return steps
+
+    def _attendance_step(self, community, args):
+        if community.pk not in self.unrecorded:
+            return []
+        public_id, title, starts_at = self.unrecorded[community.pk]
+        attendance = {**args, "meeting_id": public_id}
+        return [
+            step(
+                _("Record who came to “%(title)s” on %(date)s.")
+                % {"title": title, "date": day_text(starts_at)},
+                reverse("planning:meeting-attendance", kwargs=attendance),
+                _("Record attendance"),
+            )
+        ]
 
 
 def step(text, url, label):
@@ -185,6 +199,8 @@ def home(request):
     waiting_checkins = open_for_people(participation.pk for participation in participations)
     staff_cohorts = [role.cohort_id for role in roles if role.role == CohortRole.Role.STAFF]
     followups = coach_followups(user, staff_cohorts)
+    # A cohort near its end without a transition timeline: staff's step.
+    staff_steps = [s for steps in transition_steps(staff_cohorts).values() for s in steps]
     for participation in participations:
         participation.asks = []
         # A leader's steps in each community they lead; a survey of that community is asked
@@ -265,6 +281,7 @@ def home(request):
         {
             "roles": roles,
             "followups": followups,
+            "staff_steps": staff_steps,
             "participations": participations,
             "can_create_cohorts": user.can_create_cohorts or user.is_superuser,
             "library_suggestions": suggested_reading(user) if participations else [],

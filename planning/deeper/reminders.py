@@ -17,6 +17,7 @@ from cohorts.models import Membership
 from copkit import later, outbox
 from planning.deeper.services import suggestion_url
 from planning.models import DeeperSuggestion
+from planning.sunset.phases import ON_ITS_OWN
 
 State = DeeperSuggestion.State
 REMIND_DAYS = 7
@@ -34,6 +35,8 @@ def due_suggestions(now):
             due_on__lte=horizon + timedelta(days=REMIND_DAYS + 1),
             community__archived_at__isnull=True,
         )
+        # Activities the TTA team suggested: no reminder once the COP continues on its own.
+        .exclude(community__phase__in=ON_ITS_OWN)
         .select_related("activity", "community__cohort")
         .order_by("due_on", "pk")
     )

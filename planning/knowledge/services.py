@@ -27,6 +27,7 @@ from planning.knowledge.models import (
     Resource,
     Scope,
 )
+from planning.sunset.phases import ON_ITS_OWN
 
 MAX_TITLE = 200
 RESOURCE_SCOPES = (Scope.COHORT, Scope.PROVIDER, Scope.PUBLIC)
@@ -238,6 +239,14 @@ def request_items(cohort, *, actor, communities, kind, note, due_on):
     if due_on < timezone.localdate():
         raise ServiceError(_("Choose a date that is still to come."), field="due_on")
     communities = [c for c in communities if c.cohort_id == cohort.pk and not c.is_archived]
+    # A COP that continues on its own (or closed) gets no more of the TTA team's prompts.
+    on_its_own = [c for c in communities if c.phase in ON_ITS_OWN]
+    communities = [c for c in communities if c.phase not in ON_ITS_OWN]
+    if not communities and on_its_own:
+        raise ServiceError(
+            _("That community continues on its own: the TTA team no longer asks it for items."),
+            field="to",
+        )
     if not communities:
         raise ServiceError(_("Choose at least one community."), field="to")
     note = _text(note)

@@ -17,6 +17,7 @@ from cohorts.models import (
     ProposedMember,
 )
 from cohorts.services.activity import record
+from cohorts.services.communities import members_changed
 from cohorts.services.invitations import usable_invitations
 from copkit import outbox
 from copkit.errors import ServiceError
@@ -166,6 +167,7 @@ def _publish(formation_round, actor):
         members=len(memberships),
         invited=len(invitations),
     )
+    members_changed.send(sender=Community, communities=[group.community for group in groups])
     return [group.community for group in groups]
 
 

@@ -51,6 +51,7 @@ from planning.models import (
     Survey,
 )
 from planning.plans.services import plans
+from planning.sunset.phases import ON_ITS_OWN
 from planning.surveys.questions import clean_value, is_blank
 from planning.surveys.services import answers
 from planning.surveys.services import surveys as survey_services
@@ -336,7 +337,11 @@ def due_to_open(now):
         closed_at__isnull=True,
         round__opens_on__lte=horizon,
         community__archived_at__isnull=True,
-    ).select_related("round", "community__cohort", "survey")
+    )
+    # A COP that continues on its own (or closed) is no longer evaluated by the TTA team.
+    candidates = candidates.exclude(community__phase__in=ON_ITS_OWN).select_related(
+        "round", "community__cohort", "survey"
+    )
     return [
         e
         for e in candidates.order_by("round__opens_on", "pk")

@@ -26,6 +26,7 @@ from planning.evaluations.services.goals import sync_goals
 from planning.models import ActionPlan, PlanComment, PlanVersion
 from planning.plans.parts import PARTS, as_text, is_complete
 from planning.plans.services import plans as plan_services
+from planning.sunset import phases
 
 Status = ActionPlan.Status
 Outcome = PlanVersion.Outcome
@@ -162,6 +163,7 @@ def review(plan, *, actor, approve, comment=""):
     plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
     if approve:
         sync_goals(community)  # the approved plan's goals are the ones to track
+        phases.refresh(community)  # defining -> active
 
     context = {
         "cohort": cohort,

@@ -34,6 +34,7 @@ from copkit import later, outbox
 from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.models import Evaluation, Question, Response, Survey, SurveyRecipient
+from planning.sunset.phases import ON_ITS_OWN
 from planning.surveys import banks
 
 Status = Survey.Status
@@ -393,6 +394,8 @@ def due_recipients(now):
     surveys = (
         Survey.objects.filter(status=Status.OPEN, reminder_limit__gt=0)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        # A COP that continues on its own is no longer chased by the TTA team's surveys.
+        .exclude(community__phase__in=ON_ITS_OWN)
         .select_related("cohort", "community")
         .annotate(question_count=Count("questions"))
     )
