@@ -410,6 +410,12 @@ class Community(TimeStampedModel):
     def is_archived(self):
         return self.archived_at is not None
 
+    @property
+    def action_plan(self):
+        """The community's action plan (planning's plan of kind "action"), or None before
+        anyone opened it. Its sunset plan is `plans.filter(kind="sunset")`."""
+        return self.plans.filter(kind="action").first()
+
 
 class Membership(TimeStampedModel):
     """A participant's place in a community, with a role and an optional title of its own."""
