@@ -169,3 +169,13 @@ def test_the_sunset_plan_reads_as_a_pdf(world):
     # Before anyone opened it, the sunset plan prints empty, with its own parts.
     empty = overview.printable(None, factories.CommunityFactory(cohort=world.cohort), "sunset")
     assert [part.key for part in empty.parts] == [part.key for part in PARTS]
+
+
+def test_every_verb_of_every_kind_is_an_activity_action():
+    from dataclasses import astuple
+
+    from cohorts.models import Activity
+    from planning.plans.kinds import KINDS
+
+    for kind in KINDS.values():
+        assert set(astuple(kind.verbs)) <= set(Activity.Action.values)

@@ -35,6 +35,18 @@ URL_NAMES = {
 
 
 @dataclass(frozen=True)
+class PlanVerbs:
+    """What the activity log says a person did to a plan of the kind."""
+
+    edited: str
+    reopened: str
+    submitted: str
+    approved: str
+    returned: str
+    commented: str
+
+
+@dataclass(frozen=True)
 class PlanKind:
     key: str
     parts: tuple
@@ -42,7 +54,7 @@ class PlanKind:
     title: object  # "Action plan"
     plural: object  # "Action plans"
     intro: object  # the plan page's first paragraph
-    verbs: dict  # what the activity log says: edited, reopened, submitted, ...
+    verbs: PlanVerbs
     email_prefix: str  # the email templates' names start with it
     file_prefix: str  # the PDF's file name starts with it
 
@@ -79,14 +91,14 @@ ACTION = PlanKind(
         "Leaders and co-leaders write it; every member can read it and comment on each part. "
         "When every part is done, the leaders submit it to the TTA team for review."
     ),
-    verbs={
-        "edited": "edited the action plan",
-        "reopened": "reopened the action plan",
-        "submitted": "submitted the action plan",
-        "approved": "approved the action plan",
-        "returned": "returned the action plan",
-        "commented": "commented on the action plan",
-    },
+    verbs=PlanVerbs(
+        edited="edited the action plan",
+        reopened="reopened the action plan",
+        submitted="submitted the action plan",
+        approved="approved the action plan",
+        returned="returned the action plan",
+        commented="commented on the action plan",
+    ),
     email_prefix="plan",
     file_prefix="action-plan",
 )
@@ -104,14 +116,14 @@ SUNSET = PlanKind(
         "by part; every member can read it and comment. When the TTA team approves it, the "
         "community continues on its own, and copkit keeps working for it."
     ),
-    verbs={
-        "edited": "edited the sunset plan",
-        "reopened": "reopened the sunset plan",
-        "submitted": "submitted the sunset plan",
-        "approved": "approved the sunset plan",
-        "returned": "returned the sunset plan",
-        "commented": "commented on the sunset plan",
-    },
+    verbs=PlanVerbs(
+        edited="edited the sunset plan",
+        reopened="reopened the sunset plan",
+        submitted="submitted the sunset plan",
+        approved="approved the sunset plan",
+        returned="returned the sunset plan",
+        commented="commented on the sunset plan",
+    ),
     email_prefix="sunset_plan",
     file_prefix="sunset-plan",
 )

@@ -274,7 +274,7 @@ def _record(plan, actor, part, saved, previous):
     record(
         community.cohort,
         actor,
-        kind_of(plan).verbs["edited"],
+        kind_of(plan).verbs.edited,
         community,
         part=part.key,
         revision=saved.revision,
@@ -292,5 +292,5 @@ def reopen(plan, actor):
     if changed:
         plan.status = ActionPlan.Status.DRAFT
         community = plan.community
-        record(community.cohort, actor, kind_of(plan).verbs["reopened"], community)
+        record(community.cohort, actor, kind_of(plan).verbs.reopened, community)
     return bool(changed)

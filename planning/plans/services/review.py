@@ -136,7 +136,7 @@ def submit(plan, *, actor):
             template=f"{kind.email_prefix}_submitted",
             context={**context, "name": person.get_short_name()},
         )
-    record(cohort, actor, kind.verbs["submitted"], community, version=version.number)
+    record(cohort, actor, kind.verbs.submitted, community, version=version.number)
     return version
 
 
@@ -195,7 +195,7 @@ def review(plan, *, actor, approve, comment=""):
             template=f"{kind.email_prefix}_reviewed",
             context={**context, "name": person.name},
         )
-    verb = kind.verbs["approved" if approve else "returned"]
+    verb = kind.verbs.approved if approve else kind.verbs.returned
     record(cohort, actor, verb, community, version=version.number)
     return version
 
@@ -220,7 +220,7 @@ def add_comment(plan, *, actor, text, part_key=""):
     record(
         community.cohort,
         actor,
-        kind_of(plan).verbs["commented"],
+        kind_of(plan).verbs.commented,
         community,
         part=part_key or "",
     )
