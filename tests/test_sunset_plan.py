@@ -4,6 +4,7 @@ its own parts, submitted and reviewed the same way; agreeing it moves the commun
 figures) reads it."""
 
 import io
+from dataclasses import astuple
 
 import pytest
 from pypdf import PdfReader
@@ -13,7 +14,7 @@ from copkit.errors import ServiceError
 from copkit.models import OutboxMessage
 from planning.meetings.participation import plan_statuses
 from planning.models import ActionPlan, Goal
-from planning.plans.kinds import ACTION, SUNSET, kind_of
+from planning.plans.kinds import ACTION, KINDS, SUNSET, kind_of
 from planning.plans.pdf import plan_pdf
 from planning.plans.services import overview
 from planning.plans.services import plans as plan_services
@@ -172,10 +173,5 @@ def test_the_sunset_plan_reads_as_a_pdf(world):
 
 
 def test_every_verb_of_every_kind_is_an_activity_action():
-    from dataclasses import astuple
-
-    from cohorts.models import Activity
-    from planning.plans.kinds import KINDS
-
     for kind in KINDS.values():
         assert set(astuple(kind.verbs)) <= set(Activity.Action.values)
