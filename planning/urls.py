@@ -12,6 +12,7 @@ from planning.knowledge import urls as knowledge
 from planning.meetings import urls as meetings
 from planning.needs import urls as needs
 from planning.plans import urls as plans
+from planning.sunset import plan_urls as sunset_plan
 from planning.sunset import urls as sunset
 from planning.support import urls as support
 from planning.support.requests import urls as tta_requests
@@ -33,6 +34,7 @@ STAGES = (
     workspace,
     tta_requests,
     sunset,
+    sunset_plan,
 )
 
 app_name = "planning"

@@ -244,6 +244,7 @@ STAGE_MATRICES = tuple(
         "workspace",
         "tta_requests",
         "sunset_phases",
+        "sunset_plan",
     )
     if importlib.util.find_spec(f"tests.matrix_{stage}") is not None
 )

@@ -246,14 +246,11 @@ def test_no_nudge_to_a_closed_an_agreed_or_an_archived_community(world):
     assert OutboxMessage.objects.count() == 0
 
 
-def test_the_prompt_links_to_the_sunset_plan_or_the_community_page(world):
-    from django.urls import NoReverseMatch, reverse
+def test_the_prompt_links_to_the_sunset_plan(world):
+    from django.urls import reverse
 
     args = [world.cohort.slug, world.community.slug]
-    try:
-        expected = reverse("planning:sunset-plan", args=args)
-    except NoReverseMatch:  # until the sunset plan's pages are merged: the community's page
-        expected = world.community.get_absolute_url()
+    expected = reverse("planning:sunset-plan", args=args)
     assert timeline.sunset_plan_path(world.community) == expected
 
 

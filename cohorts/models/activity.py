@@ -231,6 +231,35 @@ class Action(models.TextChoices):
         "commented on the action plan",
         _("%(actor)s commented on the action plan of %(target)s"),
     )
+    # Sunset plans
+    EDITED_THE_SUNSET_PLAN = (
+        "edited the sunset plan",
+        _("%(actor)s edited the sunset plan of %(target)s"),
+    )
+    REOPENED_THE_SUNSET_PLAN = (
+        "reopened the sunset plan",
+        _("%(actor)s reopened the sunset plan of %(target)s"),
+    )
+    SUBMITTED_THE_SUNSET_PLAN = (
+        "submitted the sunset plan",
+        _("%(actor)s submitted the sunset plan of %(target)s"),
+    )
+    APPROVED_THE_SUNSET_PLAN = (
+        "approved the sunset plan",
+        _("%(actor)s approved the sunset plan of %(target)s"),
+    )
+    RETURNED_THE_SUNSET_PLAN = (
+        "returned the sunset plan",
+        _("%(actor)s returned the sunset plan of %(target)s"),
+    )
+    COMMENTED_ON_THE_SUNSET_PLAN = (
+        "commented on the sunset plan",
+        _("%(actor)s commented on the sunset plan of %(target)s"),
+    )
+    CONTINUES_ON_ITS_OWN = (
+        "moved to continuing on its own",
+        _("%(target)s continues on its own: %(actor)s agreed its sunset plan"),
+    )
     # Meetings
     CHANGED_THE_MEETING_SETTINGS_OF = (
         "changed the meeting settings of",

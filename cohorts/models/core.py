@@ -419,6 +419,12 @@ class Community(TimeStampedModel):
     def phase_set_by_staff(self):
         return bool(self.phase_override)
 
+    @property
+    def action_plan(self):
+        """The community's action plan (planning's plan of kind "action"), or None before
+        anyone opened it. Its sunset plan is `plans.filter(kind="sunset")`."""
+        return self.plans.filter(kind="action").first()
+
 
 class Membership(TimeStampedModel):
     """A participant's place in a community, with a role and an optional title of its own."""

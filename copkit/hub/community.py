@@ -12,7 +12,7 @@ from planning.deeper import summaries as deeper
 from planning.evaluations.services.goals import community_goals
 from planning.evaluations.summaries import community_section as evaluations_section
 from planning.meetings import participation
-from planning.sunset import summaries as sunset
+from planning.sunset import plan_views as sunset_plan
 from planning.support.requests import summaries as tta_requests
 
 
@@ -49,12 +49,12 @@ def community_detail(request, access):
         role__in=Membership.LEADING_ROLES
     ).exists()
     context["min_group"] = MIN_GROUP
-    context["sunset"] = sunset.community_section(community)  # phase, sunset plan's progress
     if access.can("community.lead"):
         # The check-in steps (asked, reminded, coach told, answered): staff and leaders.
         context["show_checkins"] = True
         context["checkin"] = checkin_status(community)
     context.update(_participation(access, community, membership))
+    context["sunset_plan"] = sunset_plan.community_section(access)
     if context["can_see_members"]:  # going-deeper activities: members and staff
         context["deeper"] = deeper.community_suggestions(
             community, sees_all=access.can("community.lead")

@@ -71,7 +71,7 @@ def add_goals_data(cohort, *, staff, seed=2026):
     today = timezone.localdate()
     start = min(cohort.starts_on, today)
     communities = list(
-        cohort.communities.active().filter(action_plan__parts__key="goals").order_by("name")
+        cohort.communities.active().filter(plans__parts__key="goals").order_by("name")
     )
     if communities:
         _add_drive_goal(communities[-1], start, today)

@@ -347,7 +347,7 @@ def plan_statuses(communities):
     ids = [getattr(c, "pk", c) for c in communities]
     statuses = {pk: PlanStatus(None) for pk in ids}
     plans = (
-        ActionPlan.objects.filter(community_id__in=ids)
+        ActionPlan.objects.filter(community_id__in=ids, kind=ActionPlan.Kind.ACTION)
         .annotate(
             approvals=Count("versions", filter=Q(versions__outcome=PlanVersion.Outcome.APPROVED))
         )
@@ -356,7 +356,9 @@ def plan_statuses(communities):
     for community_id, status, approvals in plans:
         statuses[community_id] = PlanStatus(status, approved_before=approvals > 0)
     done = (
-        PlanPart.objects.filter(plan__community_id__in=ids, complete=True)
+        PlanPart.objects.filter(
+            plan__community_id__in=ids, plan__kind=ActionPlan.Kind.ACTION, complete=True
+        )
         .values("plan__community_id")
         .annotate(n=Count("pk"))
         .values_list("plan__community_id", "n")

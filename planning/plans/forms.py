@@ -362,6 +362,10 @@ class CommentForm(forms.Form):
     part_key = forms.CharField(required=False, widget=forms.HiddenInput)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind  # the PlanKind whose parts a comment may be on (the action plan's)
+
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
         if not text:
@@ -370,6 +374,7 @@ class CommentForm(forms.Form):
 
     def clean_part_key(self):
         key = (self.cleaned_data.get("part_key") or "").strip()
-        if key and part_by_key(key) is None:
+        known = self.kind.part(key) if self.kind is not None else part_by_key(key)
+        if key and known is None:
             raise forms.ValidationError(gettext_lazy("There is no such part of the plan."))
         return key

@@ -23,7 +23,14 @@ class PlanTemplate(TimeStampedModel):
 
 
 class ActionPlan(TimeStampedModel):
-    """One per community, created when someone first opens it."""
+    """A community's plan, created when someone first opens it: at most one of each kind.
+    The action plan says how the COP works during the program; the sunset plan how it goes
+    on after it (its parts in planning/sunset/plan_parts.py). Both share the parts, versions,
+    comments and review below; `planning.plans.kinds` says what differs."""
+
+    class Kind(models.TextChoices):
+        ACTION = "action", _("Action plan")
+        SUNSET = "sunset", _("Sunset plan")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being written")
@@ -31,9 +38,10 @@ class ActionPlan(TimeStampedModel):
         RETURNED = "returned", _("Returned with comments")
         APPROVED = "approved", _("Approved")
 
-    community = models.OneToOneField(
-        "cohorts.Community", on_delete=models.CASCADE, related_name="action_plan"
+    community = models.ForeignKey(
+        "cohorts.Community", on_delete=models.CASCADE, related_name="plans"
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ACTION)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -43,8 +51,13 @@ class ActionPlan(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "kind"], name="actionplan_one_per_kind")
+        ]
+
     def __str__(self):
-        return f"Action plan of {self.community}"
+        return f"{self.get_kind_display()} of {self.community}"
 
 
 class PlanPart(TimeStampedModel):
@@ -75,9 +88,10 @@ class PlanPart(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def answers_all(self):
-        from planning.plans.parts import is_complete, part_by_key
+        from planning.plans.kinds import kind_of
+        from planning.plans.parts import is_complete
 
-        part = part_by_key(self.key)
+        part = kind_of(self.plan).part(self.key)
         return part is not None and is_complete(part, self.data)
 
 

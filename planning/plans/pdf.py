@@ -94,7 +94,10 @@ class PlanPDF(FPDF):
 def plan_pdf(doc, *, compress=True):
     """The bytes of the PDF of `doc` (a planning.plans.services.overview.PrintablePlan).
     `compress=False` leaves the page streams readable (for tests)."""
-    title = _("Action plan of %(name)s") % {"name": doc.community.name}
+    if doc.kind.is_sunset:
+        title = _("Sunset plan of %(name)s") % {"name": doc.community.name}
+    else:
+        title = _("Action plan of %(name)s") % {"name": doc.community.name}
     pdf = PlanPDF(title)
     pdf.set_compression(compress)
     pdf.add_page()

@@ -33,7 +33,7 @@ from cohorts.models import Community, Membership
 from cohorts.services.activity import record
 from cohorts.services.communities import members_changed
 from copkit.errors import ServiceError
-from planning.models import PlanVersion, SunsetState, Transition
+from planning.models import ActionPlan, PlanVersion, SunsetState, Transition
 
 Phase = Community.Phase
 
@@ -85,7 +85,9 @@ def _derived(communities, now):
     # Once approved, a plan reopened for revision leaves the COP active.
     approved = set(
         PlanVersion.objects.filter(
-            plan__community_id__in=ids, outcome=PlanVersion.Outcome.APPROVED
+            plan__community_id__in=ids,
+            plan__kind=ActionPlan.Kind.ACTION,
+            outcome=PlanVersion.Outcome.APPROVED,
         ).values_list("plan__community_id", flat=True)
     )
     agreed = set(

@@ -22,7 +22,7 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,15 +100,11 @@ def save_timeline(cohort, *, actor, starts_on, start_plans_by, finish_plans_by, 
 
 
 def sunset_plan_path(community):
-    """The path of `community`'s sunset plan (`planning:sunset-plan`), or of its page while
-    the sunset plan's pages are not installed."""
-    try:
-        return reverse(
-            "planning:sunset-plan",
-            kwargs={"cohort_slug": community.cohort.slug, "community_slug": community.slug},
-        )
-    except NoReverseMatch:
-        return community.get_absolute_url()
+    """The path of `community`'s sunset plan."""
+    return reverse(
+        "planning:sunset-plan",
+        kwargs={"cohort_slug": community.cohort.slug, "community_slug": community.slug},
+    )
 
 
 # -- the sweeps ------------------------------------------------------------------------------

@@ -705,7 +705,7 @@ def record_decision(
         recorded_by=actor,
     )
     if reopen_plan:
-        plan = ActionPlan.objects.filter(community=community).first()
+        plan = ActionPlan.objects.filter(community=community, kind=ActionPlan.Kind.ACTION).first()
         if plan is None:
             raise ServiceError(
                 _("This community has no action plan yet, so there is nothing to reopen."),

@@ -7,12 +7,13 @@ Submitting and reviewing are in `planning.plans.services.review`; editing the pa
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planning.models import ActionPlan
-from planning.plans.parts import GROUP, PARTS, PER_MEMBER, Part, as_text, is_complete
+from planning.plans.kinds import ACTION, get_kind, kind_of
+from planning.plans.parts import GROUP, PER_MEMBER, Part, as_text, is_complete
 from planning.plans.services import plans as plan_services
 from planning.plans.services.review import part_answers
 
@@ -28,7 +29,7 @@ class PlanRow:
     plan: object
     state: str  # "none", "draft", "submitted", "returned", "approved"
     done: int = 0
-    total: int = len(PARTS)
+    total: int = len(ACTION.parts)
     last_version: int = 0
     leaders: list = field(default_factory=list)
 
@@ -40,36 +41,34 @@ class PlanRow:
 STATE_ORDER = {"submitted": 0, "returned": 1, "draft": 2, "none": 3, "approved": 4}
 
 
-def plan_rows(cohort):
-    """Every active community of `cohort` with where its plan stands: the ones waiting for
-    review first (longest waiting first), then returned, being written, not started and
-    approved. Three queries, whatever the number of communities."""
+def plan_rows(cohort, kind=ACTION.key):
+    """Every active community of `cohort` with where its plan of this kind stands: the ones
+    waiting for review first (longest waiting first), then returned, being written, not
+    started and approved. Four queries, whatever the number of communities."""
+    plans = ActionPlan.objects.filter(kind=kind).annotate(
+        last_version=Max("versions__number"),
+        parts_done=Count("parts", filter=Q(parts__complete=True), distinct=True),
+    )
     communities = (
         cohort.communities.active()
-        .select_related("action_plan")
-        .annotate(
-            last_version=Max("action_plan__versions__number"),
-            parts_done=Count(
-                "action_plan__parts",
-                filter=Q(action_plan__parts__complete=True),
-                distinct=True,
-            ),
-        )
+        .prefetch_related(Prefetch("plans", queryset=plans, to_attr="kind_plans"))
         .with_leaders(to_attr="leading")
     )
+    total = len(get_kind(kind).parts)
     rows = []
     for community in communities:
-        plan = getattr(community, "action_plan", None)
+        plan = community.kind_plans[0] if community.kind_plans else None
         row = PlanRow(
             community=community,
             plan=plan,
             state="none",
-            last_version=community.last_version or 0,
+            total=total,
             leaders=[m.participant.name for m in community.leading],
         )
         if plan is not None:
             row.state = plan.status
-            row.done = community.parts_done
+            row.done = plan.parts_done
+            row.last_version = plan.last_version or 0
         rows.append(row)
 
     def order(row):
@@ -126,6 +125,7 @@ class PrintablePlan:
     top_needs: list  # titles, in rank order
     parts: list  # PrintPart
     printed_at: object = None
+    kind: object = ACTION  # the PlanKind
 
     @property
     def done(self):
@@ -170,14 +170,16 @@ def _blocks(part, data, names):
     return blocks
 
 
-def printable(plan, community):
-    """The whole plan as one document: what the print page and the PDF show."""
+def printable(plan, community, kind=None):
+    """The whole plan as one document: what the print page and the PDF show. `kind` (a
+    kind's key) says which plan it is when `plan` is None (not started yet)."""
     cohort = community.cohort
     names = plan_services.member_names(community)
-    datas = part_answers(plan) if plan is not None and plan.pk else {p.key: {} for p in PARTS}
-    wordings = plan_services.wordings(cohort)
+    kind = get_kind(kind) if plan is None else kind_of(plan)
+    datas = part_answers(plan) if plan is not None and plan.pk else {p.key: {} for p in kind.parts}
+    wordings = plan_services.wordings(cohort, kind.key)
     parts = []
-    for number, part in enumerate(PARTS, start=1):
+    for number, part in enumerate(kind.parts, start=1):
         data = datas[part.key]
         parts.append(
             PrintPart(
@@ -217,4 +219,5 @@ def printable(plan, community):
         top_needs=top_needs,
         parts=parts,
         printed_at=timezone.now(),
+        kind=kind,
     )

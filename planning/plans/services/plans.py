@@ -22,7 +22,9 @@ from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.evaluations.services.goals import GOALS_PART, sync_goals
 from planning.models import ActionPlan, PlanPart, PlanTemplate
-from planning.plans.parts import PARTS, is_complete, part_by_key
+from planning.plans.kinds import ACTION, SUNSET, get_kind, kind_of
+from planning.plans.parts import is_complete
+from planning.sunset import plan_events
 
 WORDING_KEYS = ("title", "prompt", "help_text")
 
@@ -49,9 +51,10 @@ class PartConflict(ServiceError):
 PartProgress = namedtuple("PartProgress", "part wording done updated_at updated_by")
 
 
-def get_plan(community):
-    """The community's action plan, made on first use (two first visits at once make one)."""
-    plan, _created = ActionPlan.objects.get_or_create(community=community)
+def get_plan(community, kind=ACTION.key):
+    """The community's plan of this kind ("action" or "sunset"), made on first use (two
+    first visits at once make one)."""
+    plan, _created = ActionPlan.objects.get_or_create(community=community, kind=kind)
     return plan
 
 
@@ -94,10 +97,10 @@ def wording(cohort, part, overrides=None):
     return _wording(part, overrides)
 
 
-def wordings(cohort):
-    """{part key: wording} for every part, in one query."""
+def wordings(cohort, kind=ACTION.key):
+    """{part key: wording} for every part of the plan of this kind, in one query."""
     overrides = template_overrides(cohort)
-    return {part.key: _wording(part, overrides) for part in PARTS}
+    return {part.key: _wording(part, overrides) for part in get_kind(kind).parts}
 
 
 def is_reworded(part, overrides):
@@ -105,11 +108,22 @@ def is_reworded(part, overrides):
 
 
 @transaction.atomic
-def save_wording(cohort, key, *, title="", prompt="", help_text="", actor, unchanged_since=None):
-    """Set the cohort's wording of one part. A blank text, or one the same as copkit's,
-    goes back to copkit's default wording. With `unchanged_since` (a fingerprint of the
-    wording as the person read it), raises EditConflict when it changed since."""
-    part = part_by_key(key)
+def save_wording(
+    cohort,
+    key,
+    *,
+    title="",
+    prompt="",
+    help_text="",
+    actor,
+    unchanged_since=None,
+    kind=ACTION.key,
+):
+    """Set the cohort's wording of one part of the plan of this `kind`. A blank text, or
+    one the same as copkit's, goes back to copkit's default wording. With `unchanged_since`
+    (a fingerprint of the wording as the person read it), raises EditConflict when it
+    changed since."""
+    part = get_kind(kind).part(key)
     if part is None:
         raise ServiceError(_("There is no such part of the plan."))
     template, _created = PlanTemplate.objects.get_or_create(cohort=cohort)
@@ -169,7 +183,7 @@ def progress(plan):
     saved = part_data(plan)
     overrides = template_overrides(plan.community.cohort)
     rows = []
-    for part in PARTS:
+    for part in kind_of(plan).parts:
         row = saved.get(part.key)
         rows.append(
             PartProgress(
@@ -205,7 +219,7 @@ def save_part(plan, key, data, *, base_revision, actor):
     PlanLocked when the plan is submitted or approved, ServiceError for an unknown part.
     Saving what is already there changes nothing (the revision stays)."""
     refuse_if_archived(plan.community)
-    part = part_by_key(key)
+    part = kind_of(plan).part(key)
     if part is None:
         raise ServiceError(_("There is no such part of the plan."))
     _lock_plan(plan)
@@ -226,6 +240,7 @@ def save_part(plan, key, data, *, base_revision, actor):
             ) from None
         _record(plan, actor, part, saved, previous=None)
         _sync_goals(plan, key)
+        _tell_sunset(plan)
         return saved
     now = timezone.now()
     changed = PlanPart.objects.filter(pk=current.pk, revision=base_revision).update(
@@ -240,13 +255,21 @@ def save_part(plan, key, data, *, base_revision, actor):
     saved = PlanPart.objects.select_related("updated_by").get(pk=current.pk)
     _record(plan, actor, part, saved, previous=current)
     _sync_goals(plan, key)
+    _tell_sunset(plan)
     return saved
 
 
 def _sync_goals(plan, key):
-    """The goals part was saved: its goals' rows follow it (see planning.evaluations)."""
-    if key == GOALS_PART:
+    """The action plan's goals part was saved: its goals' rows follow it (see
+    planning.evaluations). The sunset plan has no goals to track."""
+    if key == GOALS_PART and plan.kind == ACTION.key:
         sync_goals(plan.community)
+
+
+def _tell_sunset(plan):
+    """A sunset plan's first saved part starts it, for the community's phase."""
+    if plan.kind == SUNSET.key:
+        plan_events.on_sunset_plan_saved(plan)
 
 
 def _record(plan, actor, part, saved, previous):
@@ -260,7 +283,7 @@ def _record(plan, actor, part, saved, previous):
     record(
         community.cohort,
         actor,
-        "edited the action plan",
+        kind_of(plan).verbs.edited,
         community,
         part=part.key,
         revision=saved.revision,
@@ -278,5 +301,7 @@ def reopen(plan, actor):
     if changed:
         plan.status = ActionPlan.Status.DRAFT
         community = plan.community
-        record(community.cohort, actor, "reopened the action plan", community)
+        record(community.cohort, actor, kind_of(plan).verbs.reopened, community)
+        if plan.kind == SUNSET.key:
+            plan_events.on_sunset_plan_reopened(plan)
     return bool(changed)

@@ -24,9 +24,10 @@ from copkit.errors import ServiceError
 from planning.archived import refuse_if_archived
 from planning.evaluations.services.goals import sync_goals
 from planning.models import ActionPlan, PlanComment, PlanVersion
-from planning.plans.parts import PARTS, as_text, is_complete
+from planning.plans.kinds import ACTION, kind_of
+from planning.plans.parts import as_text, is_complete
 from planning.plans.services import plans as plan_services
-from planning.sunset import phases
+from planning.sunset import phases, plan_events
 
 Status = ActionPlan.Status
 Outcome = PlanVersion.Outcome
@@ -48,7 +49,10 @@ class IncompletePlan(ServiceError):
 def part_answers(plan):
     """Every part's answer now: part key -> data ({} for a part never saved)."""
     saved = plan_services.part_data(plan)
-    return {part.key: dict(getattr(saved.get(part.key), "data", None) or {}) for part in PARTS}
+    return {
+        part.key: dict(getattr(saved.get(part.key), "data", None) or {})
+        for part in kind_of(plan).parts
+    }
 
 
 def current_texts(plan, names=None):
@@ -56,7 +60,7 @@ def current_texts(plan, names=None):
     if names is None:
         names = plan_services.member_names(plan.community)
     datas = part_answers(plan)
-    return {part.key: as_text(part, datas[part.key], names) for part in PARTS}
+    return {part.key: as_text(part, datas[part.key], names) for part in kind_of(plan).parts}
 
 
 def pending_version(plan):
@@ -72,9 +76,9 @@ def _lock(plan):
     )
 
 
-def _site_url(name, community):
+def _site_url(name, community, kind=ACTION):
     return settings.SITE_URL + reverse(
-        f"planning:{name}", args=[community.cohort.slug, community.slug]
+        kind.url_name(name), args=[community.cohort.slug, community.slug]
     )
 
 
@@ -87,6 +91,8 @@ def submit(plan, *, actor):
     plan = _lock(plan)  # two leaders clicking Submit at once: the second waits, then is told
     community = plan.community
     cohort = community.cohort
+    kind = kind_of(plan)
+    parts = kind.parts
     if plan.status == Status.SUBMITTED:
         raise ServiceError(_("This plan is already waiting for review."))
     if plan.status == Status.APPROVED:
@@ -94,9 +100,9 @@ def submit(plan, *, actor):
             _("This plan is approved. Start a revision to change it, then submit it again.")
         )
     datas = part_answers(plan)
-    missing = [part for part in PARTS if not is_complete(part, datas[part.key])]
+    missing = [part for part in parts if not is_complete(part, datas[part.key])]
     if missing:
-        titles = part_titles(cohort)
+        titles = part_titles(cohort, kind.key)
         raise IncompletePlan(titles[part.key] for part in missing)
     names = plan_services.member_names(community)
     last = plan.versions.aggregate(last=Max("number"))["last"] or 0
@@ -105,19 +111,21 @@ def submit(plan, *, actor):
         plan=plan,
         number=last + 1,
         data=datas,
-        texts={part.key: as_text(part, datas[part.key], names) for part in PARTS},
+        texts={part.key: as_text(part, datas[part.key], names) for part in parts},
         submitted_by=actor,
     )
     plan.status = Status.SUBMITTED
     plan.submitted_at = now
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
+    if kind.is_sunset:
+        plan_events.on_sunset_plan_submitted(plan)
 
     context = {
         "cohort": cohort,
         "community": community,
         "version": version,
         "submitted_by": actor.get_full_name(),
-        "url": _site_url("plan-versions", community),
+        "url": _site_url("plan-versions", community, kind),
     }
     staff = get_user_model().objects.filter(
         cohort_roles__cohort=cohort, cohort_roles__role=CohortRole.Role.STAFF
@@ -127,10 +135,10 @@ def submit(plan, *, actor):
             key=f"plan-submitted:{version.public_id}:{person.pk}",
             kind="plan_submitted",
             to_email=person.email,
-            template="plan_submitted",
+            template=f"{kind.email_prefix}_submitted",
             context={**context, "name": person.get_short_name()},
         )
-    record(cohort, actor, "submitted the action plan", community, version=version.number)
+    record(cohort, actor, kind.verbs.submitted, community, version=version.number)
     return version
 
 
@@ -161,7 +169,10 @@ def review(plan, *, actor, approve, comment=""):
     plan.reviewed_by = actor
     plan.reviewed_at = now
     plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
-    if approve:
+    kind = kind_of(plan)
+    if approve and kind.is_sunset:
+        plan_events.on_sunset_plan_agreed(plan, actor=actor)
+    elif approve:
         sync_goals(community)  # the approved plan's goals are the ones to track
         phases.refresh(community)  # defining -> active
 
@@ -172,8 +183,8 @@ def review(plan, *, actor, approve, comment=""):
         "approved": approve,
         "comment": comment,
         "reviewer": actor.get_full_name(),
-        "url": _site_url("plan-versions", community),
-        "plan_url": _site_url("plan", community),
+        "url": _site_url("plan-versions", community, kind),
+        "plan_url": _site_url("plan", community, kind),
     }
     leaders = community.memberships.filter(role__in=Membership.LEADING_ROLES).select_related(
         "participant"
@@ -184,10 +195,10 @@ def review(plan, *, actor, approve, comment=""):
             key=f"plan-reviewed:{version.public_id}:{person.public_id}",
             kind="plan_reviewed",
             to_email=person.email,
-            template="plan_reviewed",
+            template=f"{kind.email_prefix}_reviewed",
             context={**context, "name": person.name},
         )
-    verb = "approved the action plan" if approve else "returned the action plan"
+    verb = kind.verbs.approved if approve else kind.verbs.returned
     record(cohort, actor, verb, community, version=version.number)
     return version
 
@@ -212,7 +223,7 @@ def add_comment(plan, *, actor, text, part_key=""):
     record(
         community.cohort,
         actor,
-        "commented on the action plan",
+        kind_of(plan).verbs.commented,
         community,
         part=part_key or "",
     )
@@ -309,7 +320,7 @@ def diff_texts(before, after):
     return lines
 
 
-def compare(before, after, titles):
+def compare(before, after, titles, parts=ACTION.parts):
     """Per part, in the plan's order: a PartDiff between two {key: text} snapshots."""
     return [
         PartDiff(
@@ -317,10 +328,10 @@ def compare(before, after, titles):
             title=titles.get(part.key, str(part.title)),
             lines=diff_texts(before.get(part.key), after.get(part.key)),
         )
-        for part in PARTS
+        for part in parts
     ]
 
 
-def part_titles(cohort):
+def part_titles(cohort, kind=ACTION.key):
     """{part key: title} as the cohort words them (one query)."""
-    return {key: wording["title"] for key, wording in plan_services.wordings(cohort).items()}
+    return {key: wording["title"] for key, wording in plan_services.wordings(cohort, kind).items()}

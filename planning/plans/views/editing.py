@@ -22,21 +22,22 @@ from copkit.concurrency import EditConflict
 from copkit.errors import ServiceError, show_error
 from planning.models import ActionPlan
 from planning.plans.forms import PartForm, WordingForm
-from planning.plans.parts import DEFAULT_AGENDA, GOAL_QUESTIONS, PARTS, as_text, part_by_key
+from planning.plans.kinds import ACTION, get_kind
+from planning.plans.parts import DEFAULT_AGENDA, GOAL_QUESTIONS, as_text
 from planning.plans.services import plans as services
 from planning.plans.services.review import comments_for
 
 
-def _part_or_404(key):
-    part = part_by_key(key)
+def _part_or_404(kind, key):
+    part = kind.part(key)
     if part is None:
         raise Http404("No such part of the plan")
     return part
 
 
-def _part_url(access, part):
+def _part_url(access, part, kind=ACTION):
     return reverse(
-        "planning:plan-part",
+        kind.url_name("plan-part"),
         kwargs={
             "cohort_slug": access.cohort.slug,
             "community_slug": access.community.slug,
@@ -45,10 +46,11 @@ def _part_url(access, part):
     )
 
 
-def _neighbours(part):
-    index = PARTS.index(part)
-    previous = PARTS[index - 1] if index > 0 else None
-    following = PARTS[index + 1] if index + 1 < len(PARTS) else None
+def _neighbours(part, kind=ACTION):
+    parts = kind.parts
+    index = parts.index(part)
+    previous = parts[index - 1] if index > 0 else None
+    following = parts[index + 1] if index + 1 < len(parts) else None
     return index + 1, previous, following
 
 
@@ -80,9 +82,10 @@ def _read_only_reason(access, plan):
 
 
 @cohort_view("community.members")
-def plan(request, access):
+def plan(request, access, kind=ACTION.key):
+    kind = get_kind(kind)
     community = access.community
-    plan = services.get_plan(community)
+    plan = services.get_plan(community, kind.key)
     rows = services.progress(plan)
     done = sum(1 for row in rows if row.done)
     comment_counts = dict(
@@ -102,6 +105,7 @@ def plan(request, access):
     status = plan.status
     can_lead = _may_edit(access)
     context = {
+        "kind": kind,
         "community": community,
         "plan": plan,
         "parts": parts,
@@ -130,6 +134,7 @@ def _stored(plan, part):
 
 
 def _render_part(request, access, plan, part, *, form=None, status=200):
+    kind = get_kind(plan.kind)
     community = access.community
     stored = _stored(plan, part)
     data = stored.data if stored else {}
@@ -142,13 +147,14 @@ def _render_part(request, access, plan, part, *, form=None, status=200):
         )
         if part.key == "agenda" and not data.get("agenda"):
             form.initial["agenda"] = str(DEFAULT_AGENDA)
-    number, previous, following = _neighbours(part)
+    number, previous, following = _neighbours(part, kind)
     context = {
+        "kind": kind,
         "community": community,
         "plan": plan,
         "part": part,
         "number": number,
-        "total": len(PARTS),
+        "total": len(kind.parts),
         "wording": services.wording(access.cohort, part),
         "previous": previous,
         "next": following,
@@ -159,7 +165,7 @@ def _render_part(request, access, plan, part, *, form=None, status=200):
         "form": form if editable else None,
         "errors": form.error_list() if editable and form.is_bound else [],
         "comments": comments_for(plan, part_key=part.key),
-        "part_url": _part_url(access, part),
+        "part_url": _part_url(access, part, kind),
     }
     if part.key == "goals":
         context["goal_questions"] = GOAL_QUESTIONS
@@ -170,6 +176,7 @@ def _render_part(request, access, plan, part, *, form=None, status=200):
 def _render_conflict(request, access, plan, part, form, current):
     """Both versions side by side, and the person's own in the form again, now based on
     the current revision: saving it keeps theirs; reloading takes the other."""
+    kind = get_kind(plan.kind)
     members = services.members(access.community)
     names = dict(members)
     data = request.POST.copy()
@@ -177,6 +184,7 @@ def _render_conflict(request, access, plan, part, form, current):
     again = PartForm(part, members, data, stored=current.data)
     again.is_valid()  # it was valid a moment ago; bound so it shows what they typed
     context = {
+        "kind": kind,
         "community": access.community,
         "plan": plan,
         "part": part,
@@ -185,7 +193,7 @@ def _render_conflict(request, access, plan, part, form, current):
         "theirs": as_text(part, current.data, names),
         "yours": as_text(part, form.to_data(), names),
         "form": again,
-        "part_url": _part_url(access, part),
+        "part_url": _part_url(access, part, kind),
     }
     return render(request, "planning/plans/part_conflict.html", context, status=409)
 
@@ -193,7 +201,8 @@ def _render_conflict(request, access, plan, part, form, current):
 def _save_page(request, access, plan, part):
     """The Save button (and any post without htmx): save, then back to the page with a
     message; the page again with messages next to the fields when something is wrong."""
-    here = _part_url(access, part)
+    kind = get_kind(plan.kind)
+    here = _part_url(access, part, kind)
     if "revision" not in request.POST:
         messages.error(request, _("Nothing was saved: the form was empty. Try again."))
         return redirect(here)
@@ -222,18 +231,19 @@ def _save_page(request, access, plan, part):
         return redirect(here)
     title = services.wording(access.cohort, part)["title"]
     messages.success(request, _("Saved “%(title)s”.") % {"title": title})
-    _number, _previous, following = _neighbours(part)
+    _number, _previous, following = _neighbours(part, kind)
     if request.POST.get("action") == "next" and following is not None:
-        return redirect(_part_url(access, following))
+        return redirect(_part_url(access, following, kind))
     if request.POST.get("action") == "overview":
-        return redirect("planning:plan", access.cohort.slug, access.community.slug)
+        return redirect(kind.url_name("plan"), access.cohort.slug, access.community.slug)
     return redirect(here)
 
 
 @cohort_view("community.members")
-def plan_part(request, access, part_key):
-    part = _part_or_404(part_key)
-    plan = services.get_plan(access.community)
+def plan_part(request, access, part_key, kind=ACTION.key):
+    kind = get_kind(kind)
+    part = _part_or_404(kind, part_key)
+    plan = services.get_plan(access.community, kind.key)
     if request.method == "POST":
         if not _may_edit(access):
             raise PermissionDenied
@@ -247,10 +257,11 @@ def _status(request, **context):
 
 @require_POST
 @cohort_view("community.lead")
-def plan_part_save(request, access, part_key):
+def plan_part_save(request, access, part_key, kind=ACTION.key):
     """Autosave (htmx): the reply is the status line and the new revision."""
-    part = _part_or_404(part_key)
-    plan = services.get_plan(access.community)
+    kind = get_kind(kind)
+    part = _part_or_404(kind, part_key)
+    plan = services.get_plan(access.community, kind.key)
     if not request.htmx:
         return _save_page(request, access, plan, part)
     if "revision" not in request.POST:
@@ -282,7 +293,8 @@ def plan_part_save(request, access, part_key):
 
 
 @cohort_view("cohort.manage")
-def plan_template(request, access):
+def plan_template(request, access, kind=ACTION.key):
+    kind = get_kind(kind)
     overrides = services.template_overrides(access.cohort)
     parts = [
         {
@@ -291,18 +303,19 @@ def plan_template(request, access):
             "wording": services.wording(access.cohort, part, overrides),
             "edited": services.is_reworded(part, overrides),
         }
-        for number, part in enumerate(PARTS, start=1)
+        for number, part in enumerate(kind.parts, start=1)
     ]
     return render(
         request,
         "planning/plans/template.html",
-        {"parts": parts, "edited": sum(1 for p in parts if p["edited"])},
+        {"kind": kind, "parts": parts, "edited": sum(1 for p in parts if p["edited"])},
     )
 
 
 @cohort_view("cohort.manage")
-def plan_template_part(request, access, part_key):
-    part = _part_or_404(part_key)
+def plan_template_part(request, access, part_key, kind=ACTION.key):
+    kind = get_kind(kind)
+    part = _part_or_404(kind, part_key)
     cohort = access.cohort
     overrides = services.template_overrides(cohort)
     current = services.wording(cohort, part, overrides)
@@ -316,6 +329,7 @@ def plan_template_part(request, access, part_key):
                     part.key,
                     actor=request.user,
                     unchanged_since=form.stored_fingerprint,
+                    kind=kind.key,
                     **form.cleaned_data,
                 )
             except EditConflict as conflict:
@@ -330,15 +344,16 @@ def plan_template_part(request, access, part_key):
                     )
                 else:
                     messages.success(request, _("The wording of this part is saved."))
-                return redirect("planning:plan-template", cohort.slug)
+                return redirect(kind.url_name("plan-template"), cohort.slug)
         messages.error(request, _("The wording was not saved. Check the form below."))
     else:
         form = WordingForm(part, initial=current, stored=current)
-    number, _previous, _following = _neighbours(part)
+    number, _previous, _following = _neighbours(part, kind)
     return render(
         request,
         "planning/plans/template_part.html",
         {
+            "kind": kind,
             "part": part,
             "number": number,
             "form": form,

@@ -16,7 +16,7 @@ from copkit.errors import ServiceError, show_error
 from planning.archived import community_open
 from planning.models import ActionPlan
 from planning.plans.forms import CommentForm, ReviewForm
-from planning.plans.parts import PARTS
+from planning.plans.kinds import ACTION, get_kind
 from planning.plans.pdf import plan_pdf as build_pdf
 from planning.plans.services import overview
 from planning.plans.services import plans as plan_services
@@ -25,12 +25,12 @@ from planning.plans.services import review as services
 Status = ActionPlan.Status
 
 
-def _url(name, access):
-    return reverse(f"planning:{name}", args=[access.cohort.slug, access.community.slug])
+def _url(name, access, kind=ACTION):
+    return reverse(kind.url_name(name), args=[access.cohort.slug, access.community.slug])
 
 
-def _existing_plan(access):
-    return ActionPlan.objects.filter(community=access.community).first()
+def _existing_plan(access, kind=ACTION):
+    return ActionPlan.objects.filter(community=access.community, kind=kind.key).first()
 
 
 # -- versions and their differences -----------------------------------------------------------
@@ -60,18 +60,18 @@ def _pick_pair(query, versions, plan):
     return None, None
 
 
-def _render_versions(request, access, *, plan=None, review_form=None, status=200):
+def _render_versions(request, access, *, kind=ACTION, plan=None, review_form=None, status=200):
     community, cohort = access.community, access.cohort
-    plan = plan or plan_services.get_plan(community)
+    plan = plan or plan_services.get_plan(community, kind.key)
     versions = list(plan.versions.select_related("submitted_by", "reviewed_by").order_by("number"))
-    titles = services.part_titles(cohort)
+    titles = services.part_titles(cohort, kind.key)
     a, b = _pick_pair(request.GET, versions, plan)
     diffs = None
     if a and b:
         texts = {str(v.number): v.texts for v in versions}
         if services.DRAFT in (a, b):
             texts[services.DRAFT] = services.current_texts(plan)
-        diffs = services.compare(texts[a], texts[b], titles)
+        diffs = services.compare(texts[a], texts[b], titles, kind.parts)
     pending = next((v for v in reversed(versions) if v.outcome == v.Outcome.PENDING), None)
     is_staff = access.can("community.manage")
     can_lead = access.can("community.lead")
@@ -79,6 +79,7 @@ def _render_versions(request, access, *, plan=None, review_form=None, status=200
     choices = [(str(v.number), _("Version %(number)s") % {"number": v.number}) for v in versions]
     choices.append((services.DRAFT, _("Current draft")))
     context = {
+        "kind": kind,
         "community": community,
         "plan": plan,
         "versions": list(reversed(versions)),
@@ -101,8 +102,8 @@ def _render_versions(request, access, *, plan=None, review_form=None, status=200
 
 
 @cohort_view("community.members")
-def plan_versions(request, access):
-    return _render_versions(request, access)
+def plan_versions(request, access, kind=ACTION.key):
+    return _render_versions(request, access, kind=get_kind(kind))
 
 
 # -- submitting, reviewing, revising ------------------------------------------------------------
@@ -111,10 +112,11 @@ def plan_versions(request, access):
 @require_POST
 @cohort_view("community.lead")
 @community_open
-def plan_submit(request, access):
+def plan_submit(request, access, kind=ACTION.key):
     """Submit the plan for review; with action=revise, reopen an approved (or returned)
     plan as a draft the leaders can change and submit again."""
-    plan = plan_services.get_plan(access.community)
+    kind = get_kind(kind)
+    plan = plan_services.get_plan(access.community, kind.key)
     if request.POST.get("action") == "revise":
         if plan_services.reopen(plan, request.user):
             messages.success(
@@ -123,15 +125,15 @@ def plan_submit(request, access):
             )
         else:
             messages.info(request, _("Only an approved or returned plan can be revised."))
-        return redirect(_url("plan", access))
+        return redirect(_url("plan", access, kind))
     try:
         version = services.submit(plan, actor=request.user)
     except services.IncompletePlan as error:
         show_error(request, error)
-        return redirect(_url("plan", access))
+        return redirect(_url("plan", access, kind))
     except ServiceError as error:
         show_error(request, error)
-        return redirect(_url("plan-versions", access))
+        return redirect(_url("plan-versions", access, kind))
     messages.success(
         request,
         _(
@@ -140,21 +142,22 @@ def plan_submit(request, access):
         )
         % {"number": version.number},
     )
-    return redirect(_url("plan", access))
+    return redirect(_url("plan", access, kind))
 
 
 @require_POST
 @cohort_view("community.manage")
 @community_open
-def plan_review(request, access):
-    plan = _existing_plan(access)
+def plan_review(request, access, kind=ACTION.key):
+    kind = get_kind(kind)
+    plan = _existing_plan(access, kind)
     if plan is None or plan.status != Status.SUBMITTED:
         messages.error(request, _("Only a plan waiting for review can be approved or returned."))
-        return redirect(_url("plan-versions", access))
+        return redirect(_url("plan-versions", access, kind))
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The review was not saved. Check the form below."))
-        return _render_versions(request, access, plan=plan, review_form=form)
+        return _render_versions(request, access, kind=kind, plan=plan, review_form=form)
     try:
         version = services.review(
             plan,
@@ -164,26 +167,31 @@ def plan_review(request, access):
         )
     except ServiceError as error:
         show_error(request, error)
-        return redirect(_url("plan-versions", access))
-    if version.outcome == version.Outcome.APPROVED:
+        return redirect(_url("plan-versions", access, kind))
+    if version.outcome == version.Outcome.APPROVED and kind.is_sunset:
+        text = _(
+            "Version %(number)s is approved. The leaders have been told, and the community "
+            "now continues on its own."
+        )
+    elif version.outcome == version.Outcome.APPROVED:
         text = _("Version %(number)s is approved. The leaders have been told.")
     else:
         text = _("Version %(number)s is returned to the leaders with your comment.")
     messages.success(request, text % {"number": version.number})
-    return redirect(_url("plan-versions", access))
+    return redirect(_url("plan-versions", access, kind))
 
 
 # -- comments ----------------------------------------------------------------------------------
 
 
-def _safe_next(request, access, value):
+def _safe_next(request, access, value, kind=ACTION):
     """`value` as a local path of this community's plan pages, or None."""
     if not value or not url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return None
     parts = urlsplit(value)
-    if not parts.path.startswith(_url("plan", access)):
+    if not parts.path.startswith(_url("plan", access, kind)):
         return None
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
@@ -191,16 +199,19 @@ def _safe_next(request, access, value):
 @require_POST
 @cohort_view("community.members")
 @community_open
-def plan_comment(request, access):
-    form = CommentForm(request.POST)
-    back = _safe_next(request, access, request.POST.get("next")) or _url("plan-versions", access)
+def plan_comment(request, access, kind=ACTION.key):
+    kind = get_kind(kind)
+    form = CommentForm(request.POST, kind=kind)
+    back = _safe_next(request, access, request.POST.get("next"), kind) or _url(
+        "plan-versions", access, kind
+    )
     if not form.is_valid():
         if "part_key" in form.errors:
             return HttpResponseBadRequest(_("There is no such part of the plan."))
         for error in form.errors.get("text", []):
             messages.error(request, error)
         return redirect(back)
-    plan = plan_services.get_plan(access.community)
+    plan = plan_services.get_plan(access.community, kind.key)
     try:
         services.add_comment(
             plan,
@@ -219,13 +230,14 @@ def plan_comment(request, access):
 
 
 @cohort_view("cohort.manage")
-def plan_list(request, access):
-    rows = overview.plan_rows(access.cohort)
+def plan_list(request, access, kind=ACTION.key):
+    kind = get_kind(kind)
+    rows = overview.plan_rows(access.cohort, kind.key)
     waiting = sum(1 for row in rows if row.state == Status.SUBMITTED)
     return render(
         request,
         "planning/plans/list.html",
-        {"rows": rows, "waiting": waiting, "total_parts": len(PARTS)},
+        {"kind": kind, "rows": rows, "waiting": waiting, "total_parts": len(kind.parts)},
     )
 
 
@@ -233,15 +245,21 @@ def plan_list(request, access):
 
 
 @cohort_view("community.members")
-def plan_print(request, access):
-    doc = overview.printable(_existing_plan(access), access.community)
-    return render(request, "planning/plans/print.html", {"doc": doc, "community": doc.community})
+def plan_print(request, access, kind=ACTION.key):
+    kind = get_kind(kind)
+    doc = overview.printable(_existing_plan(access, kind), access.community, kind.key)
+    return render(
+        request,
+        "planning/plans/print.html",
+        {"kind": kind, "doc": doc, "community": doc.community},
+    )
 
 
 @cohort_view("community.members")
-def plan_pdf(request, access):
-    doc = overview.printable(_existing_plan(access), access.community)
+def plan_pdf(request, access, kind=ACTION.key):
+    kind = get_kind(kind)
+    doc = overview.printable(_existing_plan(access, kind), access.community, kind.key)
     response = HttpResponse(build_pdf(doc), content_type="application/pdf")
-    filename = f"action-plan-{access.community.slug}.pdf"
+    filename = f"{kind.file_prefix}-{access.community.slug}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
