@@ -9,17 +9,8 @@ answer link is the key: it opens for anyone who has it."""
 from django.urls import reverse
 
 from planning.models import CheckIn, FollowUp
+from tests.matrix_common import STAFF_ONLY, STAFF_ONLY_POST
 
-LOGIN = "login"
-STAFF_ONLY = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 403,
-    "leader": 403,
-    "participant": 403,
-    "outsider": 404,
-}
-STAFF_ONLY_POST = {**STAFF_ONLY, "staff": 302}
 LEADERS_AND_STAFF = {**STAFF_ONLY, "leader": 200}
 ANYONE = dict.fromkeys(("anonymous", "staff", "observer", "leader", "participant", "outsider"), 200)
 

@@ -14,20 +14,8 @@ from django.utils import timezone
 
 from planning.models import DeeperActivity, DeeperSuggestion
 from tests import factories
+from tests.matrix_common import EVERYONE, MEMBERS, REPORT, STAFF_ONLY, STAFF_ONLY_POST
 
-LOGIN = "login"
-EVERYONE = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 200,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
-STAFF_ONLY = {**EVERYONE, "observer": 403, "leader": 403, "participant": 403}
-STAFF_ONLY_POST = {**STAFF_ONLY, "staff": 302}
-REPORT = {**STAFF_ONLY, "observer": 200}
-MEMBERS = {**EVERYONE, "observer": 403}
 LEADERS_POST = {**MEMBERS, "participant": 403}  # an empty form comes back with its errors
 
 MATRIX = {

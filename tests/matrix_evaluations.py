@@ -13,20 +13,7 @@ from django.utils import timezone
 
 from planning.evaluations.services import evaluations
 from planning.models import EvaluationRound
-
-LOGIN = "login"
-EVERYONE = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 200,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
-STAFF_ONLY = {**EVERYONE, "observer": 403, "leader": 403, "participant": 403}
-STAFF_ONLY_POST = {**STAFF_ONLY, "staff": 302}
-MEMBERS = {**EVERYONE, "observer": 403}
-LEADERS = {**MEMBERS, "participant": 403}
+from tests.matrix_common import LEADERS, MEMBERS, STAFF_ONLY, STAFF_ONLY_POST
 
 MATRIX = {
     "planning:evaluations": ("get", STAFF_ONLY),

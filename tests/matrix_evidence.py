@@ -7,18 +7,7 @@ cohorts is staff work."""
 
 from django.urls import reverse
 
-LOGIN = "login"
-EVERYONE = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 200,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
-MEMBERS = {**EVERYONE, "observer": 403}
-REPORT = {**EVERYONE, "leader": 403, "participant": 403}
-STAFF_ONLY = {**REPORT, "observer": 403}
+from tests.matrix_common import MEMBERS, REPORT, STAFF_ONLY
 
 MATRIX = {
     "planning:evidence": ("get", MEMBERS),

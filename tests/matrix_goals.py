@@ -9,18 +9,8 @@ from django.urls import reverse
 
 from planning.evaluations.services import goals
 from planning.models import ActionPlan, PlanPart
+from tests.matrix_common import MEMBERS, STAFF_ONLY
 
-LOGIN = "login"
-EVERYONE = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 200,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
-STAFF_ONLY = {**EVERYONE, "observer": 403, "leader": 403, "participant": 403}
-MEMBERS = {**EVERYONE, "observer": 403}
 LEADERS_POST = {**MEMBERS, "participant": 403}
 
 MATRIX = {

@@ -17,19 +17,8 @@ from planning.knowledge import services
 from planning.knowledge.models import KnowledgeItem, Scope
 from planning.workspace import files
 from tests import factories
+from tests.matrix_common import EVERYONE, MEMBERS, REPORT, STAFF_ONLY
 
-LOGIN = "login"
-EVERYONE = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 200,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
-STAFF_ONLY = {**EVERYONE, "observer": 403, "leader": 403, "participant": 403}
-REPORT = {**STAFF_ONLY, "observer": 200}
-MEMBERS = {**EVERYONE, "observer": 403}
 WRITERS = {**MEMBERS, "staff": 403}
 FORBIDDEN = {**MEMBERS, "staff": 403, "leader": 403, "participant": 403}
 

@@ -5,7 +5,7 @@ page is everyone's own)."""
 from django.urls import reverse
 
 from copkit import preferences
-from tests.test_permissions import LOGIN, PERSONAS, STAFF_ONLY, STAFF_ONLY_POST
+from tests.matrix_common import LOGIN, PERSONAS, STAFF_ONLY, STAFF_ONLY_POST
 
 MATRIX = {
     "cohorts:emails": ("get", STAFF_ONLY),

@@ -6,15 +6,7 @@ dashboard, members see their COP's phase on its page."""
 
 from django.urls import reverse
 
-LOGIN = "login"
-STAFF_ONLY = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 403,
-    "leader": 403,
-    "participant": 403,
-    "outsider": 404,
-}
+from tests.matrix_common import STAFF_ONLY
 
 MATRIX = {
     "planning:transition": ("get", STAFF_ONLY),

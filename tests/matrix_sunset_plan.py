@@ -9,19 +9,11 @@ empty comment) is answered with a redirect and a message (302)."""
 
 from django.urls import reverse
 
-LOGIN = "login"
-MEMBERS = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 403,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
+from tests.matrix_common import MEMBERS, STAFF_ONLY
+
 MEMBERS_POST = {**MEMBERS, "staff": 302, "leader": 302, "participant": 302}
 LEADERS_POST = {**MEMBERS_POST, "participant": 403}
 STAFF_POST = {**MEMBERS_POST, "leader": 403, "participant": 403}
-STAFF_ONLY = {**MEMBERS, "leader": 403, "participant": 403}
 
 MATRIX = {
     "planning:sunset-plan": ("get", MEMBERS),

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planning.models import CirclePost, Convening
-
-LOGIN = "login"
+from tests.matrix_common import LOGIN, STAFF_ONLY
 
 CIRCLE = {
     "anonymous": LOGIN,
@@ -22,7 +21,6 @@ CIRCLE = {
     "participant": 403,
     "outsider": 404,
 }
-STAFF_ONLY = {**CIRCLE, "leader": 403}
 AUTHOR_ONLY = {**CIRCLE, "staff": 403}  # the post in url_for is the leader's
 
 MATRIX = {

@@ -9,19 +9,7 @@ personas all belong to one community)."""
 from django.urls import reverse
 
 from planning.models import TTARequest
-
-LOGIN = "login"
-EVERYONE = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 200,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
-STAFF_ONLY = {**EVERYONE, "observer": 403, "leader": 403, "participant": 403}
-MEMBERS = {**EVERYONE, "observer": 403}
-LEADERS = {**MEMBERS, "participant": 403}
+from tests.matrix_common import LEADERS, MEMBERS, STAFF_ONLY
 
 MATRIX = {
     "planning:tta-requests": ("get", STAFF_ONLY),

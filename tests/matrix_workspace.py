@@ -14,22 +14,12 @@ from django.urls import reverse
 
 from planning.workspace import replylink
 from planning.workspace.models import Announcement, Reply, Thread, WorkspaceFile
+from tests.matrix_common import LEADERS, LOGIN, MEMBERS, STAFF_ONLY
 
-LOGIN = "login"
-MEMBERS = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 403,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
 AUTHOR = {**MEMBERS, "staff": 403, "leader": 403}
 AUTHOR_POST = {**AUTHOR, "participant": 302}
-LEADERS = {**MEMBERS, "participant": 403}
 LEADERS_POST = {**LEADERS, "staff": 302, "leader": 302}
 SHARER_POST = {**MEMBERS, "staff": 302, "leader": 302, "participant": 302}
-STAFF_ONLY = {**MEMBERS, "leader": 403, "participant": 403}
 PARTICIPANTS_POST = {**MEMBERS, "staff": 403, "leader": 302, "participant": 302}
 LINK = {
     "anonymous": LOGIN,

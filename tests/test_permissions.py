@@ -13,6 +13,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cohorts.models import CohortRole
 from planning.models import CalendarFeed
 from tests import factories
+from tests.matrix_common import (
+    EVERYONE,
+    LOGIN,
+    MEMBERS,
+    PERSONAS,
+    STAFF_ONLY,
+    STAFF_ONLY_POST,
+)
 
 
 @pytest.fixture
@@ -21,28 +29,8 @@ def world(module_world, db):
     return module_world
 
 
-PERSONAS = ("anonymous", "staff", "observer", "leader", "participant", "outsider")
-
-LOGIN = "login"  # anonymous users are sent to the login page (302 to /accounts/login/)
-
 # URL name -> (method, {persona: expected status}). "login" means a redirect to the login page.
-STAFF_ONLY = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 403,
-    "leader": 403,
-    "participant": 403,
-    "outsider": 404,
-}
-STAFF_ONLY_POST = {**STAFF_ONLY, "staff": 302}
-EVERYONE_IN_COHORT = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 200,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
+EVERYONE_IN_COHORT = EVERYONE
 PARTICIPANTS_ONLY = {
     "anonymous": LOGIN,
     "staff": 403,
@@ -51,14 +39,7 @@ PARTICIPANTS_ONLY = {
     "participant": 200,
     "outsider": 404,
 }
-COMMUNITY_MEMBERS = {
-    "anonymous": LOGIN,
-    "staff": 200,
-    "observer": 403,
-    "leader": 200,
-    "participant": 200,
-    "outsider": 404,
-}
+COMMUNITY_MEMBERS = MEMBERS
 COMMUNITY_MEMBERS_POST = {**COMMUNITY_MEMBERS, "staff": 302, "leader": 302, "participant": 302}
 
 MATRIX = {
