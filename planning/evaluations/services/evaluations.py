@@ -538,7 +538,7 @@ def record_discussion(evaluation, *, actor, held_on, data):
     first = response is None
     if first:
         response = Response.objects.create(survey=evaluation.survey, submitted_at=now)
-    answers._store(response, values)  # the survey's own upsert of answers
+    answers.store_values(response, values)  # the survey's own upsert of answers
     evaluation.discussion, evaluation.held_on, evaluation.recorded_by = response, held_on, actor
     fields = ["discussion", "held_on", "recorded_by", "updated_at"]
     if evaluation.opened_at is None:

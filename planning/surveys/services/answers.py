@@ -95,8 +95,10 @@ def _check_open(survey):
         raise SurveyClosed(survey)
 
 
-def _store(response, values):
-    """Write {question: value} for `response`: upsert the answers, delete the blank ones."""
+def store_values(response, values):
+    """Write {question: value} for `response`: upsert the answers, delete the blank ones.
+    No check of the survey's state or of the values: the caller cleaned them (the answering
+    services here, and staff recording a discussion against an evaluation's questions)."""
     now = timezone.now()
     blank = [question.pk for question, value in values.items() if is_blank(value)]
     if blank:
@@ -134,7 +136,7 @@ def save_answer(recipient, question, raw):
         if is_blank(value):
             return None
         response = _ensure_response(recipient)
-    _store(response, {question: value})
+    store_values(response, {question: value})
     return value
 
 
@@ -163,7 +165,7 @@ def save_all(recipient, data, *, submit=False):
     if response is None and (says_something or (submit and not errors)):
         response = _ensure_response(recipient)
     if response is not None:
-        _store(response, values)
+        store_values(response, values)
     if submit and not errors:
         first_time = response.submitted_at is None
         response.submitted_at = timezone.now()
