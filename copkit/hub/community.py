@@ -64,6 +64,7 @@ def community_detail(request, access):
             community, can_lead=access.can("community.lead"), is_staff=access.is_staff
         )
         context["tta_requests"] = tta_requests.community_section(community)
+        context["network_groups"] = list(community.network_groups.all())
     return render(request, "cohorts/community_detail.html", context)
 
 
