@@ -258,7 +258,7 @@ def save_entry(visitor, *, listed, **values):
     for name in SHARED_FIELDS:
         shown = bool(values.get(f"show_{name}"))
         value = (values.get(name) or "").strip()
-        if name == "phone":
+        if name == "phone" and shown:  # a number typed but not shared is dropped
             value = clean_phone(value)
         if shown and not value:
             raise ServiceError(_("Fill this in, or untick it so it is not shared."), field=name)
