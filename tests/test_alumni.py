@@ -276,6 +276,21 @@ def test_leaders_add_groups_members_see_them_on_the_community_page(world, client
     assert "https://www.linkedin.com/groups/123" in page
     space = services.open_space(world.cohort, actor=world.staff)[0]
     assert list(services.groups_of_space(space)) == list(NetworkGroup.objects.all())
+    page = pat.get(world.community.get_absolute_url()).content.decode()
+    assert reverse("planning:alumni", args=[world.cohort.slug]) in page
+    group = NetworkGroup.objects.get()
+    delete = reverse(
+        "planning:network-group-delete",
+        args=[world.cohort.slug, world.community.slug, group.public_id],
+    )
+    lee = client_for("leader")  # one test client: log Lee back in
+    assert lee.post(delete).status_code == 302 and not NetworkGroup.objects.exists()
+    verbs = set(world.cohort.activities.values_list("verb", flat=True))
+    assert {
+        "opened the alumni space",
+        "added a network group to",
+        "removed a network group from",
+    } <= verbs
 
 
 # -- permissions and query counts ------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, CohortRole, Membership, Participant
+from cohorts.services.activity import record
 from copkit import outbox
 from copkit.errors import ServiceError
 from planning.knowledge import library
@@ -127,6 +128,7 @@ def open_space(cohort, *, actor, include_earlier=False, welcome=""):
         welcome=welcome.strip(),
         opened_by=actor,
     )
+    record(cohort, actor, "opened the alumni space", cohort, include_earlier=include_earlier)
     return space, notify_opened(space)
 
 
@@ -336,6 +338,7 @@ HOSTS = {
 }
 
 
+@transaction.atomic
 def add_group(community, *, actor, kind, url, label=""):
     """Record one of the COP's groups on an outside network; a LinkedIn or Facebook link
     must point to that network, any other needs a name."""
@@ -357,9 +360,18 @@ def add_group(community, *, actor, kind, url, label=""):
         raise ServiceError(
             _("Name the network or group, so members know where it leads."), field="label"
         )
-    return NetworkGroup.objects.create(
+    group = NetworkGroup.objects.create(
         community=community, kind=kind, url=url, label=label[:120], added_by=actor
     )
+    record(community.cohort, actor, "added a network group to", community, url=url)
+    return group
+
+
+@transaction.atomic
+def remove_group(group, *, actor):
+    community = group.community
+    group.delete()
+    record(community.cohort, actor, "removed a network group from", community)
 
 
 def groups_of_space(space):

@@ -232,8 +232,12 @@ def groups(request, access):
 @cohort_view("community.lead")
 @community_open
 def group_delete(request, access, group_id):
-    row = get_object_or_404(NetworkGroup, community=access.community, public_id=group_id)
-    row.delete()
+    row = get_object_or_404(
+        NetworkGroup.objects.select_related("community__cohort"),
+        community=access.community,
+        public_id=group_id,
+    )
+    services.remove_group(row, actor=request.user)
     messages.success(request, _("The group is removed."))
     return redirect(
         "planning:network-groups",
