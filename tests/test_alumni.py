@@ -75,6 +75,13 @@ def test_staff_open_the_space_and_every_member_is_emailed_once(world, client_for
         "lee@pantry.example",
         "pat@pantry.example",
     ]
+    pat = sent.get(to_email="pat@pantry.example")
+    assert pat.subject == "The alumni space of Riverbend Capacity Cohort is open"
+    assert (
+        "Keep in touch!" in pat.body_text
+        and "/c/riverbend-capacity-cohort/alumni/" in pat.body_text
+    )
+    assert "Hello Pat Participant" in pat.body_html
     # Opening twice is refused; the open page then leads to the space.
     with pytest.raises(ServiceError):
         services.open_space(world.cohort, actor=world.staff)
