@@ -120,9 +120,12 @@ def test_a_later_cohort_is_never_included(world):
     assert later not in services.cohorts_of(space)
 
 
-def test_no_space_yet_is_404(world, client_for):
-    response = client_for("participant").get(reverse("planning:alumni", args=[world.cohort.slug]))
-    assert response.status_code == 404
+def test_no_space_yet_is_404_and_staff_are_sent_to_open_it(world, client_for):
+    space_url = reverse("planning:alumni", args=[world.cohort.slug])
+    assert client_for("participant").get(space_url).status_code == 404
+    response = client_for("staff").get(space_url)
+    assert response.status_code == 302
+    assert response.url == reverse("planning:alumni-open", args=[world.cohort.slug])
 
 
 # -- knowledge by scope ----------------------------------------------------------------------

@@ -109,6 +109,18 @@ def visit(user, cohort_slug):
     return Visitor(user=user, space=space, standing=standing)
 
 
+def staff_before_opening(user, cohort_slug):
+    """True when the cohort has no space yet and `user` is its staff (they are sent to open
+    it; anyone else gets 404 as before)."""
+    cohort = Cohort.objects.filter(slug=cohort_slug).first()
+    if cohort is None or AlumniSpace.objects.filter(cohort=cohort).exists():
+        return False
+    return (
+        user.is_superuser
+        or CohortRole.objects.filter(cohort=cohort, user=user, role=CohortRole.Role.STAFF).exists()
+    )
+
+
 def space_of(cohort):
     return AlumniSpace.objects.filter(cohort=cohort).first()
 

@@ -30,6 +30,8 @@ def space_view(*, people=False):
         @wraps(view)
         @login_required
         def wrapped(request, cohort_slug, *args, **kwargs):
+            if services.staff_before_opening(request.user, cohort_slug):
+                return redirect("planning:alumni-open", cohort_slug=cohort_slug)
             visitor = services.visit(request.user, cohort_slug)
             if people and not visitor.sees_people:
                 raise PermissionDenied
