@@ -16,6 +16,7 @@ class PlanningConfig(AppConfig):
         import planning.evaluations.messages
         import planning.knowledge.messages
         import planning.messages
+        import planning.sunset.alumni.messages
         import planning.sunset.messages
         import planning.sunset.phases
         import planning.support.messages

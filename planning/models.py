@@ -27,6 +27,13 @@ from planning.needs.models import (
     NeedVote,
 )
 from planning.plans.models import ActionPlan, PlanComment, PlanPart, PlanTemplate, PlanVersion
+from planning.sunset.alumni.models import (
+    AlumniReply,
+    AlumniSpace,
+    AlumniThread,
+    DirectoryEntry,
+    NetworkGroup,
+)
 from planning.sunset.models import SunsetState, Transition
 from planning.support.models import CirclePost, CircleReply, Convening, ConveningAttendance
 from planning.support.requests.models import TTARequest, TTARequestEvent
@@ -48,6 +55,9 @@ from planning.workspace.models import (
 
 __all__ = [
     "ActionPlan",
+    "AlumniReply",
+    "AlumniSpace",
+    "AlumniThread",
     "Announcement",
     "AnnouncementDismissal",
     "Answer",
@@ -63,6 +73,7 @@ __all__ = [
     "ConveningAttendance",
     "DeeperActivity",
     "DeeperSuggestion",
+    "DirectoryEntry",
     "Evaluation",
     "EvaluationRound",
     "FollowUp",
@@ -79,6 +90,7 @@ __all__ = [
     "Meeting",
     "MeetingSettings",
     "NeedVote",
+    "NetworkGroup",
     "PlanComment",
     "PlanPart",
     "PlanTemplate",

@@ -14,6 +14,7 @@ from planning.needs import urls as needs
 from planning.plans import urls as plans
 from planning.sunset import plan_urls as sunset_plan
 from planning.sunset import urls as sunset
+from planning.sunset.alumni import urls as alumni
 from planning.support import urls as support
 from planning.support.requests import urls as tta_requests
 from planning.surveys import urls as surveys
@@ -35,6 +36,7 @@ STAGES = (
     tta_requests,
     sunset,
     sunset_plan,
+    alumni,
 )
 
 app_name = "planning"

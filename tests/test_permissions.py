@@ -226,6 +226,7 @@ STAGE_MATRICES = tuple(
         "tta_requests",
         "sunset_phases",
         "sunset_plan",
+        "alumni",
     )
     if importlib.util.find_spec(f"tests.matrix_{stage}") is not None
 )

@@ -260,6 +260,19 @@ class Action(models.TextChoices):
         "moved to continuing on its own",
         _("%(target)s continues on its own: %(actor)s agreed its sunset plan"),
     )
+    # The alumni network (planning/sunset/alumni)
+    OPENED_THE_ALUMNI_SPACE = (
+        "opened the alumni space",
+        _("%(actor)s opened the alumni space of %(target)s"),
+    )
+    ADDED_A_NETWORK_GROUP_TO = (
+        "added a network group to",
+        _("%(actor)s added a group on another network to %(target)s"),
+    )
+    REMOVED_A_NETWORK_GROUP_FROM = (
+        "removed a network group from",
+        _("%(actor)s removed a group on another network from %(target)s"),
+    )
     # Meetings
     CHANGED_THE_MEETING_SETTINGS_OF = (
         "changed the meeting settings of",

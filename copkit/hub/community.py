@@ -13,6 +13,7 @@ from planning.evaluations.services.goals import community_goals
 from planning.evaluations.summaries import community_section as evaluations_section
 from planning.meetings import participation
 from planning.sunset import plan_views as sunset_plan
+from planning.sunset.alumni import services as alumni
 from planning.support.requests import summaries as tta_requests
 
 
@@ -64,6 +65,8 @@ def community_detail(request, access):
             community, can_lead=access.can("community.lead"), is_staff=access.is_staff
         )
         context["tta_requests"] = tta_requests.community_section(community)
+        context["network_groups"] = list(community.network_groups.all())
+        context["alumni_open"] = alumni.space_of(access.cohort) is not None
     return render(request, "cohorts/community_detail.html", context)
 
 
