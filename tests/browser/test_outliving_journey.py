@@ -2,7 +2,9 @@
 cohort's transition; on its first day the sweep sends every member the transition message and
 the leader finds "Start the sunset plan" at home; the leader writes the sunset plan on a
 phone and a laptop and submits it; staff approve it and the community continues on its own;
-after the program's end date its leader still adds a meeting and records who came.
+after the program's end date its leader still adds a meeting and records who came. Toward the
+end, staff open the alumni space; a member joins its directory and another member finds her
+by her expertise.
 
 With OUTLIVING_SHOTS set to a folder, the pages are also saved there as screenshots."""
 
@@ -92,6 +94,38 @@ def hold_a_meeting_after_the_end(page, live_server, world):
     assert Attendance.objects.filter(meeting=meeting, status="present").count() == 2
 
 
+def open_the_alumni_space(page, live_server, world):
+    page.goto(cohort_url(live_server, world, "planning:transition"))
+    submit(page, page.get_by_role("link", name="The alumni space"))
+    page.get_by_label("Welcome message").fill("Thank you all. Keep learning together!")
+    submit(page, page.get_by_role("button", name="Open the space and tell the members"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alumni space")
+
+
+def join_the_directory(page, live_server, world):
+    login(page, live_server, world.participant.email, world.password)
+    page.goto(cohort_url(live_server, world, "planning:alumni"))
+    submit(page, page.get_by_role("link", name="Join the directory"))
+    page.get_by_label("List me in the alumni directory").check()
+    page.get_by_label("Share my email address").check()
+    page.get_by_label("Share my expertise").check()
+    page.get_by_label("Expertise", exact=True).fill("Board recruitment, volunteer schedules")
+    submit(page, page.get_by_role("button", name="Save"))
+    expect(page.get_by_text("Your directory entry is saved.")).to_be_visible()
+    look(page, "member-directory-entry", width=375)
+
+
+def find_in_the_directory(page, live_server, world):
+    login(page, live_server, world.leader.email, world.password)
+    page.goto(cohort_url(live_server, world, "planning:alumni-directory"))
+    page.get_by_placeholder("Name, organization or expertise").fill("recruitment")
+    submit(page, page.get_by_role("button", name="Search"))
+    listing = page.locator(".alumni-directory")
+    expect(listing).to_contain_text("Pat Participant")
+    expect(listing).to_contain_text(world.participant.email)
+    look(page, "leader-directory-search")
+
+
 def test_a_cop_outlives_the_program(world, live_server, new_page, sweeps):
     with time_machine.travel(BEFORE, tick=True):
         staff = new_page("desktop")
@@ -127,6 +161,12 @@ def test_a_cop_outlives_the_program(world, live_server, new_page, sweeps):
         approve_the_sunset_plan(staff, live_server, world)
         world.community.refresh_from_db()
         assert world.community.phase == Community.Phase.CONTINUING
+
+        # Toward the end, the alumni space: a member joins its directory, another finds her.
+        open_the_alumni_space(staff, live_server, world)
+        assert OutboxMessage.objects.filter(kind="alumni_opened").count() == 2
+        join_the_directory(new_page("phone"), live_server, world)
+        find_in_the_directory(new_page("desktop"), live_server, world)
 
     with time_machine.travel(AFTER_THE_END, tick=True):
         # After the program: the COP still meets, and nothing the TTA team sends prompts it.
