@@ -144,6 +144,43 @@ def sweeps(monkeypatch):
     return calls
 
 
+# Staff's menu groups its pages (templates/includes/cohort_nav.html).
+MENU_GROUPS = {
+    **dict.fromkeys(
+        ("Participants", "Organizations", "Formation", "Topics", "Team", "Emails"), "People"
+    ),
+    **dict.fromkeys(
+        (
+            "Surveys",
+            "Plans",
+            "Goals",
+            "Check-ins",
+            "Leaders' circle",
+            "Going deeper",
+            "Knowledge",
+            "Evaluations",
+            "TTA requests",
+            "Transition",
+        ),
+        "Program",
+    ),
+}
+
+
+def menu_link(page, name):
+    """The main menu's link `name`, made visible: the phone's menu opened, and the group
+    it sits in for staff (People, Program) unfolded."""
+    nav = page.get_by_role("navigation", name="Main")
+    if not page.locator("#main-nav").is_visible():  # a phone's folded menu
+        nav.get_by_role("button", name="Show menu").click()
+        page.locator("#main-nav.show").wait_for()
+    link = nav.get_by_role("link", name=name, exact=True)
+    group = MENU_GROUPS.get(name)
+    if group and not link.is_visible():
+        nav.get_by_role("button", name=group, exact=True).click()
+    return link
+
+
 def login(page, live_server, email, password):
     """Log in through the real login form; return once the home page has loaded."""
     page.goto(f"{live_server.url}/accounts/login/")

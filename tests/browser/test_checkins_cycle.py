@@ -23,7 +23,7 @@ from copkit.models import OutboxMessage
 from planning.checkins.services import cycle
 from planning.models import CheckIn, FollowUp
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, menu_link, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -74,7 +74,7 @@ def test_the_check_in_cycle_end_to_end(world, live_server, page, new_page, setti
     # Staff set the cadence from the Check-ins page.
     login(page, live_server, world.staff.email, world.password)
     page.goto(live_server.url + reverse("cohorts:dashboard", args=[slug]))
-    submit(page, page.get_by_role("link", name="Check-ins", exact=True))
+    submit(page, menu_link(page, "Check-ins"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Check-ins")
     check_a11y(page, "check-ins (no cadence yet)")
     submit(page, page.get_by_role("link", name="Set the cadence"))

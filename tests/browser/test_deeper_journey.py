@@ -19,7 +19,7 @@ from cohorts.models import Membership
 from copkit.models import OutboxMessage
 from planning.models import DeeperSuggestion
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, menu_link, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -52,7 +52,7 @@ def test_staff_suggest_to_all_a_leader_on_a_phone_does_it_staff_see_it(
     # Staff suggest the grant review to every community.
     login(page, live_server, world.staff.email, world.password)
     page.goto(live_server.url + reverse("cohorts:dashboard", args=[world.cohort.slug]))
-    submit(page, page.get_by_role("link", name="Going deeper"))
+    submit(page, menu_link(page, "Going deeper"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Going-deeper activities")
     look(page, "staff-activities-desktop")
     submit(page, page.get_by_role("link", name="Suggest it (Review each other's grant proposals)"))

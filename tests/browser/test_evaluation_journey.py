@@ -30,7 +30,7 @@ from planning.models import (
     SurveyRecipient,
 )
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, menu_link, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -86,7 +86,7 @@ def test_staff_evaluate_members_answer_a_leader_decides_and_the_report_tells_it(
     # Staff schedule a mid-way evaluation of every community and open it at once.
     login(page, live_server, world.staff.email, world.password)
     page.goto(live_server.url + reverse("cohorts:dashboard", args=[world.cohort.slug]))
-    submit(page, page.get_by_role("link", name="Evaluations"))
+    submit(page, menu_link(page, "Evaluations"))
     look(page, "staff-evaluations-empty")
     submit(page, page.get_by_role("link", name="Schedule an evaluation"))
     page.locator("#id_title").fill("Mid-way evaluation")

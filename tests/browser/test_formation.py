@@ -26,7 +26,7 @@ from cohorts.models import (
 )
 from copkit.models import OutboxMessage
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, menu_link, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -75,7 +75,7 @@ def start_round(
 ):
     """The cohort's Formation menu -> Start a round -> fill the form -> the round's page."""
     page.goto(live_server.url + reverse("cohorts:dashboard", args=[world.cohort.slug]))
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Formation").click()
+    menu_link(page, "Formation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Forming communities")
     page.get_by_role("link", name="Start a round", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Start a formation round")

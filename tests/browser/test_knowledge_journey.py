@@ -18,7 +18,7 @@ from planning.knowledge import services
 from planning.knowledge.models import KnowledgeItem, Scope
 from planning.workspace.models import WorkspaceFile
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, menu_link, submit
 from tests.matrix_knowledge import item_of
 from tests.workspace_helpers import PDF
 
@@ -105,7 +105,7 @@ def test_write_respond_agree_publish_and_find(world, live_server, page, new_page
     login(page, live_server, world.staff.email, world.password)
     page.goto(live_server.url + reverse("cohorts:dashboard", args=[world.cohort.slug]))
     expect(page.locator("#knowledge")).to_contain_text("Board Builders")
-    submit(page, page.get_by_role("link", name="Knowledge", exact=True))
+    submit(page, menu_link(page, "Knowledge"))
     look(page, "staff-overview-desktop")
     submit(page, page.get_by_role("link", name=practice.title))
     page.get_by_label("Who can read it").select_option("provider")

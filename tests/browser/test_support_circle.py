@@ -15,7 +15,7 @@ from cohorts.models import Membership
 from copkit.models import OutboxMessage
 from planning.models import CheckIn, CirclePost, Convening, ConveningAttendance
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, menu_link, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -63,7 +63,7 @@ def test_staff_run_a_convening_and_leaders_talk_between_them(
     # -- staff, on a laptop: schedule, draft, edit ------------------------------------------
     login(page, live_server, world.staff.email, world.password)
     page.goto(live_server.url + world.community.get_absolute_url())
-    submit(page, page.get_by_role("link", name="Leaders' circle"))
+    submit(page, menu_link(page, "Leaders' circle"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Leaders' circle")
     check_a11y(page, "circle home (staff, empty)")
     submit(page, page.get_by_role("link", name="Schedule convenings"))

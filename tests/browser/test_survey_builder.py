@@ -8,7 +8,7 @@ import pytest
 
 from copkit.models import OutboxMessage
 from planning.models import Survey
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, menu_link, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -19,7 +19,7 @@ def test_staff_builds_a_needs_survey_edits_a_question_and_sends_it(
 ):
     login(page, live_server, world.staff.email, world.password)
     page.goto(f"{live_server.url}/c/{world.cohort.slug}/")
-    submit(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Surveys"))
+    submit(page, menu_link(page, "Surveys"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Surveys")
     expect(page.get_by_text("No surveys yet")).to_be_visible()
     check_a11y(page, "survey list (empty)")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from copkit.models import OutboxMessage
 from planning.models import TTARequest
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
+from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, menu_link, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -70,7 +70,7 @@ def test_a_cop_asks_staff_schedule_it_the_leader_reads_the_reply(
     login(page, live_server, world.staff.email, world.password)
     page.goto(live_server.url + reverse("cohorts:dashboard", args=[world.cohort.slug]))
     expect(page.locator("#requests-heading")).to_be_visible()
-    submit(page, page.get_by_role("link", name="TTA requests").first)
+    submit(page, menu_link(page, "TTA requests"))
     expect(page.get_by_role("heading", level=1)).to_have_text("TTA requests")
     look(page, "staff-triage-desktop")
     page.locator("summary").first.click()
