@@ -248,8 +248,19 @@ def _wake_sweep_on_commit():
 @shared_task(name="copkit.tasks.send_due_messages", ignore_result=True)
 def send_due_messages():
     """Send the outbox's due messages. Run by the beat every 30 seconds and woken right after
-    a transaction that queued a message commits; any number of these may run at once."""
-    return send_due()
+    a transaction that queued a message commits; any number of these may run at once. A
+    sweep that filled its batch queues the next one at once, so a large send (a cohort's
+    invitations) drains at the workers' speed instead of one batch per beat."""
+    counts = send_due()
+    if filled_its_batch(counts):
+        send_due_messages.delay()
+    return counts
+
+
+def filled_its_batch(counts, batch_size=None):
+    """Whether a sweep that returned `counts` handled a whole batch (so more may be due)."""
+    handled = counts["sent"] + counts["retrying"] + counts["failed"] + counts["skipped"]
+    return handled >= (batch_size or settings.OUTBOX_BATCH_SIZE)
 
 
 def send_due(now=None, batch_size=None):

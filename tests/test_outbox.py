@@ -251,6 +251,23 @@ def test_send_due_sends_oldest_first_within_the_batch(db, wake):
     assert mail.outbox[-1].to == ["late@example.org"]
 
 
+def test_a_sweep_that_fills_its_batch_queues_the_next_at_once(db, wake, settings, monkeypatch):
+    settings.OUTBOX_BATCH_SIZE = 2
+    past = timezone.now() - timedelta(minutes=1)
+    for i in range(5):
+        queue(key=f"m{i}", to_email=f"m{i}@example.org", due_at=past)
+    queued = []
+    monkeypatch.setattr(send_due_messages, "delay", lambda: queued.append(1))
+    send_due_messages()  # 2 sent: a full batch, so the next sweep is queued
+    assert (len(mail.outbox), len(queued)) == (2, 1)
+    send_due_messages()  # 2 more
+    assert (len(mail.outbox), len(queued)) == (4, 2)
+    send_due_messages()  # the last one: not a full batch, nothing more is queued
+    assert (len(mail.outbox), len(queued)) == (5, 2)
+    send_due_messages()  # nothing due
+    assert (len(mail.outbox), len(queued)) == (5, 2)
+
+
 def test_a_failing_send_backs_off_then_fails_for_good(db, wake, settings):
     settings.EMAIL_BACKEND = "tests.test_outbox.FailingBackend"
     settings.OUTBOX_MAX_ATTEMPTS = 3
