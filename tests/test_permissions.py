@@ -90,6 +90,13 @@ MATRIX = {
     ),
     "cohorts:dashboard": ("get", {**STAFF_ONLY, "observer": 200}),
     "cohorts:cohort-edit": ("get", STAFF_ONLY),
+    # Closing a cohort (and reopening it) is for its staff; the notice a refused htmx write
+    # leads to is for anyone of the cohort (an open cohort's notice sends them home: 302).
+    "cohorts:cohort-close": ("get", STAFF_ONLY),
+    "cohorts:closed-notice": (
+        "get",
+        {**EVERYONE_IN_COHORT, **dict.fromkeys(("staff", "observer", "leader", "participant"), 302)},
+    ),
     "cohorts:team": ("get", STAFF_ONLY),
     "cohorts:team-remove": ("post", STAFF_ONLY_POST),
     "cohorts:topic-list": ("get", STAFF_ONLY),
