@@ -179,10 +179,11 @@ class Swept:
         return sum(queued for _row, queued in self.handled)
 
     def __str__(self):
-        return (
+        text = (
             f"{self.name}: {len(self.handled)} handled, {self.queued} queued, "
-            f"{self.skipped} skipped, {self.failed} failed, {self.held} held"
+            f"{self.skipped} skipped, {self.failed} failed"
         )
+        return f"{text}, {self.held} held (cohort closed)" if self.held else text
 
 
 _registry: dict[str, Sweep] = {}
