@@ -95,7 +95,14 @@ MATRIX = {
     "cohorts:cohort-close": ("get", STAFF_ONLY),
     "cohorts:closed-notice": (
         "get",
-        {**EVERYONE_IN_COHORT, **dict.fromkeys(("staff", "observer", "leader", "participant"), 302)},
+        {
+            "anonymous": LOGIN,
+            "staff": 302,
+            "observer": 302,
+            "leader": 302,
+            "participant": 302,
+            "outsider": 404,
+        },
     ),
     "cohorts:team": ("get", STAFF_ONLY),
     "cohorts:team-remove": ("post", STAFF_ONLY_POST),

@@ -1,9 +1,10 @@
 """Closing a cohort: staff make a finished program read-only, and can reopen it.
 
-A closed cohort keeps every page and export; `copkit.hub.closing` refuses every write to it,
+A closed cohort keeps every page and export. `copkit.hub.closing` refuses every write to it;
 `copkit.later` sends no reminders, prompts or nudges for it (each sweep names the path from
-its row to the cohort), and the emails queued for it and not yet sent are cancelled. Library items shared beyond the cohort (with the provider's
-other cohorts, or publicly) stay where they are: closing changes no row but the cohort's.
+its row to the cohort); the emails queued for it and not yet sent are cancelled. Library
+items shared beyond the cohort (with the provider's other cohorts, or publicly) stay where
+they are: closing changes no row but the cohort's (and its unsent emails).
 """
 
 import zoneinfo
