@@ -190,6 +190,10 @@ def test_staff_close_with_a_confirmation_and_reopen(world, client_for, settings)
     assert Activity.objects.filter(cohort=cohort, verb="closed cohort").exists()
     page = client.get(url).content.decode()
     assert "Reopen the cohort" in page
+    # The Close form sent a second time does not reopen it.
+    again = client.post(url, {"confirm": "on", "early": "on", "action": "close"})
+    assert again.status_code == 200 and "closed already" in again.content.decode()
+    assert Cohort.objects.get(pk=world.cohort.pk).is_closed
     assert client.post(url, {"action": "reopen"}).status_code == 302
     assert not Cohort.objects.get(pk=world.cohort.pk).is_closed
     assert Activity.objects.filter(cohort=cohort, verb="reopened cohort").exists()

@@ -33,6 +33,9 @@ def cohort_close(request, access):
     if request.method == "POST":
         try:
             if cohort.is_closed:
+                # Only the Reopen button reopens: a Close form sent twice must not.
+                if request.POST.get("action") != "reopen":
+                    raise ServiceError(_("This cohort is closed already."))
                 closing.reopen_cohort(cohort, actor=request.user)
                 messages.success(request, _("The cohort is open again."))
                 return redirect("cohorts:cohort-close", cohort_slug=cohort.slug)
@@ -43,7 +46,7 @@ def cohort_close(request, access):
                 messages.success(request, _("The cohort is closed: it is read-only now."))
                 return redirect("cohorts:cohort-close", cohort_slug=cohort.slug)
         except ServiceError as error:
-            show_error(request, error, form)
+            show_error(request, error, form if form.is_bound else None)
     return render(
         request,
         "cohorts/cohort_close.html",
