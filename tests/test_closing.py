@@ -37,6 +37,8 @@ NOT_ABOUT_A_COHORT = {
     "library-item": "a library item, read-only",
     "library-resource": "a library resource, read-only",
     "library-public": "a public library item, read-only",
+    # On main since this branch began (knowledge attachments): a download, read-only.
+    "library-file": "a library item's file, a download (read-only)",
 }
 
 
