@@ -68,9 +68,7 @@ def test_every_url_without_a_cohort_slug_is_resolved_or_declared():
         without_slug - set(TOKEN_LINKS) - set(NOT_ABOUT_A_COHORT) - set(ALLOWED_WHEN_CLOSED)
     )
     assert not undeclared, f"say how these find their cohort (TOKEN_LINKS): {sorted(undeclared)}"
-    assert set(_all_url_names()) >= set(TOKEN_LINKS) | {
-        n for n in ALLOWED_WHEN_CLOSED if not n.startswith("account_")
-    }
+    assert set(_all_url_names()) >= set(TOKEN_LINKS)
 
 
 def _snapshot():

@@ -17,7 +17,9 @@ cohort lifts it. A person with no role in the cohort is not told anything: their
 on to the view, which answers 404 (or the login page) as it always does.
 
 `ALLOWED_WHEN_CLOSED` is the short list of POST URLs that change no cohort data and so still
-work in a closed cohort; each says why.
+work in a closed cohort; each says why. A person's own data download and account deletion
+(`me/...`) name no cohort, so they pass without being listed: deleting an account must
+remove the person's name from a closed cohort too.
 
 Sits in the hub (which may import every app) because the token links belong to `planning`.
 """
@@ -44,6 +46,10 @@ ALLOWED_WHEN_CLOSED = {
     "email-unsubscribe": "turning one kind of email off, a person's own preference",
     "live-join": "typing a poll code only finds the poll and redirects to it; votes go to "
     "live-vote, which is guarded",
+    # The archive export (issue 16, its own branch): building one reads the cohort and
+    # writes only the export's own row and file, which is what "exportable" needs.
+    "planning:cohort-export-start": "builds the cohort's archive: reads it, changes none of it",
+    "planning:community-export-start": "builds a community's archive, the same way",
 }
 
 
