@@ -6,6 +6,7 @@
 from django.urls import include, path
 
 from .views import (
+    closing,
     cohorts,
     communities,
     emails,
@@ -25,6 +26,8 @@ community_urls = [
 
 cohort_urls = [
     path("edit/", cohorts.cohort_edit, name="cohort-edit"),
+    path("close/", closing.cohort_close, name="cohort-close"),
+    path("closed/", closing.closed_notice, name="closed-notice"),
     path("team/", cohorts.team, name="team"),
     path("team/<uuid:role_id>/remove/", cohorts.team_remove, name="team-remove"),
     path("team/coaches/", cohorts.team_coaches, name="team-coaches"),

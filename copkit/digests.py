@@ -126,6 +126,7 @@ daily_digests = later.register(
         due=due_settings(Delivery.DAILY),
         column=COLUMNS[Delivery.DAILY],
         handle=queue_digest(Delivery.DAILY),
+        cohort=None,  # a person\'s digest; closing a cohort cancels its held messages
     )
 )
 weekly_digests = later.register(
@@ -134,5 +135,6 @@ weekly_digests = later.register(
         due=due_settings(Delivery.WEEKLY),
         column=COLUMNS[Delivery.WEEKLY],
         handle=queue_digest(Delivery.WEEKLY),
+        cohort=None,  # a person\'s digest; closing a cohort cancels its held messages
     )
 )

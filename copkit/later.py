@@ -32,6 +32,16 @@ A "do it now" button that must not race the sweep (remind everyone now) calls
 `take` go on to the handler, for what only a person's click knows (who asked):
 `sweep.take(row, now, sender="Ana")` calls `handle(row, now, sender="Ana")`.
 
+A row of a closed cohort is left alone: no reminder, prompt or nudge goes out for a cohort
+staff have closed (cohorts.services.closing). Each sweep names the path from its row to its
+cohort, `cohort="community__cohort"`; the run skips the rows whose cohort is closed (one
+query per run) and the claim's UPDATE requires the cohort still open, so closing a cohort
+between the read and the claim holds the row too. The rows stay due: reopening the cohort
+lets the next sweep take them. A sweep whose rows belong to no cohort says so with
+`cohort=None` (the digests: the messages they gather were queued by sweeps that skip closed
+cohorts, and closing a cohort cancels its held messages). Every registered sweep must say
+one or the other (a test checks).
+
 Sweeps register with `register(sweep)` from their app (in its `AppConfig.ready()` or a module
 it imports); one periodic task, `copkit.tasks.run_later_work`, runs them all. The core
 knows no app: it runs whatever was registered.
@@ -58,6 +68,12 @@ def _nothing(*args):
     return {}
 
 
+# The default of Sweep.cohort: not said yet. Treated as None, and refused by a test.
+UNSET = "<unset>"
+# The column of a cohort that says it is closed (the core names no app's model).
+CLOSED_COLUMN = "closed_at"
+
+
 @dataclass(frozen=True)
 class Sweep:
     """One kind of later work; see the module's docstring."""
@@ -72,6 +88,27 @@ class Sweep:
     # Called once after a run with the rows this process handled, as (row, queued) pairs,
     # in a transaction of its own: for one activity entry per survey or per round.
     after: Callable[[list, datetime], None] | None = None
+    # The ORM path from a row to its cohort ("community__cohort"); rows of a closed cohort are
+    # skipped. None: the rows belong to no cohort.
+    cohort: str | None = UNSET
+
+    def _open_cohort(self):
+        """The claim's extra condition: the row's cohort is not closed."""
+        if self.cohort in (None, UNSET):
+            return {}
+        return {f"{self.cohort}__{CLOSED_COLUMN}__isnull": True}
+
+    def _in_closed_cohorts(self, rows):
+        """The pks of `rows` whose cohort is closed (one query)."""
+        if self.cohort in (None, UNSET) or not rows:
+            return set()
+        model = type(rows[0])
+        return set(
+            model._default_manager.filter(
+                pk__in=[row.pk for row in rows],
+                **{f"{self.cohort}__{CLOSED_COLUMN}__isnull": False},
+            ).values_list("pk", flat=True)
+        )
 
     def claim(self, row, now):
         """Claim `row` with a conditional UPDATE; True only for the process that changed it."""
@@ -80,7 +117,9 @@ class Sweep:
         changes = {self.column: self.mark(row, now), **self.also(row, now)}
         claimed = (
             type(row)
-            ._default_manager.filter(pk=row.pk, **expected, **self.still(row))
+            ._default_manager.filter(
+                pk=row.pk, **expected, **self.still(row), **self._open_cohort()
+            )
             .update(**changes)
         )
         return claimed == 1
@@ -100,7 +139,12 @@ class Sweep:
         """Claim and handle every row due at `now`. Returns a `Swept`."""
         now = now or timezone.now()
         swept = Swept(self.name)
-        for row in self.due(now):
+        rows = list(self.due(now))
+        closed = self._in_closed_cohorts(rows)
+        for row in rows:
+            if row.pk in closed:
+                swept.held += 1
+                continue
             try:
                 queued = self.take(row, now)
             except Exception:
@@ -128,16 +172,18 @@ class Swept:
     handled: list = field(default_factory=list)  # (row, messages queued) claimed here
     skipped: int = 0  # claimed by another process first, or changed since read
     failed: int = 0  # the handler raised; the claim rolled back
+    held: int = 0  # due, but its cohort is closed: left for a reopened cohort
 
     @property
     def queued(self):
         return sum(queued for _row, queued in self.handled)
 
     def __str__(self):
-        return (
+        text = (
             f"{self.name}: {len(self.handled)} handled, {self.queued} queued, "
             f"{self.skipped} skipped, {self.failed} failed"
         )
+        return f"{text}, {self.held} held (cohort closed)" if self.held else text
 
 
 _registry: dict[str, Sweep] = {}

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Refuses every write to a closed cohort (after the session and user are known).
+    "copkit.hub.closing.ClosedCohortMiddleware",
 ]
 
 ROOT_URLCONF = "copkit.urls"

@@ -71,6 +71,20 @@ MATRIX = {
     ),
     "cohorts:dashboard": ("get", {**STAFF_ONLY, "observer": 200}),
     "cohorts:cohort-edit": ("get", STAFF_ONLY),
+    # Closing a cohort (and reopening it) is for its staff; the notice a refused htmx write
+    # leads to is for anyone of the cohort (an open cohort's notice sends them home: 302).
+    "cohorts:cohort-close": ("get", STAFF_ONLY),
+    "cohorts:closed-notice": (
+        "get",
+        {
+            "anonymous": LOGIN,
+            "staff": 302,
+            "observer": 302,
+            "leader": 302,
+            "participant": 302,
+            "outsider": 404,
+        },
+    ),
     "cohorts:team": ("get", STAFF_ONLY),
     "cohorts:team-remove": ("post", STAFF_ONLY_POST),
     "cohorts:topic-list": ("get", STAFF_ONLY),

@@ -193,6 +193,7 @@ EXEMPT = {
     "live-join": "a form asking for a code; no database rows listed",
     "cohorts:cohort-create": FORM,
     "cohorts:cohort-edit": FORM,
+    "cohorts:cohort-close": "a confirmation form about the cohort itself; it lists no rows",
     "cohorts:community-create": FORM,
     "cohorts:community-edit": FORM,
     "cohorts:organization-edit": FORM,

@@ -19,6 +19,8 @@ class Action(models.TextChoices):
     # The cohort, its team, topics, organizations and participants
     CREATED_COHORT = "created cohort", _("%(actor)s created the cohort %(target)s")
     UPDATED_COHORT = "updated cohort", _("%(actor)s changed the cohort's settings")
+    CLOSED_COHORT = "closed cohort", _("%(actor)s closed the cohort: it is read-only now")
+    REOPENED_COHORT = "reopened cohort", _("%(actor)s reopened the cohort")
     ADDED_TO_TEAM = "added to team", _("%(actor)s added %(target)s to the team")
     REMOVED_FROM_TEAM = "removed from team", _("%(actor)s removed %(target)s from the team")
     ADDED_TOPIC = "added topic", _("%(actor)s added the topic %(target)s")

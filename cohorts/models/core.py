@@ -75,6 +75,17 @@ class Cohort(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when staff close the cohort: from then on it is read-only (copkit.hub.closing
+    # refuses every write), and no later work prompts its people. Reopening clears it.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = CohortQuerySet.as_manager()
 
@@ -97,6 +108,10 @@ class Cohort(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("cohorts:dashboard", kwargs={"cohort_slug": self.slug})
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
 
 
 class CohortRole(TimeStampedModel):

@@ -85,6 +85,7 @@ def queue_emails(suggestion, now):
 activity_due_reminders = later.register(
     later.Sweep(
         name="going-deeper due reminders",
+        cohort="community__cohort",
         due=due_suggestions,
         column="reminded_at",
         still=lambda suggestion: {"state__in": NOT_ON_A_MEETING},

@@ -271,6 +271,7 @@ announcements = later.register(
         name="transition messages",
         due=due_announcements,
         column="announced_at",
+        cohort="community__cohort",
         still=_still_tta,
         handle=announce,
     )
@@ -280,6 +281,7 @@ start_prompts = later.register(
         name="sunset plan start prompts",
         due=due_start_prompts,
         column="start_prompted_at",
+        cohort="community__cohort",
         still=lambda state: {"sunset_started_at__isnull": True},
         handle=prompt_start,
     )
@@ -289,6 +291,7 @@ finish_prompts = later.register(
         name="sunset plan finish prompts",
         due=due_finish_prompts,
         column="finish_prompted_at",
+        cohort="community__cohort",
         still=lambda state: {"sunset_submitted_at__isnull": True},
         handle=prompt_finish,
     )

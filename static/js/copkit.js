@@ -39,4 +39,21 @@
   }
   document.addEventListener("htmx:beforeRequest", holdWhileLeaving);
   document.addEventListener("htmx:beforeOnLoad", holdWhileLeaving);
+
+  // <body data-cohort-closed="...">: the cohort is read-only, so the page's own write buttons
+  // are disabled (the server refuses the write anyway; this only spares a wasted click).
+  // A form marked data-allowed-when-closed (reopening the cohort) keeps its button.
+  document.addEventListener("DOMContentLoaded", function () {
+    var why = document.body.getAttribute("data-cohort-closed");
+    if (!why) { return; }
+    document.querySelectorAll("#main form").forEach(function (form) {
+      if ((form.getAttribute("method") || "get").toLowerCase() !== "post") { return; }
+      if (form.hasAttribute("data-allowed-when-closed")) { return; }
+      form.querySelectorAll("button, input[type=submit]").forEach(function (button) {
+        if (button.type !== "submit") { return; }
+        button.disabled = true;
+        button.title = why;
+      });
+    });
+  });
 })();

@@ -190,6 +190,7 @@ def _record_sweep(handled, now):
 formation_reminders = later.register(
     later.Sweep(
         name="formation reminders",
+        cohort="round__cohort",
         due=due_entries,
         column="reminded_at",
         also=lambda entry, now: {"updated_at": now},

@@ -241,6 +241,7 @@ _unanswered = lambda checkin: {"answered_at__isnull": True}  # noqa: E731
 checkin_prompts = later.register(
     later.Sweep(
         name="check-in prompts",
+        cohort="community__cohort",
         due=due_prompts,
         column="prompted_at",
         still=_unanswered,
@@ -251,6 +252,7 @@ checkin_prompts = later.register(
 checkin_reminders = later.register(
     later.Sweep(
         name="check-in reminders",
+        cohort="community__cohort",
         due=due_reminders,
         column="reminded_at",
         still=_unanswered,
@@ -261,6 +263,7 @@ checkin_reminders = later.register(
 checkin_escalations = later.register(
     later.Sweep(
         name="check-in escalations",
+        cohort="community__cohort",
         due=due_escalations,
         column="escalated_at",
         still=_unanswered,

@@ -418,6 +418,7 @@ def open_evaluation(evaluation, now, *, actor=None):
 evaluations_opening = later.register(
     later.Sweep(
         name="evaluations opening",
+        cohort="community__cohort",
         due=due_to_open,
         column="opened_at",
         still=lambda evaluation: {
@@ -477,6 +478,7 @@ def close_evaluation(evaluation, now, *, actor=None):
 evaluations_closing = later.register(
     later.Sweep(
         name="evaluations closing",
+        cohort="community__cohort",
         due=due_to_close,
         column="closed_at",
         still=lambda evaluation: {"opened_at__isnull": False},

@@ -73,6 +73,7 @@ def queue_emails(meeting, now):
 meeting_reminders = later.register(
     later.Sweep(
         name="meeting reminders",
+        cohort="community__cohort",
         due=due_meetings,
         column="reminded_at",
         still=lambda meeting: {

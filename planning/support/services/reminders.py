@@ -70,6 +70,7 @@ def queue_emails(convening, now):
 convening_reminders = later.register(
     later.Sweep(
         name="convening reminders",
+        cohort="cohort",
         due=due_convenings,
         column="reminded_at",
         still=lambda convening: {

@@ -441,6 +441,7 @@ def _record_sweep(handled, now):
 survey_reminders = later.register(
     later.Sweep(
         name="survey reminders",
+        cohort="survey__cohort",
         due=due_recipients,
         column="reminder_count",
         mark=lambda recipient, now: recipient.reminder_count + 1,
