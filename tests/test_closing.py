@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from cohorts.models import Activity, Cohort
+from cohorts.models import Activity, Cohort, Community
 from cohorts.services import closing
 from copkit import later
 from copkit.hub.closing import ALLOWED_WHEN_CLOSED, TOKEN_LINKS
@@ -197,6 +197,16 @@ def test_staff_close_with_a_confirmation_and_reopen(world, client_for, settings)
     assert client.post(url, {"action": "reopen"}).status_code == 302
     assert not Cohort.objects.get(pk=world.cohort.pk).is_closed
     assert Activity.objects.filter(cohort=cohort, verb="reopened cohort").exists()
+
+
+def test_the_close_page_names_the_communities_that_go_on_here(world, client_for):
+    url = reverse("cohorts:cohort-close", args=[world.cohort.slug])
+    client = client_for("staff")
+    assert "continuing-note" not in client.get(url).content.decode()
+    Community.objects.filter(pk=world.community.pk).update(phase=Community.Phase.CONTINUING)
+    page = client.get(url).content.decode()
+    assert "1 community continues on its own here:" in page
+    assert world.community.name in page and "read-only too" in page
 
 
 def test_closing_early_asks_for_the_early_box(world):

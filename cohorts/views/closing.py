@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.access import cohort_view
 from cohorts.forms.closing import CloseCohortForm
+from cohorts.models import Community
 from cohorts.services import closing
 from copkit.errors import ServiceError, show_error
 
@@ -47,10 +48,17 @@ def cohort_close(request, access):
                 return redirect("cohorts:cohort-close", cohort_slug=cohort.slug)
         except ServiceError as error:
             show_error(request, error, form if form.is_bound else None)
+    # COPs that go on by themselves still use their meetings and workspace here: closing
+    # the cohort would freeze them too, so the page names them.
+    continuing = list(
+        cohort.communities.active()
+        .filter(phase=Community.Phase.CONTINUING)
+        .values_list("name", flat=True)
+    )
     return render(
         request,
         "cohorts/cohort_close.html",
-        {"cohort": cohort, "form": form, "early": early},
+        {"cohort": cohort, "form": form, "early": early, "continuing": continuing},
     )
 
 
