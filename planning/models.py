@@ -27,6 +27,7 @@ from planning.needs.models import (
     NeedVote,
 )
 from planning.plans.models import ActionPlan, PlanComment, PlanPart, PlanTemplate, PlanVersion
+from planning.sunset.archive.models import Archive
 from planning.support.models import CirclePost, CircleReply, Convening, ConveningAttendance
 from planning.support.requests.models import TTARequest, TTARequestEvent
 from planning.surveys.models import (
@@ -48,6 +49,7 @@ from planning.workspace.models import (
 __all__ = [
     "ActionPlan",
     "Announcement",
+    "Archive",
     "AnnouncementDismissal",
     "Answer",
     "Attendance",

@@ -12,6 +12,7 @@ from planning.knowledge import urls as knowledge
 from planning.meetings import urls as meetings
 from planning.needs import urls as needs
 from planning.plans import urls as plans
+from planning.sunset.archive import urls as archive
 from planning.support import urls as support
 from planning.support.requests import urls as tta_requests
 from planning.surveys import urls as surveys
@@ -31,6 +32,7 @@ STAGES = (
     knowledge,
     workspace,
     tta_requests,
+    archive,
 )
 
 app_name = "planning"

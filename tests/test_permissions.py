@@ -243,6 +243,7 @@ STAGE_MATRICES = tuple(
         "knowledge",
         "workspace",
         "tta_requests",
+        "archive",
     )
     if importlib.util.find_spec(f"tests.matrix_{stage}") is not None
 )
