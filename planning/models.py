@@ -49,9 +49,9 @@ from planning.workspace.models import (
 __all__ = [
     "ActionPlan",
     "Announcement",
-    "Archive",
     "AnnouncementDismissal",
     "Answer",
+    "Archive",
     "Attendance",
     "Cadence",
     "CalendarFeed",
