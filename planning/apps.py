@@ -16,6 +16,7 @@ class PlanningConfig(AppConfig):
         import planning.evaluations.messages
         import planning.knowledge.messages
         import planning.messages
+        import planning.sunset.archive.mydata
         import planning.support.messages
         import planning.tasks
         import planning.workspace.messages  # noqa: F401

@@ -23,6 +23,9 @@ STAFF_ONLY_POST = {**STAFF_ONLY, "staff": 302}
 LEADERS = {**STAFF_ONLY, "leader": 200}
 LEADERS_POST = {**LEADERS, "staff": 302, "leader": 302}
 
+EVERYONE = {**dict.fromkeys(("staff", "observer", "leader", "participant", "outsider"), 200)}
+EVERYONE["anonymous"] = LOGIN
+
 MATRIX = {
     "planning:cohort-export": ("get", STAFF_ONLY),
     "planning:cohort-export-start": ("post", STAFF_ONLY_POST),
@@ -31,6 +34,10 @@ MATRIX = {
     "planning:community-export-start": ("post", LEADERS_POST),
     "planning:community-export-progress": ("get", LEADERS),
     "planning:export-download": ("get", STAFF_ONLY),
+    # A person's own data: anyone logged in, for themselves only (no id in the URL).
+    "my-data": ("get", EVERYONE),
+    "my-data-download": ("get", EVERYONE),
+    "account-delete": ("get", EVERYONE),
 }
 
 TEST = "test_archive_pages.py::test_query_count_is_flat"
@@ -42,6 +49,9 @@ EXEMPT = {
     "planning:cohort-export-progress": "an htmx fragment the archive page polls: one status",
     "planning:community-export-progress": "an htmx fragment the archive page polls: one status",
     "planning:export-download": "a file download, not a page",
+    "my-data": "one person's page with two buttons; it lists nothing",
+    "my-data-download": "a file download, not a page",
+    "account-delete": "a form page; it lists nothing",
 }
 
 
@@ -53,6 +63,8 @@ def ready_archive(world, community=None, audience=Archive.Audience.STAFF):
 
 
 def url_for(name, world):
+    if not name.startswith("planning:"):
+        return reverse(name)
     cohort, community = world.cohort.slug, world.community.slug
     rest = name.removeprefix("planning:")
     if rest == "export-download":

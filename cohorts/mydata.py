@@ -1,0 +1,68 @@
+"""The cohorts app's part of a person's own data (copkit.mydata): their participant records
+and memberships in every cohort; on deletion, their name and contact details come off them,
+while the rows stay so that communities keep their size and the cohort its counts."""
+
+from django.db.models import Q
+
+from cohorts.models import Activity, Membership, Participant
+from cohorts.services import activity
+from copkit import mydata
+
+
+def export(user):
+    participants = Participant.objects.filter(user=user).select_related("cohort", "organization")
+    memberships = Membership.objects.filter(participant__user=user).select_related(
+        "community__cohort"
+    )
+    data = {
+        "participant_records": [
+            {
+                "cohort": p.cohort.name,
+                "name": p.name,
+                "email": p.email,
+                "organization": p.organization.name if p.organization_id else "",
+                "role_in_organization": p.job_title,
+                "zip_code": p.zip_code,
+                "state": p.state,
+                "expertise": p.expertise,
+                "format_preference": p.format_preference,
+                "other_details": p.extra,
+                "joined_at": p.joined_at,
+            }
+            for p in participants
+        ],
+        "memberships": [
+            {
+                "cohort": m.community.cohort.name,
+                "community": m.community.name,
+                "role": m.get_role_display(),
+                "custom_role": m.title,
+            }
+            for m in memberships
+        ],
+    }
+    return data, []
+
+
+def forget(user):
+    participants = list(Participant.objects.filter(user=user).select_related("cohort"))
+    names = {p.name for p in participants} | {user.name} - {""}
+    for participant in participants:
+        activity.record(participant.cohort, None, "deleted account")
+    if names:
+        Activity.objects.filter(
+            cohort__in=[p.cohort_id for p in participants], target__in=names
+        ).update(target=mydata.FORMER_MEMBER)
+    Activity.objects.filter(Q(actor=user)).update(actor=None)
+    for participant in participants:
+        participant.name = mydata.FORMER_MEMBER
+        participant.email = f"former-{participant.public_id.hex}@deleted.invalid"
+        participant.zip_code = participant.state = participant.job_title = ""
+        participant.latitude = participant.longitude = None
+        participant.expertise = ""
+        participant.extra = {}
+        participant.user = None
+        participant.save()
+
+
+mydata.register(mydata.Source("people", export, forget, order=90))
