@@ -2,8 +2,6 @@
 and memberships in every cohort; on deletion, their name and contact details come off them,
 while the rows stay so that communities keep their size and the cohort its counts."""
 
-from django.db.models import Q
-
 from cohorts.models import Activity, Membership, Participant
 from cohorts.services import activity
 from copkit import mydata
@@ -48,12 +46,18 @@ def forget(user):
     participants = list(Participant.objects.filter(user=user).select_related("cohort"))
     names = {p.name for p in participants} | {user.name} - {""}
     for participant in participants:
-        activity.record(participant.cohort, None, "deleted account")
+        activity.record(
+            participant.cohort, None, "deleted account", participant=mydata.FORMER_MEMBER
+        )
     if names:
         Activity.objects.filter(
             cohort__in=[p.cohort_id for p in participants], target__in=names
         ).update(target=mydata.FORMER_MEMBER)
-    Activity.objects.filter(Q(actor=user)).update(actor=None)
+    # What they did stays in the log, done by a former member.
+    for row in Activity.objects.filter(actor=user).only("pk", "data"):
+        row.data = {**row.data, "participant": mydata.FORMER_MEMBER}
+        row.actor = None
+        row.save(update_fields=["actor", "data"])
     for participant in participants:
         participant.name = mydata.FORMER_MEMBER
         participant.email = f"former-{participant.public_id.hex}@deleted.invalid"

@@ -9,6 +9,7 @@ import zipfile
 from django.urls import reverse
 from django.utils import timezone
 
+from cohorts.models import Activity
 from copkit.models import OutboxMessage, User
 from planning.meetings.models import Attendance
 from planning.surveys.models import Answer, Response
@@ -116,6 +117,9 @@ def test_deleting_my_account_removes_my_name_and_keeps_the_counts(world, client_
     # The posts stay for the community, without an author.
     things["thread"].refresh_from_db()
     assert things["thread"].author_id is None
+    # The activity log says a former member did it, never Pat.
+    deleted = Activity.objects.get(cohort=world.cohort, verb="deleted account")
+    assert deleted.sentence == "Former member deleted their account"
     # The other cohort forgot Pat too.
     things["elsewhere"].refresh_from_db()
     assert things["elsewhere"].name == "Former member" and things["elsewhere"].user_id is None

@@ -403,7 +403,7 @@ class Action(models.TextChoices):
     STARTED_ARCHIVE = "started archive", _("%(actor)s started an archive of %(target)s")
     DOWNLOADED_ARCHIVE = "downloaded archive", _("%(actor)s downloaded the archive of %(target)s")
     DOWNLOADED_OWN_DATA = "downloaded own data", _("%(actor)s downloaded their own data")
-    DELETED_ACCOUNT = "deleted account", _("A member deleted their account")
+    DELETED_ACCOUNT = "deleted account", _("%(actor)s deleted their account")
 
 
 class ActivityQuerySet(models.QuerySet):
