@@ -1,11 +1,11 @@
 """Starting, building, downloading and expiring archives (the writes of this stage)."""
 
-import io
+import tempfile
 import zipfile
 
 from celery import shared_task
 from django.core import signing
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,7 +26,10 @@ def start(cohort, user, *, community=None, audience):
     """Queue an archive of `community` (or of the whole cohort) for `user`, logged; refused
     while one of the same scope is still being built (a double click makes one)."""
     with transaction.atomic():
-        running = Archive.objects.select_for_update().filter(
+        # The cohort's row is the lock: two clicks at once wait for each other here, and the
+        # second then sees the first's archive.
+        type(cohort).objects.select_for_update().filter(pk=cohort.pk).first()
+        running = Archive.objects.filter(
             cohort=cohort,
             community=community,
             state__in=[Archive.State.QUEUED, Archive.State.BUILDING],
@@ -75,14 +78,7 @@ def manifest_text(archive, lines):
     return "\n".join(head + body) + "\n"
 
 
-def build(archive):
-    """Write the ZIP of `archive`, section by section, moving its progress along; store it
-    for KEEP_FOR."""
-    Archive.objects.filter(pk=archive.pk).update(state=Archive.State.BUILDING, progress=0)
-    communities = _communities(archive)
-    steps = [(c, s) for c in communities for s in sections.COMMUNITY_SECTIONS]
-    steps += [(None, s) for s in sections.COHORT_SECTIONS] if not archive.community_id else []
-    buffer = io.BytesIO()
+def _write_zip(archive, steps, buffer):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
         out = sections.Out(zipped)
         for number, (community, section) in enumerate(steps, start=1):
@@ -95,10 +91,22 @@ def build(archive):
             section.write(sections.Context(archive, community, folder), out)
             _progress(archive, min(99, number * 100 // len(steps)))
         zipped.writestr("MANIFEST.txt", manifest_text(archive, out.manifest))
-    data = buffer.getvalue()
+
+
+def build(archive):
+    """Write the ZIP of `archive`, section by section, moving its progress along; store it
+    for KEEP_FOR."""
+    Archive.objects.filter(pk=archive.pk).update(state=Archive.State.BUILDING, progress=0)
+    communities = _communities(archive)
+    steps = [(c, s) for c in communities for s in sections.COMMUNITY_SECTIONS]
+    steps += [(None, s) for s in sections.COHORT_SECTIONS] if not archive.community_id else []
+    # On disk while it is written: a cohort's files can be larger than a worker's memory.
+    with tempfile.TemporaryFile() as buffer:
+        _write_zip(archive, steps, buffer)
+        archive.size = buffer.tell()
+        buffer.seek(0)
+        archive.stored.save(archive.filename(), File(buffer), save=False)
     now = timezone.now()
-    archive.stored.save(archive.filename(), ContentFile(data), save=False)
-    archive.size = len(data)
     archive.state = Archive.State.READY
     archive.progress = 100
     archive.finished_at = now

@@ -5,6 +5,7 @@ On deletion their answers stay in every count and average but no longer point at
 posts and files stay for the other members with no author; their knowledge items keep their
 text under the participant record, which the cohorts app renames "Former member"."""
 
+from cohorts.models import Participant
 from copkit import mydata
 from planning.checkins.models import CheckIn
 from planning.knowledge.models import KnowledgeComment, KnowledgeItem
@@ -89,7 +90,21 @@ def export(user):
     return data, files
 
 
+def _unmention(user):
+    """ "@Their Name" in other people's posts of their communities becomes "@Former member"."""
+    people = Participant.objects.filter(user=user).values_list("name", "memberships__community")
+    for name, community_id in people:
+        if not name or community_id is None:
+            continue
+        mention = f"@{name}"
+        for model, scope in ((Thread, "community_id"), (Reply, "thread__community_id")):
+            for post in model.objects.filter(**{scope: community_id}, body__contains=mention):
+                post.body = post.body.replace(mention, f"@{mydata.FORMER_MEMBER}")
+                post.save(update_fields=["body"])
+
+
 def forget(user):
+    _unmention(user)
     # Answers stay in the counts, cut from the person: no participant, no personal link.
     Response.objects.filter(participant__user=user).update(
         participant=None, recipient=None, voter_key=""
