@@ -166,8 +166,13 @@ def test_a_leaders_archive_has_figures_only_and_no_personal_answers(world, clien
     names = zipped.namelist()
     assert not [n for n in names if n.endswith("-responses.csv")]
     results = json.loads(zipped.read(f"surveys/{rows['survey'].public_id.hex[:8]}-results.json"))
-    # Two answers: fewer than 5 people, so a leader's archive hides the figures.
-    assert results["hidden"] is True and results["responses"] == 0
+    # The figures of their own community, with no one's answer.
+    assert results["responses"] == 2 and results["hidden"] is False
+    assert {r["label"]: r["count"] for r in results["questions"][0]["rows"]}["Staff"] == 2
+    assert (
+        "Lee Leader"
+        not in zipped.read(f"surveys/{rows['survey'].public_id.hex[:8]}-results.json").decode()
+    )
     # The leader downloads it through the link; a staff archive of the same community is not theirs.
     leader_link = reverse(
         "planning:export-download", args=[world.cohort.slug, build.token_for(archive)]
@@ -274,3 +279,18 @@ def test_query_count_is_flat(name, persona, world, client_for):
     large, response = count_queries(client, url)
     assert small == large
     assert response.content.decode().count("Download</a>") == 10
+
+
+def test_a_build_that_never_finished_stops_blocking_after_a_while(world, client_for):
+    stuck = Archive.objects.create(cohort=world.cohort, audience="staff", state="building")
+    url = reverse("planning:cohort-export-start", args=[world.cohort.slug])
+    client = client_for("staff")
+    with mock.patch.object(build.build_archive, "delay_on_commit"):
+        client.post(url)
+        assert Archive.objects.filter(cohort=world.cohort).count() == 1
+        with time_machine.travel(timezone.now() + build.STALE_AFTER + timedelta(minutes=1)):
+            client.force_login(world.staff)
+            client.post(url)
+    stuck.refresh_from_db()
+    assert stuck.state == Archive.State.FAILED
+    assert Archive.objects.filter(cohort=world.cohort, state="queued").count() == 1

@@ -2,6 +2,7 @@
 
 import tempfile
 import zipfile
+from datetime import timedelta
 
 from celery import shared_task
 from django.core import signing
@@ -16,6 +17,7 @@ from planning.sunset.archive.models import KEEP_FOR, Archive
 
 SALT = "planning.sunset.archive.download"
 LINK_MAX_AGE = KEEP_FOR
+STALE_AFTER = timedelta(minutes=30)
 
 
 class ArchiveRunning(Exception):
@@ -29,6 +31,12 @@ def start(cohort, user, *, community=None, audience):
         # The cohort's row is the lock: two clicks at once wait for each other here, and the
         # second then sees the first's archive.
         type(cohort).objects.select_for_update().filter(pk=cohort.pk).first()
+        # A build whose worker died never finishes: after STALE_AFTER it stops blocking.
+        Archive.objects.filter(
+            cohort=cohort,
+            state__in=[Archive.State.QUEUED, Archive.State.BUILDING],
+            created_at__lt=timezone.now() - STALE_AFTER,
+        ).update(state=Archive.State.FAILED, error="It took too long; its worker may have stopped.")
         running = Archive.objects.filter(
             cohort=cohort,
             community=community,
