@@ -90,6 +90,8 @@ def test_deleting_my_account_removes_my_name_and_keeps_the_counts(world, client_
     # The confirmation goes to the address the account had, through the outbox.
     mail = OutboxMessage.objects.get(kind="account_deleted")
     assert mail.to_email == "pat@pantry.example"
+    assert mail.subject == "Your copkit account has been deleted"
+    assert "Pat" not in mail.body_text and "no longer log in" in mail.body_text
     # Logged out, and cannot log in again.
     assert client.get(reverse("my-data")).status_code == 302
     assert not client.login(email="pat@pantry.example", password=world.password)

@@ -69,7 +69,7 @@ def delete_account(user, *, typed_email):
             kind="account_deleted",
             to_email=address,
             template="account_deleted",
-            context={"name": user.name},
+            context={},  # no name: the row outlives the account
             time_zone="UTC",
         )
         user.emailaddress_set.all().delete()
