@@ -2,7 +2,9 @@
 and memberships in every cohort; on deletion, their name and contact details come off them,
 while the rows stay so that communities keep their size and the cohort its counts."""
 
-from cohorts.models import Activity, Membership, Participant
+from django.db.models import Q
+
+from cohorts.models import Activity, Invitation, Membership, Participant
 from cohorts.services import activity
 from copkit import mydata
 
@@ -43,7 +45,15 @@ def export(user):
 
 
 def forget(user):
-    participants = list(Participant.objects.filter(user=user).select_related("cohort"))
+    # Their records in every cohort: those linked to the account, and the roster entries of
+    # cohorts they were invited to and never joined (found by their address).
+    participants = list(
+        Participant.objects.filter(Q(user=user) | Q(email__iexact=user.email)).select_related(
+            "cohort"
+        )
+    )
+    # An invitation not yet accepted would let its link claim the renamed record.
+    Invitation.objects.filter(participant__in=participants, accepted_at__isnull=True).delete()
     names = {p.name for p in participants} | {user.name} - {""}
     for participant in participants:
         activity.record(

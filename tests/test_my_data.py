@@ -45,7 +45,19 @@ def pats_things(world):
         name="Pat P.",
         email=world.participant.email,
     )
-    return {"survey": survey, "thread": thread, "file": shared, "elsewhere": elsewhere}
+    # And a third cohort invited Pat's address; Pat has not joined it yet.
+    pending = factories.InvitationFactory(
+        participant=factories.ParticipantFactory(
+            cohort=factories.CohortFactory(), name="Pat Participant", email="Pat@Pantry.example"
+        )
+    )
+    return {
+        "survey": survey,
+        "thread": thread,
+        "file": shared,
+        "elsewhere": elsewhere,
+        "pending": pending.participant,
+    }
 
 
 def test_download_holds_my_data_from_every_cohort(world, client_for):
@@ -125,6 +137,9 @@ def test_deleting_my_account_removes_my_name_and_keeps_the_counts(world, client_
     # The other cohort forgot Pat too.
     things["elsewhere"].refresh_from_db()
     assert things["elsewhere"].name == "Former member" and things["elsewhere"].user_id is None
+    things["pending"].refresh_from_db()
+    assert things["pending"].name == "Former member"
+    assert not hasattr(things["pending"], "invitation")
 
 
 def test_staff_cannot_delete_someone_else(world, client_for):
