@@ -39,6 +39,7 @@ def fill(world):
         for person in (world.leader_participant, world.participant_participant):
             Attendance.objects.create(meeting=meeting, participant=person, status="present")
     item = item_of(world)
+    item_of(world, shared=False)  # a draft: its author's, not in the archive
     attached = file_of(world, to=item)
     shared = file_of(world)
     reply = reply_of(world)

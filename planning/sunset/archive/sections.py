@@ -157,7 +157,9 @@ def _file_path(folder, row):
 
 def write_knowledge(ctx, out):
     items = list(
-        KnowledgeItem.objects.filter(community=ctx.community)
+        # Shared items only: a draft is its author's until they share it (it is in their own
+        # data download).
+        KnowledgeItem.objects.filter(community=ctx.community, state=KnowledgeItem.State.SHARED)
         .select_related("author")
         .order_by("created_at")
     )
