@@ -10,4 +10,5 @@ class CohortsConfig(AppConfig):
         # Register this app's copkit.later sweeps in every process (a worker would also
         # find them through the tasks' autodiscovery) and the kinds of email it sends.
         import cohorts.messages
+        import cohorts.mydata
         import cohorts.tasks  # noqa: F401

@@ -6,6 +6,7 @@ from cohorts.formation.views import answer as formation_answer
 from cohorts.views import invitations
 from copkit import email_settings, views
 from copkit.hub import urls as hub_urls
+from copkit.mydata import views as mydata
 from planning.urls import public_urlpatterns as planning_public
 
 urlpatterns = [
@@ -13,6 +14,9 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("invite/<str:token>/", invitations.accept_invitation, name="accept-invitation"),
     path("f/<str:token>/", formation_answer.answer, name="formation-answer"),
+    path("me/data/", mydata.my_data, name="my-data"),
+    path("me/data/download/", mydata.my_data_download, name="my-data-download"),
+    path("me/delete/", mydata.account_delete, name="account-delete"),
     path("emails/settings/", email_settings.my_email_settings, name="my-email-settings"),
     path("emails/<str:token>/", email_settings.email_settings, name="email-settings"),
     path(

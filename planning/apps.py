@@ -17,6 +17,7 @@ class PlanningConfig(AppConfig):
         import planning.knowledge.messages
         import planning.messages
         import planning.sunset.alumni.messages
+        import planning.sunset.archive.mydata
         import planning.sunset.messages
         import planning.sunset.phases
         import planning.support.messages

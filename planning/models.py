@@ -34,6 +34,7 @@ from planning.sunset.alumni.models import (
     DirectoryEntry,
     NetworkGroup,
 )
+from planning.sunset.archive.models import Archive
 from planning.sunset.models import SunsetState, Transition
 from planning.support.models import CirclePost, CircleReply, Convening, ConveningAttendance
 from planning.support.requests.models import TTARequest, TTARequestEvent
@@ -61,6 +62,7 @@ __all__ = [
     "Announcement",
     "AnnouncementDismissal",
     "Answer",
+    "Archive",
     "Attendance",
     "Cadence",
     "CalendarFeed",

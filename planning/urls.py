@@ -15,6 +15,7 @@ from planning.plans import urls as plans
 from planning.sunset import plan_urls as sunset_plan
 from planning.sunset import urls as sunset
 from planning.sunset.alumni import urls as alumni
+from planning.sunset.archive import urls as archive
 from planning.support import urls as support
 from planning.support.requests import urls as tta_requests
 from planning.surveys import urls as surveys
@@ -37,6 +38,7 @@ STAGES = (
     sunset,
     sunset_plan,
     alumni,
+    archive,
 )
 
 app_name = "planning"

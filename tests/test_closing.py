@@ -39,6 +39,9 @@ NOT_ABOUT_A_COHORT = {
     "library-public": "a public library item, read-only",
     # On main since this branch began (knowledge attachments): a download, read-only.
     "library-file": "a library item's file, a download (read-only)",
+    "my-data": "a person's own data page, across every cohort",
+    "my-data-download": "a person's own data, a download across every cohort (read-only)",
+    "account-delete": "a person's right to be forgotten holds in a closed cohort too",
 }
 
 

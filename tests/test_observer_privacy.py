@@ -18,6 +18,7 @@ The walk fails when a page shows
 import io
 import itertools
 import re
+import zipfile
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -283,7 +284,7 @@ def check_page(url, html, world):
 
 def readable(response):
     """The response as text to check: a page's HTML; a PDF's text (pypdf); a workbook's
-    cells, one row of a sheet per line."""
+    cells, one row of a sheet per line; a ZIP's files."""
     kind = response["Content-Type"]
     if kind == "application/pdf":
         pages = PdfReader(io.BytesIO(response.content)).pages
@@ -295,6 +296,9 @@ def readable(response):
             for sheet in book
             for row in sheet.iter_rows(values_only=True)
         )
+    if kind == "application/zip":  # the observer's own data: every file in it, as text
+        zipped = zipfile.ZipFile(io.BytesIO(response.content))
+        return "\n".join(zipped.read(name).decode(errors="replace") for name in zipped.namelist())
     return response.content.decode()
 
 

@@ -241,6 +241,7 @@ STAGE_MATRICES = tuple(
         "sunset_phases",
         "sunset_plan",
         "alumni",
+        "archive",
     )
     if importlib.util.find_spec(f"tests.matrix_{stage}") is not None
 )

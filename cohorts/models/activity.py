@@ -457,6 +457,11 @@ class Action(models.TextChoices):
         _("%(actor)s sent the transition message to %(target)s"),
     )
     RETRIED_EMAILS = "retried emails", _("%(actor)s sent failed emails again")
+    # Archives and a person's own data (planning/sunset/archive)
+    STARTED_ARCHIVE = "started archive", _("%(actor)s started an archive of %(target)s")
+    DOWNLOADED_ARCHIVE = "downloaded archive", _("%(actor)s downloaded the archive of %(target)s")
+    DOWNLOADED_OWN_DATA = "downloaded own data", _("%(actor)s downloaded their own data")
+    DELETED_ACCOUNT = "deleted account", _("%(actor)s deleted their account")
 
 
 class ActivityQuerySet(models.QuerySet):

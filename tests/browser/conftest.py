@@ -161,6 +161,7 @@ MENU_GROUPS = {
             "Evaluations",
             "TTA requests",
             "Transition",
+            "Archive",
         ),
         "Program",
     ),

@@ -4,12 +4,17 @@ the leader finds "Start the sunset plan" at home; the leader writes the sunset p
 phone and a laptop and submits it; staff approve it and the community continues on its own;
 after the program's end date its leader still adds a meeting and records who came. Toward the
 end, staff open the alumni space; a member joins its directory and another member finds her
-by her expertise.
+by her expertise. Last, staff make the cohort's archive, download it, and the test opens it and
+checks its contents against the database.
 
 With OUTLIVING_SHOTS set to a folder, the pages are also saved there as screenshots."""
 
+import csv
 import datetime
+import io
+import json
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,9 +23,16 @@ from django.urls import reverse
 
 from cohorts.models import Community
 from copkit.models import OutboxMessage
-from planning.models import ActionPlan, Attendance, Meeting
+from planning.models import ActionPlan, Attendance, Meeting, PlanPart
 from planning.sunset import timeline
-from tests.browser.conftest import assert_no_horizontal_scroll, check_a11y, login, submit
+from planning.sunset.archive import build
+from tests.browser.conftest import (
+    assert_no_horizontal_scroll,
+    check_a11y,
+    login,
+    menu_link,
+    submit,
+)
 from tests.browser.test_sunset_plan_journey import write_on_a_laptop, write_on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -126,7 +138,43 @@ def find_in_the_directory(page, live_server, world):
     look(page, "leader-directory-search")
 
 
-def test_a_cop_outlives_the_program(world, live_server, new_page, sweeps):
+def take_everything_along(page, live_server, world):
+    """Staff make the cohort's archive (its build run here, as a worker would), download it
+    and read it: the sunset plan as agreed, the meetings with their attendance, and the
+    directory with only what Pat chose to share."""
+    login(page, live_server, world.staff.email, world.password)
+    page.goto(cohort_url(live_server, world, "cohorts:dashboard"))
+    submit(page, menu_link(page, "Archive"))
+    submit(page, page.get_by_role("button", name="Make an archive"))
+    download = page.get_by_role("link", name="Download")
+    expect(download).to_be_visible(timeout=30_000)
+    look(page, "staff-archive-ready")
+    with page.expect_download() as info:
+        download.click()
+    zipped = zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes()))
+    folder = f"communities/{world.community.slug}/"
+    sunset = ActionPlan.objects.get(community=world.community, kind="sunset")
+    sunset_json = json.loads(zipped.read(folder + "plans/sunset-plan.json"))
+    assert sunset_json["parts"] == {
+        part.key: part.data for part in PlanPart.objects.filter(plan=sunset)
+    }
+    assert folder + "plans/sunset-plan.pdf" in zipped.namelist()
+    rows = list(
+        csv.DictReader(io.StringIO(zipped.read(folder + "meetings/attendance.csv").decode()))
+    )
+    assert len(rows) == Attendance.objects.filter(meeting__community=world.community).count()
+    directory = list(
+        csv.DictReader(io.StringIO(zipped.read("cohort/alumni-directory.csv").decode()))
+    )
+    assert [(row["name"], row["email"], row["phone"]) for row in directory] == [
+        ("Pat Participant", world.participant.email, "")
+    ]
+    assert "MANIFEST.txt" in zipped.namelist()
+
+
+def test_a_cop_outlives_the_program(world, live_server, new_page, sweeps, monkeypatch):
+    # Archives are built where the test can see them: at once, in the live server's thread.
+    monkeypatch.setattr(build.build_archive, "delay_on_commit", build.build_archive)
     with time_machine.travel(BEFORE, tick=True):
         staff = new_page("desktop")
         set_the_transition(staff, live_server, world)
@@ -177,3 +225,4 @@ def test_a_cop_outlives_the_program(world, live_server, new_page, sweeps):
         look(leader, "leader-community-continuing")
         hold_a_meeting_after_the_end(leader, live_server, world)
         assert timeline.run_nudges()["transition messages"].queued == 0
+        take_everything_along(new_page("desktop"), live_server, world)
