@@ -29,3 +29,11 @@ kinds.register(
         description=_("Your personal link to say which group suits you, and the group you are in."),
     )
 )
+kinds.register(
+    kinds.Kind(
+        "account_deleted",
+        _("Your account was deleted"),
+        optional=False,
+        description=_("Sent once, when you delete your account: what was removed and what stays."),
+    )
+)

@@ -115,13 +115,21 @@ class Sweep:
         read = getattr(row, self.column)
         expected = {f"{self.column}__isnull": True} if read is None else {self.column: read}
         changes = {self.column: self.mark(row, now), **self.also(row, now)}
-        claimed = (
-            type(row)
-            ._default_manager.filter(
-                pk=row.pk, **expected, **self.still(row), **self._open_cohort()
+        manager = type(row)._default_manager
+        # The claim's UPDATE compares the row's own columns only: a condition through a join
+        # makes Django write `WHERE pk IN (SELECT ...)`, which PostgreSQL does not check again
+        # against a row another process changed meanwhile, and two processes would both claim
+        # it. The cohort is checked after the claim, in a savepoint undone if it was closed.
+        with transaction.atomic():
+            claimed = manager.filter(pk=row.pk, **expected, **self.still(row)).update(**changes)
+            closed = (
+                claimed == 1
+                and self.cohort not in (None, UNSET)
+                and not manager.filter(pk=row.pk, **self._open_cohort()).exists()
             )
-            .update(**changes)
-        )
+            if closed:
+                transaction.set_rollback(True)
+                return False
         return claimed == 1
 
     def take(self, row, now=None, **extra):
